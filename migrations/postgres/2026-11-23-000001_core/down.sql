@@ -1,0 +1,13 @@
+DROP TABLE delivery;
+DROP TABLE activity;
+DROP TABLE vote;
+DROP TABLE comment;
+DROP TABLE post;
+DROP TABLE follow;
+DROP TABLE membership;
+DROP TABLE grp;
+DROP TABLE auth_token;
+DROP TABLE local_user;
+DROP TABLE person;
+DROP TABLE local_name;
+DROP TABLE instance;

@@ -1,0 +1,86 @@
+//! Bearer-token sessions as extractors: `Auth` requires one, `MaybeAuth`
+//! takes one if sent (a bad token is still refused, never ignored).
+
+use crate::community::accounts::{self, Account};
+use crate::community::Actor;
+use crate::error::{Error, ErrorKind};
+use crate::App;
+use actix_web::{web, FromRequest, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+
+pub struct Auth {
+    pub account: Account,
+    pub token: String,
+}
+
+impl Auth {
+    pub fn actor(&self) -> Actor {
+        self.account.actor()
+    }
+}
+
+pub struct MaybeAuth(pub Option<Auth>);
+
+impl MaybeAuth {
+    pub fn actor(&self) -> Option<Actor> {
+        self.0.as_ref().map(Auth::actor)
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<Option<String>, Error> {
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| Error::unauthorized("the Authorization header is not readable"))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_string()))
+        }
+        _ => Err(Error::unauthorized("use Authorization: Bearer TOKEN")),
+    }
+}
+
+async fn resolve(app: Option<web::Data<App>>, token: String) -> Result<Auth, Error> {
+    let app = app.ok_or_else(|| Error::new(ErrorKind::Internal, "application state missing"))?;
+    let account = accounts::authenticate(&app, &token).await?;
+    Ok(Auth { account, token })
+}
+
+impl FromRequest for Auth {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            match token? {
+                Some(token) => resolve(app, token).await,
+                None => Err(Error::unauthorized(
+                    "sign in: send Authorization: Bearer TOKEN",
+                )),
+            }
+        })
+    }
+}
+
+impl FromRequest for MaybeAuth {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            match token? {
+                Some(token) => Ok(MaybeAuth(Some(resolve(app, token).await?))),
+                None => Ok(MaybeAuth(None)),
+            }
+        })
+    }
+}

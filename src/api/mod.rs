@@ -1,0 +1,95 @@
+//! The REST API under `/api/v1`: translates HTTP to community rules and
+//! rules' results to JSON. Sessions are checked here; nothing is decided here.
+
+pub mod accounts;
+pub mod auth;
+pub mod groups;
+pub mod openapi;
+pub mod people;
+pub mod posts;
+pub mod request_id;
+pub mod views;
+
+use crate::error::{Error, ErrorKind};
+use crate::App;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+/// The whole route table.
+pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
+    let limit = app.config.limits.request_body_bytes;
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .route("/healthz", web::get().to(healthz))
+        .service(
+            web::scope("/api/v1")
+                .configure(accounts::routes)
+                .configure(groups::routes)
+                .configure(posts::routes)
+                .configure(people::routes)
+                .route("/openapi.json", web::get().to(openapi::serve)),
+        )
+        .default_service(web::to(not_found));
+    }
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let e = match &err {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            Error::too_large(format!("the request body is over the {limit}-byte limit"))
+        }
+        JsonPayloadError::ContentType => Error::new(
+            ErrorKind::UnsupportedMediaType,
+            "send the body as JSON with Content-Type: application/json",
+        ),
+        JsonPayloadError::Deserialize(de) if de.is_data() => {
+            Error::unprocessable(format!("the JSON does not fit: {de}"))
+        }
+        JsonPayloadError::Deserialize(de) => Error::bad_request(format!("malformed JSON: {de}")),
+        other => Error::bad_request(format!("cannot read the request body: {other}")),
+    };
+    e.into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    Error::bad_request(format!("bad query string: {err}")).into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    Error::new(ErrorKind::NotFound, format!("no such resource: {err}")).into()
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, Error> {
+    Err(Error::not_found(format!(
+        "no route for {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+    pub version: &'static str,
+}
+
+/// Liveness and store check: 200 when the database answers, 503 otherwise.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, Error> {
+    app.store.check().await?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok",
+        database: app.store.backend().name(),
+        version: env!("CARGO_PKG_VERSION"),
+    }))
+}

@@ -1,0 +1,43 @@
+//! The OpenAPI document served at `/api/v1/openapi.json`.
+
+use super::{accounts, groups, people, posts};
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Guildhall API", description = "REST API of a Guildhall community server. Errors are JSON {\"error\", \"detail\"}."),
+    modifiers(&BearerAuth),
+    paths(
+        super::healthz,
+        accounts::register, accounts::login, accounts::logout, accounts::me, accounts::update_me,
+        accounts::pending, accounts::approve, accounts::reject,
+        groups::create, groups::list, groups::get, groups::update, groups::join, groups::leave,
+        groups::members, groups::approve, groups::reject, groups::invite, groups::set_role,
+        groups::feed, groups::create_post,
+        posts::get, posts::edit, posts::delete, posts::comment, posts::edit_comment,
+        posts::delete_comment, posts::vote_post, posts::vote_comment,
+        people::profile, people::follow, people::unfollow, people::followers, people::following,
+        people::friends, people::home,
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+pub struct ApiDoc;
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

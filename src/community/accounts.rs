@@ -1,0 +1,373 @@
+//! Local accounts: registration (by the instance's registration mode),
+//! approval, login and logout with bearer tokens, and profiles.
+
+use super::{markdown, names, tokens, Actor, InstanceRole};
+use crate::config::RegistrationMode;
+use crate::error::{Error, Result};
+use crate::federation::ids::Ids;
+use crate::store::people::{self, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange};
+use crate::store::{self, now, write_tx, DbConn};
+use crate::App;
+use activitypub_federation::http_signatures::Keypair;
+use std::time::Instant;
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: LocalUser,
+    pub person: Person,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            person: self.person.clone(),
+            role: InstanceRole::parse(&self.user.role),
+        }
+    }
+}
+
+pub struct Registration {
+    pub username: String,
+    pub password: String,
+    pub email: Option<String>,
+}
+
+fn validate_password(password: &str) -> Result<()> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(Error::unprocessable(format!(
+            "a password has at least {PASSWORD_MIN} characters"
+        )));
+    }
+    if len > PASSWORD_MAX {
+        return Err(Error::unprocessable(format!(
+            "a password has at most {PASSWORD_MAX} characters"
+        )));
+    }
+    Ok(())
+}
+
+fn validate_email(email: &str) -> Result<()> {
+    let ok = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::unprocessable(format!(
+            "not an email address: {email:?}"
+        )))
+    }
+}
+
+/// What every new local account is made of; shared by sign-up and the CLI.
+pub struct NewAccount<'a> {
+    pub name: &'a str,
+    pub password_hash: String,
+    pub email: Option<String>,
+    pub role: InstanceRole,
+    pub state: &'a str,
+    pub keys: Keypair,
+}
+
+/// Inserts person + local user, claiming the name in the shared namespace.
+pub fn insert_account(
+    conn: &mut DbConn,
+    ids: &Ids,
+    instance_id: i64,
+    new: NewAccount<'_>,
+) -> Result<Account> {
+    write_tx(conn, |conn| {
+        if !people::claim_local_name(conn, new.name, "person")? {
+            return Err(Error::conflict(format!("the name {:?} is taken", new.name)));
+        }
+        if let Some(email) = &new.email {
+            if people::email_taken(conn, email)? {
+                return Err(Error::conflict("that email address is already registered"));
+            }
+        }
+        let at = now();
+        let person = people::insert_person(
+            conn,
+            &NewPerson {
+                ap_id: ids.person(new.name),
+                name: new.name.to_string(),
+                display_name: None,
+                local: true,
+                instance_id,
+                inbox_url: ids.person_inbox(new.name),
+                shared_inbox_url: Some(ids.shared_inbox()),
+                public_key: new.keys.public_key,
+                private_key: Some(new.keys.private_key),
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        let user = people::insert_local_user(
+            conn,
+            &NewLocalUser {
+                person_id: person.id,
+                password_hash: new.password_hash,
+                email: new.email,
+                role: new.role.as_str().to_string(),
+                state: new.state.to_string(),
+                created_at: at,
+            },
+        )?;
+        Ok(Account { user, person })
+    })
+}
+
+/// Sign-up through the API, per the registration mode.
+pub async fn register(app: &App, reg: Registration) -> Result<Account> {
+    let state = match app.config.registration {
+        RegistrationMode::Closed => {
+            return Err(Error::forbidden("registration is closed on this server"))
+        }
+        RegistrationMode::Approval => "pending",
+        RegistrationMode::Open => "active",
+    };
+    names::validate_name(&reg.username)?;
+    validate_password(&reg.password)?;
+    let email = reg
+        .email
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty());
+    if let Some(e) = &email {
+        validate_email(e)?;
+    }
+    let name = reg.username.clone();
+    let taken = app
+        .store
+        .run(move |conn| {
+            Ok(store::people::local_by_name(conn, &name)?.is_some()
+                || store::groups::local_by_name(conn, &name)?.is_some())
+        })
+        .await?;
+    if taken {
+        // Answer before the costly hashing and key generation.
+        return Err(Error::conflict(format!(
+            "the name {:?} is taken",
+            reg.username
+        )));
+    }
+    let password = reg.password;
+    let password_hash =
+        tokio::task::spawn_blocking(move || tokens::hash_password(&password)).await??;
+    let keys = app.keys.take().await?;
+    let (ids, instance_id) = (app.ids.clone(), app.local_instance_id);
+    app.store
+        .run(move |conn| {
+            insert_account(
+                conn,
+                &ids,
+                instance_id,
+                NewAccount {
+                    name: &reg.username,
+                    password_hash,
+                    email,
+                    role: InstanceRole::User,
+                    state,
+                    keys,
+                },
+            )
+        })
+        .await
+}
+
+/// Checks the password and issues a new bearer token.
+pub async fn login(app: &App, username: &str, password: &str) -> Result<(String, Account)> {
+    if let Err(retry) = app.login_throttle.hit(username, Instant::now()) {
+        return Err(Error::too_many_requests(
+            "too many login attempts for this name; wait and try again",
+            retry,
+        ));
+    }
+    let name = username.to_string();
+    let account = app
+        .store
+        .run(move |conn| account_by_name(conn, &name))
+        .await?;
+    let wrong = || Error::unauthorized("wrong username or password");
+    let Some(account) = account else {
+        return Err(wrong());
+    };
+    let (password, hash) = (password.to_string(), account.user.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || tokens::verify_password(&password, &hash)).await?;
+    if !ok {
+        return Err(wrong());
+    }
+    check_state(&account.user)?;
+    let token = tokens::random_token();
+    let (hash, user_id) = (tokens::hash_token(&token), account.user.id);
+    app.store
+        .run(move |conn| people::insert_token(conn, user_id, &hash))
+        .await?;
+    Ok((token, account))
+}
+
+fn check_state(user: &LocalUser) -> Result<()> {
+    match user.state.as_str() {
+        "active" => Ok(()),
+        "pending" => Err(Error::forbidden(
+            "this account is waiting for an administrator's approval",
+        )),
+        _ => Err(Error::forbidden("this account was not approved")),
+    }
+}
+
+pub fn account_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Account>> {
+    let Some(person) = people::local_by_name(conn, name)? else {
+        return Ok(None);
+    };
+    Ok(people::local_user_by_person(conn, person.id)?.map(|user| Account { user, person }))
+}
+
+/// The account behind a bearer token.
+pub async fn authenticate(app: &App, token: &str) -> Result<Account> {
+    let hash = tokens::hash_token(token);
+    let found = app
+        .store
+        .run(move |conn| people::by_token(conn, &hash))
+        .await?;
+    let Some((user, person)) = found else {
+        return Err(Error::unauthorized("the token is not valid or was revoked"));
+    };
+    check_state(&user)?;
+    Ok(Account { user, person })
+}
+
+pub async fn logout(app: &App, token: &str) -> Result<()> {
+    let hash = tokens::hash_token(token);
+    app.store
+        .run(move |conn| people::revoke_token(conn, &hash))
+        .await?;
+    Ok(())
+}
+
+pub struct ProfileEdit {
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+}
+
+pub async fn update_profile(app: &App, actor: &Actor, edit: ProfileEdit) -> Result<Person> {
+    let mut change = ProfileChange::default();
+    if let Some(name) = edit.display_name {
+        let name = name.trim().to_string();
+        if name.chars().count() > 100 {
+            return Err(Error::unprocessable(
+                "a display name has at most 100 characters",
+            ));
+        }
+        change.display_name = Some(Some(name).filter(|n| !n.is_empty()));
+    }
+    if let Some(bio) = edit.bio {
+        super::check_size("bio", &bio, app.config.limits.bio_bytes)?;
+        change.bio_html = Some(Some(markdown::render(&bio)).filter(|_| !bio.is_empty()));
+        change.bio_source = Some(Some(bio).filter(|b| !b.is_empty()));
+    }
+    change.updated_at = Some(now());
+    let person_id = actor.id();
+    app.store
+        .run(move |conn| people::update_profile(conn, person_id, &change))
+        .await
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::forbidden("only an administrator may do this"))
+    }
+}
+
+pub async fn pending_registrations(app: &App, actor: &Actor) -> Result<Vec<Account>> {
+    require_admin(actor)?;
+    let rows = app
+        .store
+        .run(|conn| people::local_users_by_state(conn, "pending"))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, person)| Account { user, person })
+        .collect())
+}
+
+/// An administrator approves (`active`) or rejects (`rejected`) a pending sign-up.
+pub async fn decide_registration(
+    app: &App,
+    actor: Option<&Actor>,
+    name: &str,
+    approve: bool,
+) -> Result<Account> {
+    if let Some(actor) = actor {
+        require_admin(actor)?;
+    }
+    let name = name.to_string();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut account = account_by_name(conn, &name)?
+                    .ok_or_else(|| Error::not_found(format!("no account named {name:?}")))?;
+                if account.user.state != "pending" {
+                    return Err(Error::conflict(format!(
+                        "{name} is not waiting for approval (state: {})",
+                        account.user.state
+                    )));
+                }
+                let state = if approve { "active" } else { "rejected" };
+                people::set_local_user_state(conn, account.user.id, state)?;
+                account.user.state = state.to_string();
+                Ok(account)
+            })
+        })
+        .await
+}
+
+/// `guildhall admin create-user`: an active account, admin if asked.
+pub fn create_user_blocking(app: &App, name: &str, password: &str, admin: bool) -> Result<Account> {
+    names::validate_name(name)?;
+    validate_password(password)?;
+    let password_hash = tokens::hash_password(password)?;
+    let keys = app.keys.take_blocking()?;
+    let role = if admin {
+        InstanceRole::Admin
+    } else {
+        InstanceRole::User
+    };
+    app.store.run_blocking(|conn| {
+        insert_account(
+            conn,
+            &app.ids,
+            app.local_instance_id,
+            NewAccount {
+                name,
+                password_hash,
+                email: None,
+                role,
+                state: "active",
+                keys,
+            },
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_and_email_rules() {
+        assert!(validate_password("short").is_err());
+        assert!(validate_password("long enough").is_ok());
+        assert!(validate_email("ann@example.com").is_ok());
+        for bad in ["ann", "ann@", "@x.y", "ann@localhost", "a b@x.y"] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+}

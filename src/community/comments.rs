@@ -1,0 +1,181 @@
+//! Comments: replies to a thread or to another comment (a tree by
+//! `parent_id`), edits, and deletion as a tombstone that keeps the replies.
+
+use super::posts::{readable_post, CommentInfo};
+use super::{markdown, Actor};
+use crate::error::{Error, Result};
+use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
+use crate::store::groups as group_rows;
+use crate::store::{now, people, posts as post_rows, votes, write_tx, DbConn};
+use crate::App;
+
+pub struct CommentInput {
+    pub body: String,
+    pub parent_id: Option<i64>,
+}
+
+fn check_body(app: &App, body: &str) -> Result<()> {
+    if body.trim().is_empty() {
+        return Err(Error::unprocessable("the comment is empty"));
+    }
+    super::check_size("body", body, app.config.limits.comment_body_bytes)
+}
+
+pub fn enrich(
+    conn: &mut DbConn,
+    viewer: Option<i64>,
+    comments: Vec<Comment>,
+) -> Result<Vec<CommentInfo>> {
+    let author_ids: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
+    let authors = people::by_ids(conn, &author_ids)?;
+    let my_votes = match viewer {
+        Some(v) => {
+            let ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+            votes::on_comments(conn, v, &ids)?
+        }
+        None => Vec::new(),
+    };
+    comments
+        .into_iter()
+        .map(|comment| {
+            let author = authors
+                .iter()
+                .find(|a| a.id == comment.author_id)
+                .cloned()
+                .ok_or_else(|| Error::not_found("the comment's author is missing"))?;
+            let my_vote = my_votes
+                .iter()
+                .find(|(id, _)| *id == comment.id)
+                .map_or(0, |v| v.1);
+            Ok(CommentInfo {
+                comment,
+                author,
+                my_vote,
+            })
+        })
+        .collect()
+}
+
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    post_id: i64,
+    input: CommentInput,
+) -> Result<CommentInfo> {
+    check_body(app, &input.body)?;
+    let body_html = markdown::render(&input.body);
+    let max_depth = app.config.limits.comment_depth;
+    let (actor, ids) = (actor.clone(), app.ids.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let (post, group) = readable_post(conn, Some(&actor), post_id)?;
+                if post.deleted || post.removed {
+                    return Err(Error::gone("this thread was deleted"));
+                }
+                if post.locked {
+                    return Err(Error::forbidden("this thread is locked: no new replies"));
+                }
+                let m = group_rows::membership(conn, actor.id(), group.id)?;
+                if m.as_ref().is_some_and(|m| m.state == "banned") {
+                    return Err(Error::forbidden("you are banned from this group"));
+                }
+                let depth = match input.parent_id {
+                    None => 0,
+                    Some(pid) => {
+                        let parent = rows::by_id(conn, pid).map_err(|_| {
+                            Error::unprocessable(format!("parent_id {pid} is not a comment"))
+                        })?;
+                        if parent.post_id != post.id {
+                            return Err(Error::unprocessable(format!(
+                                "comment {pid} belongs to another thread"
+                            )));
+                        }
+                        if parent.deleted || parent.removed {
+                            return Err(Error::gone(format!("comment {pid} was deleted")));
+                        }
+                        parent.depth + 1
+                    }
+                };
+                if depth >= max_depth {
+                    return Err(Error::unprocessable(format!(
+                        "replies nest at most {max_depth} levels deep"
+                    )));
+                }
+                let at = now();
+                let c = rows::insert(
+                    conn,
+                    &NewComment {
+                        ap_id: ids.placeholder("comment"),
+                        post_id,
+                        parent_id: input.parent_id,
+                        author_id: actor.id(),
+                        depth,
+                        body_source: input.body,
+                        body_html,
+                        local: true,
+                        created_at: at,
+                    },
+                )?;
+                let c = rows::set_ap_id(conn, c.id, &ids.comment(c.id))?;
+                post_rows::add_comment(conn, post_id, 1, at)?;
+                enrich(conn, Some(actor.id()), vec![c])?
+                    .pop()
+                    .ok_or_else(|| Error::not_found("comment vanished"))
+            })
+        })
+        .await
+}
+
+pub async fn edit(app: &App, actor: &Actor, id: i64, body: String) -> Result<CommentInfo> {
+    check_body(app, &body)?;
+    let change = CommentChange {
+        body_html: Some(markdown::render(&body)),
+        body_source: Some(body),
+        updated_at: Some(Some(now())),
+        ..CommentChange::default()
+    };
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let c = rows::by_id(conn, id)?;
+                if c.author_id != actor.id() {
+                    return Err(Error::forbidden("only the author edits a comment"));
+                }
+                if c.deleted {
+                    return Err(Error::gone("this comment was deleted"));
+                }
+                let c = rows::update(conn, id, &change)?;
+                enrich(conn, Some(actor.id()), vec![c])?
+                    .pop()
+                    .ok_or_else(|| Error::not_found("comment vanished"))
+            })
+        })
+        .await
+}
+
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let c = rows::by_id(conn, id)?;
+                if c.author_id != actor.id() && !actor.is_admin() {
+                    return Err(Error::forbidden("only the author deletes a comment"));
+                }
+                if c.deleted {
+                    return Err(Error::gone("this comment was already deleted"));
+                }
+                let change = CommentChange {
+                    deleted: Some(true),
+                    updated_at: Some(Some(now())),
+                    ..CommentChange::default()
+                };
+                rows::update(conn, id, &change)?;
+                post_rows::add_comment(conn, c.post_id, -1, now())?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,464 @@
+//! Groups and clubs: creation, settings, and membership (join, leave,
+//! approve, reject, invite, roles). A club is a membership community: joining
+//! takes a moderator's approval or an invite, and only members read it.
+
+use super::{accepted, can_read, find_group, find_person, is_group_moderator, markdown, names};
+use super::{Actor, InstanceRole};
+use crate::config::GroupCreation;
+use crate::error::{Error, Result};
+use crate::store::groups::{self as rows, Group, GroupChange, Membership, NewGroup};
+use crate::store::people::{self, Person};
+use crate::store::{now, write_tx};
+use crate::App;
+
+pub const KINDS: &[&str] = &["group", "club"];
+pub const JOIN_POLICIES: &[&str] = &["open", "approval", "invite"];
+pub const ROLES: &[&str] = &["member", "moderator", "owner"];
+pub const MEMBER_STATES: &[&str] = &["accepted", "pending", "invited"];
+
+/// A group as one viewer sees it: with their membership, if any.
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub group: Group,
+    pub membership: Option<Membership>,
+}
+
+pub struct GroupInput {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub join_policy: Option<String>,
+    pub posting_restricted_to_mods: Option<bool>,
+}
+
+pub struct GroupEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub join_policy: Option<String>,
+    pub posting_restricted_to_mods: Option<bool>,
+}
+
+fn one_of<'a>(field: &str, value: &'a str, allowed: &[&str]) -> Result<&'a str> {
+    if allowed.contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::unprocessable(format!(
+            "{field} must be one of {}; got {value:?}",
+            allowed.join(", ")
+        )))
+    }
+}
+
+fn check_title(app: &App, title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::unprocessable("the title is empty"));
+    }
+    if title.chars().count() > app.config.limits.title_chars {
+        return Err(Error::too_large(format!(
+            "the title has more than {} characters",
+            app.config.limits.title_chars
+        )));
+    }
+    Ok(title.to_string())
+}
+
+/// A club takes members by approval or invite only.
+fn check_policy(kind: &str, join_policy: &str) -> Result<()> {
+    if kind == "club" && join_policy == "open" {
+        return Err(Error::unprocessable(
+            "a club's join_policy is approval or invite: members are let in, not self-admitted",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<GroupInfo> {
+    if app.config.community.group_creation == GroupCreation::Admins && !actor.is_admin() {
+        return Err(Error::forbidden(
+            "on this server only administrators create groups",
+        ));
+    }
+    names::validate_name(&input.name)?;
+    let title = check_title(app, &input.title)?;
+    let kind = one_of("kind", input.kind.as_deref().unwrap_or("group"), KINDS)?.to_string();
+    let default_policy = if kind == "club" { "approval" } else { "open" };
+    let join_policy = one_of(
+        "join_policy",
+        input.join_policy.as_deref().unwrap_or(default_policy),
+        JOIN_POLICIES,
+    )?
+    .to_string();
+    check_policy(&kind, &join_policy)?;
+    let description = input.description.filter(|d| !d.trim().is_empty());
+    if let Some(d) = &description {
+        super::check_size("description", d, app.config.limits.description_bytes)?;
+    }
+    let name = input.name.clone();
+    let taken = app
+        .store
+        .run(move |conn| {
+            Ok(people::local_by_name(conn, &name)?.is_some()
+                || rows::local_by_name(conn, &name)?.is_some())
+        })
+        .await?;
+    if taken {
+        return Err(Error::conflict(format!(
+            "the name {:?} is taken",
+            input.name
+        )));
+    }
+    let keys = app.keys.take().await?;
+    let ids = app.ids.clone();
+    let at = now();
+    let new = NewGroup {
+        ap_id: ids.group(&input.name),
+        name: input.name.clone(),
+        title,
+        description_html: description.as_deref().map(markdown::render),
+        description_source: description,
+        kind,
+        join_policy,
+        posting_restricted_to_mods: input.posting_restricted_to_mods.unwrap_or(false),
+        local: true,
+        instance_id: app.local_instance_id,
+        inbox_url: ids.group_inbox(&input.name),
+        shared_inbox_url: Some(ids.shared_inbox()),
+        followers_url: ids.group_collection(&input.name, "followers"),
+        moderators_url: Some(ids.group_collection(&input.name, "moderators")),
+        featured_url: Some(ids.group_collection(&input.name, "featured")),
+        outbox_url: Some(ids.group_collection(&input.name, "outbox")),
+        public_key: keys.public_key,
+        private_key: Some(keys.private_key),
+        created_at: at,
+        updated_at: at,
+    };
+    let owner = actor.id();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if !people::claim_local_name(conn, &new.name, "group")? {
+                    return Err(Error::conflict(format!("the name {:?} is taken", new.name)));
+                }
+                let group = rows::insert(conn, &new)?;
+                let m = rows::insert_membership(conn, owner, group.id, "accepted", "owner")?;
+                rows::add_member_count(conn, group.id, 1)?;
+                Ok(GroupInfo {
+                    group: rows::by_id(conn, group.id)?,
+                    membership: Some(m),
+                })
+            })
+        })
+        .await
+}
+
+pub async fn get(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<GroupInfo> {
+    let handle = handle.to_string();
+    let viewer_id = viewer.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &handle)?;
+            let membership = match viewer_id {
+                Some(id) => rows::membership(conn, id, group.id)?,
+                None => None,
+            };
+            Ok(GroupInfo { group, membership })
+        })
+        .await
+}
+
+pub async fn list(
+    app: &App,
+    viewer: Option<&Actor>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<GroupInfo>> {
+    let viewer_id = viewer.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            let groups = rows::list(conn, after.as_deref(), limit)?;
+            let memberships = match viewer_id {
+                Some(id) => {
+                    let gids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+                    rows::memberships_of(conn, id, &gids)?
+                }
+                None => Vec::new(),
+            };
+            Ok(groups
+                .into_iter()
+                .map(|group| GroupInfo {
+                    membership: memberships.iter().find(|m| m.group_id == group.id).cloned(),
+                    group,
+                })
+                .collect())
+        })
+        .await
+}
+
+pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> Result<GroupInfo> {
+    let mut change = GroupChange::default();
+    if let Some(t) = &edit.title {
+        change.title = Some(check_title(app, t)?);
+    }
+    if let Some(d) = edit.description {
+        super::check_size("description", &d, app.config.limits.description_bytes)?;
+        let d = Some(d).filter(|d| !d.trim().is_empty());
+        change.description_html = Some(d.as_deref().map(markdown::render));
+        change.description_source = Some(d);
+    }
+    if let Some(p) = &edit.join_policy {
+        change.join_policy = Some(one_of("join_policy", p, JOIN_POLICIES)?.to_string());
+    }
+    change.posting_restricted_to_mods = edit.posting_restricted_to_mods;
+    change.updated_at = Some(now());
+    let (handle, actor) = (handle.to_string(), actor.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                let m = rows::membership(conn, actor.id(), group.id)?;
+                if !is_group_moderator(m.as_ref()) && !actor.is_admin() {
+                    return Err(Error::forbidden(
+                        "only the group's moderators change its settings",
+                    ));
+                }
+                if let Some(p) = &change.join_policy {
+                    check_policy(&group.kind, p)?;
+                }
+                let group = rows::update(conn, group.id, &change)?;
+                Ok(GroupInfo {
+                    group,
+                    membership: m,
+                })
+            })
+        })
+        .await
+}
+
+/// Joining: open groups admit at once; approval groups and clubs queue the
+/// request; invite-only groups admit those a moderator invited.
+pub async fn join(app: &App, actor: &Actor, handle: &str) -> Result<Membership> {
+    let (handle, person_id) = (handle.to_string(), actor.id());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                match rows::membership(conn, person_id, group.id)? {
+                    Some(m) if m.state == "invited" => {
+                        let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+                        rows::add_member_count(conn, group.id, 1)?;
+                        Ok(m)
+                    }
+                    Some(m) if m.state == "banned" => {
+                        Err(Error::forbidden("you are banned from this group"))
+                    }
+                    // Joining again changes nothing: accepted stays, pending waits.
+                    Some(m) => Ok(m),
+                    None => {
+                        let state = match group.join_policy.as_str() {
+                            "open" => "accepted",
+                            "approval" => "pending",
+                            _ => {
+                                return Err(Error::forbidden(
+                                    "this group is invite-only: ask a moderator for an invite",
+                                ))
+                            }
+                        };
+                        let m =
+                            rows::insert_membership(conn, person_id, group.id, state, "member")?;
+                        if state == "accepted" {
+                            rows::add_member_count(conn, group.id, 1)?;
+                        }
+                        Ok(m)
+                    }
+                }
+            })
+        })
+        .await
+}
+
+pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<()> {
+    let (handle, person_id) = (handle.to_string(), actor.id());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                let Some(m) = rows::membership(conn, person_id, group.id)? else {
+                    return Err(Error::not_found("you are not a member of this group"));
+                };
+                if m.state == "banned" {
+                    return Err(Error::forbidden("a ban stays in place when you leave"));
+                }
+                if m.state == "accepted"
+                    && m.role == "owner"
+                    && rows::count_owners(conn, group.id)? <= 1
+                {
+                    return Err(Error::conflict(
+                        "you are the group's only owner: make another member owner first",
+                    ));
+                }
+                rows::delete_membership(conn, m.id)?;
+                if m.state == "accepted" {
+                    rows::add_member_count(conn, group.id, -1)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Members in a state. Accepted members are listed to whoever may read the
+/// group; pending and invited ones to its moderators only.
+pub async fn members(
+    app: &App,
+    viewer: Option<&Actor>,
+    handle: &str,
+    state: &str,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(Membership, Person)>> {
+    let state = one_of("state", state, MEMBER_STATES)?.to_string();
+    let (handle, viewer) = (handle.to_string(), viewer.cloned());
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &handle)?;
+            let m = match &viewer {
+                Some(v) => rows::membership(conn, v.id(), group.id)?,
+                None => None,
+            };
+            let is_admin = viewer.as_ref().is_some_and(Actor::is_admin);
+            if state != "accepted" && !is_group_moderator(m.as_ref()) && !is_admin {
+                return Err(Error::forbidden(format!(
+                    "only the group's moderators see {state} members"
+                )));
+            }
+            if !can_read(conn, viewer.as_ref(), &group)? {
+                return Err(Error::forbidden(
+                    "this club's members are visible to members only",
+                ));
+            }
+            rows::members(conn, group.id, &state, after, limit)
+        })
+        .await
+}
+
+fn require_moderator(conn: &mut crate::store::DbConn, actor: &Actor, group: &Group) -> Result<()> {
+    let m = rows::membership(conn, actor.id(), group.id)?;
+    if is_group_moderator(m.as_ref()) || actor.role == InstanceRole::Admin {
+        Ok(())
+    } else {
+        Err(Error::forbidden("only the group's moderators may do this"))
+    }
+}
+
+/// A moderator approves (or rejects) a pending member.
+pub async fn decide_member(
+    app: &App,
+    actor: &Actor,
+    handle: &str,
+    member: &str,
+    approve: bool,
+) -> Result<Option<Membership>> {
+    let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                require_moderator(conn, &actor, &group)?;
+                let person = find_person(conn, &member)?;
+                let m = rows::membership(conn, person.id, group.id)?
+                    .filter(|m| m.state == "pending")
+                    .ok_or_else(|| {
+                        Error::not_found(format!("{member} has no pending request to join"))
+                    })?;
+                if approve {
+                    let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+                    rows::add_member_count(conn, group.id, 1)?;
+                    Ok(Some(m))
+                } else {
+                    rows::delete_membership(conn, m.id)?;
+                    Ok(None)
+                }
+            })
+        })
+        .await
+}
+
+/// A moderator invites a person; their next join admits them.
+pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Result<Membership> {
+    let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                require_moderator(conn, &actor, &group)?;
+                let person = find_person(conn, &member)?;
+                match rows::membership(conn, person.id, group.id)? {
+                    Some(m) if m.state == "pending" => {
+                        // An invite answers a pending request at once.
+                        let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+                        rows::add_member_count(conn, group.id, 1)?;
+                        Ok(m)
+                    }
+                    Some(m) if m.state == "banned" => Err(Error::conflict(format!(
+                        "{member} is banned from this group"
+                    ))),
+                    Some(m) => Ok(m),
+                    None => rows::insert_membership(conn, person.id, group.id, "invited", "member"),
+                }
+            })
+        })
+        .await
+}
+
+/// The owner (or an admin) sets a member's role.
+pub async fn set_role(
+    app: &App,
+    actor: &Actor,
+    handle: &str,
+    member: &str,
+    role: &str,
+) -> Result<Membership> {
+    let role = one_of("role", role, ROLES)?.to_string();
+    let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &handle)?;
+                let mine = rows::membership(conn, actor.id(), group.id)?;
+                if accepted(mine.as_ref()) != Some("owner") && !actor.is_admin() {
+                    return Err(Error::forbidden("only the group's owner changes roles"));
+                }
+                let person = find_person(conn, &member)?;
+                let m = rows::membership(conn, person.id, group.id)?
+                    .filter(|m| m.state == "accepted")
+                    .ok_or_else(|| Error::not_found(format!("{member} is not a member")))?;
+                if m.role == "owner" && role != "owner" && rows::count_owners(conn, group.id)? <= 1
+                {
+                    return Err(Error::conflict("a group keeps at least one owner"));
+                }
+                rows::set_membership(conn, m.id, "accepted", &role)
+            })
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clubs_never_open() {
+        assert!(check_policy("club", "open").is_err());
+        assert!(check_policy("club", "approval").is_ok());
+        assert!(check_policy("club", "invite").is_ok());
+        assert!(check_policy("group", "open").is_ok());
+    }
+
+    #[test]
+    fn enumerations_are_checked() {
+        assert!(one_of("kind", "forum", KINDS).is_err());
+        assert_eq!(one_of("kind", "club", KINDS).ok(), Some("club"));
+    }
+}

@@ -1,0 +1,434 @@
+//! Threads: posting rules, edits, deletion as a tombstone, a thread with its
+//! comment tree, and the group and home feeds (keyset pagination).
+
+use super::{accepted, can_read, find_group, is_group_moderator, markdown, ranking, Actor};
+use crate::error::{Error, Result};
+use crate::store::comments::{self as comment_rows, Comment};
+use crate::store::groups::{self as group_rows, Group};
+use crate::store::people::{self, Person};
+use crate::store::posts::{
+    self as rows, FeedCursor, FeedScope, FeedSort, NewPost, Post, PostChange,
+};
+use crate::store::{follows, now, votes, write_tx, DbConn};
+use crate::App;
+use base64::Engine;
+
+pub const KINDS: &[&str] = &["discussion", "question", "idea", "article"];
+
+/// A thread with what a reader needs beside it.
+#[derive(Debug, Clone)]
+pub struct PostInfo {
+    pub post: Post,
+    pub author: Person,
+    pub group: Group,
+    /// The viewer's vote: -1, 0 or 1.
+    pub my_vote: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct CommentInfo {
+    pub comment: Comment,
+    pub author: Person,
+    pub my_vote: i32,
+}
+
+pub struct Thread {
+    pub post: PostInfo,
+    /// All comments, oldest first; the caller nests them by `parent_id`.
+    pub comments: Vec<CommentInfo>,
+}
+
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub struct PostInput {
+    pub title: String,
+    pub body: String,
+    pub kind: Option<String>,
+}
+
+pub struct PostEdit {
+    pub title: Option<String>,
+    pub body: Option<String>,
+}
+
+pub fn parse_sort(s: Option<&str>) -> Result<FeedSort> {
+    match s.unwrap_or("hot") {
+        "new" => Ok(FeedSort::New),
+        "top" => Ok(FeedSort::Top),
+        "hot" => Ok(FeedSort::Hot),
+        other => Err(Error::bad_request(format!(
+            "sort must be new, top or hot; got {other:?}"
+        ))),
+    }
+}
+
+/// An opaque cursor naming the last item of a page under a sort.
+pub fn encode_cursor(sort: FeedSort, post: &Post) -> String {
+    let raw = match sort {
+        FeedSort::New => format!(
+            "n:{}:{}",
+            post.created_at.and_utc().timestamp_micros(),
+            post.id
+        ),
+        FeedSort::Top => format!("t:{}:{}", post.score, post.id),
+        FeedSort::Hot => format!("h:{}:{}", post.hot_rank.to_bits(), post.id),
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+pub fn decode_cursor(sort: FeedSort, cursor: &str) -> Result<FeedCursor> {
+    let bad = || Error::bad_request("the cursor is not valid for this feed and sort");
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let mut parts = raw.split(':');
+    let (tag, key, id) = (parts.next(), parts.next(), parts.next());
+    let id: i64 = id.and_then(|s| s.parse().ok()).ok_or_else(bad)?;
+    let key = key.ok_or_else(bad)?;
+    match (sort, tag) {
+        (FeedSort::New, Some("n")) => {
+            let micros: i64 = key.parse().map_err(|_| bad())?;
+            let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+            Ok(FeedCursor::New(at.naive_utc(), id))
+        }
+        (FeedSort::Top, Some("t")) => Ok(FeedCursor::Top(key.parse().map_err(|_| bad())?, id)),
+        (FeedSort::Hot, Some("h")) => {
+            let bits: u64 = key.parse().map_err(|_| bad())?;
+            Ok(FeedCursor::Hot(f64::from_bits(bits), id))
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn check_title(app: &App, title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::unprocessable("the title is empty"));
+    }
+    if title.chars().count() > app.config.limits.title_chars {
+        return Err(Error::too_large(format!(
+            "the title has more than {} characters",
+            app.config.limits.title_chars
+        )));
+    }
+    Ok(title.to_string())
+}
+
+fn check_body(app: &App, body: &str) -> Result<()> {
+    super::check_size("body", body, app.config.limits.post_body_bytes)
+}
+
+/// Who may start a thread in a group.
+fn may_post(conn: &mut DbConn, actor: &Actor, group: &Group) -> Result<()> {
+    let m = group_rows::membership(conn, actor.id(), group.id)?;
+    if m.as_ref().is_some_and(|m| m.state == "banned") {
+        return Err(Error::forbidden("you are banned from this group"));
+    }
+    if group.posting_restricted_to_mods && !is_group_moderator(m.as_ref()) {
+        return Err(Error::forbidden(
+            "only the group's moderators start threads here",
+        ));
+    }
+    if group.kind == "club" && accepted(m.as_ref()).is_none() {
+        return Err(Error::forbidden("only members of this club post in it"));
+    }
+    Ok(())
+}
+
+/// Loads authors, groups and the viewer's votes for a list of threads.
+pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Result<Vec<PostInfo>> {
+    let author_ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
+    let group_ids: Vec<i64> = posts.iter().map(|p| p.group_id).collect();
+    let authors = people::by_ids(conn, &author_ids)?;
+    let groups = group_rows::by_ids(conn, &group_ids)?;
+    let my_votes = match viewer {
+        Some(v) => {
+            let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+            votes::on_posts(conn, v, &ids)?
+        }
+        None => Vec::new(),
+    };
+    posts
+        .into_iter()
+        .map(|post| {
+            let author = authors
+                .iter()
+                .find(|a| a.id == post.author_id)
+                .cloned()
+                .ok_or_else(|| Error::not_found("the thread's author is missing"))?;
+            let group = groups
+                .iter()
+                .find(|g| g.id == post.group_id)
+                .cloned()
+                .ok_or_else(|| Error::not_found("the thread's group is missing"))?;
+            let my_vote = my_votes
+                .iter()
+                .find(|(id, _)| *id == post.id)
+                .map_or(0, |v| v.1);
+            Ok(PostInfo {
+                post,
+                author,
+                group,
+                my_vote,
+            })
+        })
+        .collect()
+}
+
+pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> Result<PostInfo> {
+    let title = check_title(app, &input.title)?;
+    check_body(app, &input.body)?;
+    let kind = input.kind.unwrap_or_else(|| "discussion".into());
+    if !KINDS.contains(&kind.as_str()) {
+        return Err(Error::unprocessable(format!(
+            "kind must be one of {}; got {kind:?}",
+            KINDS.join(", ")
+        )));
+    }
+    let body_html = markdown::render(&input.body);
+    let (group, actor, ids) = (group.to_string(), actor.clone(), app.ids.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &group)?;
+                may_post(conn, &actor, &group)?;
+                let at = now();
+                let post = rows::insert(
+                    conn,
+                    &NewPost {
+                        ap_id: ids.placeholder("post"),
+                        group_id: group.id,
+                        author_id: actor.id(),
+                        kind,
+                        title,
+                        body_source: input.body,
+                        body_html,
+                        local: true,
+                        hot_rank: ranking::hot_rank(0, at),
+                        created_at: at,
+                        last_activity_at: at,
+                    },
+                )?;
+                let post = rows::set_ap_id(conn, post.id, &ids.post(post.id))?;
+                group_rows::add_post_count(conn, group.id, 1)?;
+                let mut info = enrich(conn, Some(actor.id()), vec![post])?;
+                info.pop()
+                    .ok_or_else(|| Error::not_found("thread vanished"))
+            })
+        })
+        .await
+}
+
+/// Loads a thread the viewer may read (tombstones included).
+pub fn readable_post(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Result<(Post, Group)> {
+    let post = rows::by_id(conn, id)?;
+    let group = group_rows::by_id(conn, post.group_id)?;
+    if !can_read(conn, viewer, &group)? {
+        return Err(Error::forbidden("this thread is in a club: members only"));
+    }
+    Ok((post, group))
+}
+
+pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
+    let viewer = viewer.cloned();
+    app.store
+        .run(move |conn| {
+            let (post, _) = readable_post(conn, viewer.as_ref(), id)?;
+            let viewer_id = viewer.as_ref().map(Actor::id);
+            let post = enrich(conn, viewer_id, vec![post])?
+                .pop()
+                .ok_or_else(|| Error::not_found("thread vanished"))?;
+            let comments = comment_rows::of_post(conn, id)?;
+            let comments = super::comments::enrich(conn, viewer_id, comments)?;
+            Ok(Thread { post, comments })
+        })
+        .await
+}
+
+/// The author edits title or body (not once deleted).
+pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
+    let mut change = PostChange::default();
+    if let Some(t) = &edit.title {
+        change.title = Some(check_title(app, t)?);
+    }
+    if let Some(b) = edit.body {
+        check_body(app, &b)?;
+        change.body_html = Some(markdown::render(&b));
+        change.body_source = Some(b);
+    }
+    change.updated_at = Some(Some(now()));
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let post = rows::by_id(conn, id)?;
+                if post.author_id != actor.id() {
+                    return Err(Error::forbidden("only the author edits a thread"));
+                }
+                if post.deleted {
+                    return Err(Error::gone("this thread was deleted"));
+                }
+                let post = rows::update(conn, id, &change)?;
+                let mut info = enrich(conn, Some(actor.id()), vec![post])?;
+                info.pop()
+                    .ok_or_else(|| Error::not_found("thread vanished"))
+            })
+        })
+        .await
+}
+
+/// The author (or an admin) deletes a thread: it stays as a tombstone, its
+/// comments remain, and it leaves the feeds.
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let post = rows::by_id(conn, id)?;
+                if post.author_id != actor.id() && !actor.is_admin() {
+                    return Err(Error::forbidden("only the author deletes a thread"));
+                }
+                if post.deleted {
+                    return Err(Error::gone("this thread was already deleted"));
+                }
+                let change = PostChange {
+                    deleted: Some(true),
+                    updated_at: Some(Some(now())),
+                    ..PostChange::default()
+                };
+                rows::update(conn, id, &change)?;
+                group_rows::add_post_count(conn, post.group_id, -1)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+fn page(
+    conn: &mut DbConn,
+    viewer: Option<i64>,
+    posts: Vec<Post>,
+    sort: FeedSort,
+    limit: i64,
+) -> Result<Page<PostInfo>> {
+    let mut posts = posts;
+    let more = posts.len() as i64 > limit;
+    posts.truncate(limit as usize);
+    let next_cursor = if more {
+        posts.last().map(|p| encode_cursor(sort, p))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: enrich(conn, viewer, posts)?,
+        next_cursor,
+    })
+}
+
+pub async fn group_feed(
+    app: &App,
+    viewer: Option<&Actor>,
+    group: &str,
+    sort: FeedSort,
+    cursor: Option<&str>,
+) -> Result<Page<PostInfo>> {
+    let cursor = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
+    let limit = app.config.limits.page_size;
+    let (group, viewer) = (group.to_string(), viewer.cloned());
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &group)?;
+            if !can_read(conn, viewer.as_ref(), &group)? {
+                return Err(Error::forbidden("this club's threads are for members only"));
+            }
+            let posts = rows::feed(
+                conn,
+                FeedScope::Group(group.id),
+                sort,
+                cursor.as_ref(),
+                limit + 1,
+            )?;
+            page(conn, viewer.as_ref().map(Actor::id), posts, sort, limit)
+        })
+        .await
+}
+
+/// Newest threads of the viewer's groups and of the people they follow.
+pub async fn home_feed(app: &App, actor: &Actor, cursor: Option<&str>) -> Result<Page<PostInfo>> {
+    let sort = FeedSort::New;
+    let cursor = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
+    let limit = app.config.limits.page_size;
+    let person_id = actor.id();
+    app.store
+        .run(move |conn| {
+            let group_ids = group_rows::joined_group_ids(conn, person_id)?;
+            let author_ids = follows::following_ids(conn, person_id)?;
+            let scope = FeedScope::Home {
+                group_ids: &group_ids,
+                author_ids: &author_ids,
+            };
+            let posts = rows::feed(conn, scope, sort, cursor.as_ref(), limit + 1)?;
+            page(conn, Some(person_id), posts, sort, limit)
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(id: i64, score: i64) -> Post {
+        let at = chrono::DateTime::from_timestamp_micros(1_790_000_000_123_456)
+            .map(|d| d.naive_utc())
+            .expect("time");
+        Post {
+            id,
+            ap_id: String::new(),
+            group_id: 1,
+            author_id: 1,
+            kind: "discussion".into(),
+            title: String::new(),
+            body_source: String::new(),
+            body_html: String::new(),
+            local: true,
+            score,
+            upvotes: 0,
+            downvotes: 0,
+            comment_count: 0,
+            hot_rank: ranking::hot_rank(score, at),
+            removed: false,
+            deleted: false,
+            locked: false,
+            pinned: false,
+            created_at: at,
+            updated_at: None,
+            last_activity_at: at,
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_exactly() {
+        let p = post(42, -3);
+        for sort in [FeedSort::New, FeedSort::Top, FeedSort::Hot] {
+            let c = decode_cursor(sort, &encode_cursor(sort, &p)).expect("decode");
+            let expected = match sort {
+                FeedSort::New => FeedCursor::New(p.created_at, 42),
+                FeedSort::Top => FeedCursor::Top(-3, 42),
+                FeedSort::Hot => FeedCursor::Hot(p.hot_rank, 42),
+            };
+            assert_eq!(c, expected);
+        }
+    }
+
+    #[test]
+    fn a_cursor_of_another_sort_or_garbage_is_refused() {
+        let c = encode_cursor(FeedSort::Top, &post(1, 1));
+        assert!(decode_cursor(FeedSort::New, &c).is_err());
+        assert!(decode_cursor(FeedSort::New, "!!!").is_err());
+        assert!(parse_sort(Some("best")).is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! Votes on threads and comments: +1, -1 or 0 (clear); one per person per
+//! item; never on your own content; counters and hot rank move with it.
+
+use super::posts::readable_post;
+use super::{ranking, Actor};
+use crate::error::{Error, Result};
+use crate::store::votes::{self as rows, VoteTarget};
+use crate::store::{comments, posts, write_tx};
+use crate::App;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    pub score: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub my_vote: i32,
+}
+
+pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> Result<Tally> {
+    if !(-1..=1).contains(&value) {
+        return Err(Error::unprocessable("a vote is 1, 0 (clear) or -1"));
+    }
+    if value == -1 && !app.config.community.downvotes {
+        return Err(Error::forbidden(
+            "downvotes are switched off on this server",
+        ));
+    }
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let (post_id, author_id, gone) = match target {
+                    VoteTarget::Post(id) => {
+                        let p = posts::by_id(conn, id)?;
+                        (p.id, p.author_id, p.deleted || p.removed)
+                    }
+                    VoteTarget::Comment(id) => {
+                        let c = comments::by_id(conn, id)?;
+                        (c.post_id, c.author_id, c.deleted || c.removed)
+                    }
+                };
+                readable_post(conn, Some(&actor), post_id)?;
+                if gone {
+                    return Err(Error::gone("this was deleted"));
+                }
+                if author_id == actor.id() {
+                    return Err(Error::forbidden("you cannot vote on your own content"));
+                }
+                let existing = rows::find(conn, actor.id(), target)?;
+                let old = existing.as_ref().map_or(0, |v| v.value);
+                if old == value && value != 0 {
+                    return Err(Error::conflict(format!("you already voted {value:+}")));
+                }
+                match (&existing, value) {
+                    (None, 0) => {}
+                    (None, v) => rows::insert(conn, actor.id(), target, v, None)?,
+                    (Some(v), 0) => rows::delete(conn, v.id)?,
+                    (Some(v), new) => rows::set_value(conn, v.id, new)?,
+                }
+                let (up, down) = ranking::vote_delta(old, value);
+                let (score, upvotes, downvotes) = match target {
+                    VoteTarget::Post(id) => {
+                        let p = posts::add_votes(conn, id, up, down)?;
+                        posts::set_hot_rank(conn, id, ranking::hot_rank(p.score, p.created_at))?;
+                        (p.score, p.upvotes, p.downvotes)
+                    }
+                    VoteTarget::Comment(id) => {
+                        let c = comments::add_votes(conn, id, up, down)?;
+                        (c.score, c.upvotes, c.downvotes)
+                    }
+                };
+                Ok(Tally {
+                    score,
+                    upvotes,
+                    downvotes,
+                    my_vote: value,
+                })
+            })
+        })
+        .await
+}

@@ -1,0 +1,493 @@
+//! Settings: a TOML file, then `GUILDHALL_*` environment overrides, then
+//! validation. Anything wrong stops start-up with one message naming the key.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistrationMode {
+    Open,
+    Approval,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupCreation {
+    Anyone,
+    Admins,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub public_url: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Empty means the SQLite file `guildhall.db` in `data_dir`.
+    pub database_url: String,
+    pub registration: RegistrationMode,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+    pub community: CommunityConfig,
+    pub limits: LimitsConfig,
+    pub keys: KeysConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub pool_size: u32,
+    pub busy_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommunityConfig {
+    pub group_creation: GroupCreation,
+    pub downvotes: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub request_body_bytes: usize,
+    pub title_chars: usize,
+    pub post_body_bytes: usize,
+    pub comment_body_bytes: usize,
+    pub bio_bytes: usize,
+    pub description_bytes: usize,
+    pub comment_depth: i32,
+    pub page_size: i64,
+    pub login_attempts_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    /// RSA key pairs kept ready so sign-up and group creation don't wait.
+    pub pool_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: "http://localhost:8080".into(),
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            registration: RegistrationMode::Open,
+            database: DatabaseConfig::default(),
+            log: LogConfig::default(),
+            community: CommunityConfig::default(),
+            limits: LimitsConfig::default(),
+            keys: KeysConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            pool_size: 8,
+            busy_timeout_ms: 5000,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Text,
+            level: "info".into(),
+        }
+    }
+}
+
+impl Default for CommunityConfig {
+    fn default() -> Self {
+        CommunityConfig {
+            group_creation: GroupCreation::Anyone,
+            downvotes: true,
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            request_body_bytes: 1024 * 1024,
+            title_chars: 200,
+            post_body_bytes: 50_000,
+            comment_body_bytes: 10_000,
+            bio_bytes: 5_000,
+            description_bytes: 10_000,
+            comment_depth: 50,
+            page_size: 20,
+            login_attempts_per_minute: 10,
+        }
+    }
+}
+
+impl Default for KeysConfig {
+    fn default() -> Self {
+        KeysConfig { pool_size: 4 }
+    }
+}
+
+/// A setting that stops start-up: which key, and what is wrong with it.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub key: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "configuration error: `{}`: {}", self.key, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn config_error(key: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.into(),
+        problem: problem.into(),
+    }
+}
+
+/// Environment variables and the key each overrides.
+pub const ENV_OVERRIDES: &[(&str, &str)] = &[
+    ("GUILDHALL_PUBLIC_URL", "public_url"),
+    ("GUILDHALL_BIND", "bind"),
+    ("GUILDHALL_DATA_DIR", "data_dir"),
+    ("GUILDHALL_DATABASE_URL", "database_url"),
+    ("GUILDHALL_REGISTRATION", "registration"),
+    ("GUILDHALL_DATABASE_POOL_SIZE", "database.pool_size"),
+    ("GUILDHALL_LOG_FORMAT", "log.format"),
+    ("GUILDHALL_LOG_LEVEL", "log.level"),
+    ("GUILDHALL_GROUP_CREATION", "community.group_creation"),
+    ("GUILDHALL_DOWNVOTES", "community.downvotes"),
+    ("GUILDHALL_KEY_POOL_SIZE", "keys.pool_size"),
+];
+
+/// The database backend, picked by the URL's scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Config {
+    /// Reads the file (if any), applies the environment, validates.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Config::load_from(file, &env)
+    }
+
+    pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Config, ConfigError> {
+        let mut tree = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    config_error("--config", format!("cannot read {}: {e}", path.display()))
+                })?;
+                text.parse::<toml::Table>().map_err(|e| {
+                    config_error(
+                        "--config",
+                        format!("{} is not valid TOML: {}", path.display(), e.message()),
+                    )
+                })?
+            }
+            None => toml::Table::new(),
+        };
+        for (var, key) in ENV_OVERRIDES {
+            if let Some((_, value)) = env.iter().find(|(k, _)| k == var) {
+                set_path(&mut tree, key, env_value(value));
+            }
+        }
+        let config: Config =
+            toml::Value::Table(tree)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    // toml names the offending key in its message.
+                    config_error(&key_of(&e), e.message().to_string())
+                })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let url = Url::parse(&self.public_url).map_err(|e| {
+            config_error(
+                "public_url",
+                format!("not a URL ({e}): {:?}", self.public_url),
+            )
+        })?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(config_error(
+                "public_url",
+                "the scheme must be http or https",
+            ));
+        }
+        if url.host_str().is_none() {
+            return Err(config_error("public_url", "has no host"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(config_error(
+                "public_url",
+                "must be scheme, host and optional port only (no path, query or fragment)",
+            ));
+        }
+        self.bind
+            .parse::<SocketAddr>()
+            .map_err(|_| config_error("bind", format!("not an address:port: {:?}", self.bind)))?;
+        self.database_target()?;
+        if self.database.pool_size == 0 {
+            return Err(config_error("database.pool_size", "must be at least 1"));
+        }
+        if self
+            .log
+            .level
+            .parse::<tracing_subscriber::filter::EnvFilter>()
+            .is_err()
+        {
+            return Err(config_error(
+                "log.level",
+                format!("not a log filter: {:?}", self.log.level),
+            ));
+        }
+        let l = &self.limits;
+        for (key, value) in [
+            ("limits.request_body_bytes", l.request_body_bytes),
+            ("limits.title_chars", l.title_chars),
+            ("limits.post_body_bytes", l.post_body_bytes),
+            ("limits.comment_body_bytes", l.comment_body_bytes),
+            ("limits.bio_bytes", l.bio_bytes),
+            ("limits.description_bytes", l.description_bytes),
+        ] {
+            if value == 0 {
+                return Err(config_error(key, "must be greater than 0"));
+            }
+        }
+        if l.post_body_bytes >= l.request_body_bytes || l.comment_body_bytes >= l.request_body_bytes
+        {
+            return Err(config_error(
+                "limits.request_body_bytes",
+                "must be larger than limits.post_body_bytes and limits.comment_body_bytes",
+            ));
+        }
+        if !(1..=100).contains(&l.page_size) {
+            return Err(config_error(
+                "limits.page_size",
+                "must be between 1 and 100",
+            ));
+        }
+        if l.comment_depth < 1 {
+            return Err(config_error("limits.comment_depth", "must be at least 1"));
+        }
+        if l.login_attempts_per_minute == 0 {
+            return Err(config_error(
+                "limits.login_attempts_per_minute",
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The public URL without a trailing slash, the prefix of every id.
+    pub fn base_url(&self) -> String {
+        self.public_url.trim_end_matches('/').to_string()
+    }
+
+    /// `host[:port]` of the public URL: the domain of this instance.
+    pub fn domain(&self) -> String {
+        Url::parse(&self.public_url)
+            .ok()
+            .map(|u| match (u.host_str(), u.port()) {
+                (Some(h), Some(p)) => format!("{h}:{p}"),
+                (Some(h), None) => h.to_string(),
+                _ => String::new(),
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn database_target(&self) -> Result<DatabaseTarget, ConfigError> {
+        if self.database_url.is_empty() {
+            return Ok(DatabaseTarget::Sqlite(self.data_dir.join("guildhall.db")));
+        }
+        let url = self.database_url.as_str();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseTarget::Postgres(url.to_string()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() {
+                return Err(config_error(
+                    "database_url",
+                    "sqlite: URL without a file path",
+                ));
+            }
+            return Ok(DatabaseTarget::Sqlite(PathBuf::from(path)));
+        }
+        Err(config_error(
+            "database_url",
+            format!("unsupported URL {url:?}: use sqlite://PATH or postgres://USER@HOST:PORT/DB"),
+        ))
+    }
+}
+
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(b) = raw.parse::<bool>() {
+        return toml::Value::Boolean(b);
+    }
+    if let Ok(i) = raw.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    toml::Value::String(raw.to_string())
+}
+
+fn set_path(tree: &mut toml::Table, dotted: &str, value: toml::Value) {
+    let mut parts: Vec<&str> = dotted.split('.').collect();
+    let last = parts.pop().unwrap_or(dotted);
+    let mut node = tree;
+    for part in parts {
+        let entry = node
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        match entry {
+            toml::Value::Table(t) => node = t,
+            _ => return,
+        }
+    }
+    // A numeric-looking value for a string key (say a bind port) stays a string.
+    let value = match (&value, last) {
+        (
+            toml::Value::Integer(i),
+            "public_url" | "bind" | "data_dir" | "database_url" | "level",
+        ) => toml::Value::String(i.to_string()),
+        _ => value,
+    };
+    node.insert(last.to_string(), value);
+}
+
+/// The key a deserialization error is about, from toml's own message.
+fn key_of(e: &toml::de::Error) -> String {
+    let msg = e.message();
+    if let Some(rest) = msg.split("unknown field `").nth(1) {
+        return rest.split('`').next().unwrap_or("config").to_string();
+    }
+    if let Some(rest) = msg.split("missing field `").nth(1) {
+        return rest.split('`').next().unwrap_or("config").to_string();
+    }
+    let text = e.to_string();
+    // "... for key `log.format`" appears in toml's display output.
+    if let Some(rest) = text.split("for key `").nth(1) {
+        return rest.split('`').next().unwrap_or("config").to_string();
+    }
+    "config".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let c = Config::load_from(None, &[]).expect("defaults");
+        assert_eq!(c.public_url, "http://localhost:8080");
+        assert_eq!(c.domain(), "localhost:8080");
+        assert_eq!(
+            c.database_target().expect("target"),
+            DatabaseTarget::Sqlite(PathBuf::from("./data/guildhall.db"))
+        );
+    }
+
+    #[test]
+    fn env_overrides_file_values() {
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("GUILDHALL_PUBLIC_URL", "https://brand.example"),
+                ("GUILDHALL_REGISTRATION", "approval"),
+                ("GUILDHALL_DOWNVOTES", "false"),
+                ("GUILDHALL_DATABASE_POOL_SIZE", "3"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(c.domain(), "brand.example");
+        assert_eq!(c.registration, RegistrationMode::Approval);
+        assert!(!c.community.downvotes);
+        assert_eq!(c.database.pool_size, 3);
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let e = Config::load_from(None, &env(&[("GUILDHALL_REGISTRATION", "sometimes")]))
+            .expect_err("invalid");
+        assert_eq!(e.key, "registration");
+        let e =
+            Config::load_from(None, &env(&[("GUILDHALL_BIND", "nowhere")])).expect_err("bad bind");
+        assert_eq!(e.key, "bind");
+        let e = Config::load_from(None, &env(&[("GUILDHALL_DATABASE_URL", "mysql://x")]))
+            .expect_err("bad url");
+        assert_eq!(e.key, "database_url");
+        let e = Config::load_from(
+            None,
+            &env(&[("GUILDHALL_PUBLIC_URL", "https://x.example/sub")]),
+        )
+        .expect_err("path");
+        assert_eq!(e.key, "public_url");
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_named() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[log]\nformatt = \"json\"\n").expect("write");
+        let e = Config::load_from(Some(&path), &[]).expect_err("unknown");
+        assert!(e.to_string().contains("formatt"), "{e}");
+    }
+
+    #[test]
+    fn database_url_schemes() {
+        let mut c = Config::default();
+        c.database_url = "sqlite:///tmp/x.db".into();
+        assert_eq!(
+            c.database_target().expect("sqlite"),
+            DatabaseTarget::Sqlite(PathBuf::from("/tmp/x.db"))
+        );
+        c.database_url = "postgresql://u@h/db".into();
+        assert!(matches!(
+            c.database_target(),
+            Ok(DatabaseTarget::Postgres(_))
+        ));
+    }
+}

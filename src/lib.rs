@@ -1,0 +1,54 @@
+//! Guildhall: a self-hosted, federated community server.
+//!
+//! `App` is the state shared by the HTTP handlers and background jobs;
+//! `server` starts the HTTP side.
+
+pub mod api;
+pub mod community;
+pub mod config;
+pub mod error;
+pub mod federation;
+pub mod logging;
+pub mod server;
+pub mod store;
+
+use community::throttle::Throttle;
+use config::Config;
+use error::Result;
+use federation::ids::Ids;
+use federation::keys::KeyPool;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+
+#[derive(Clone)]
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub keys: Arc<KeyPool>,
+    pub ids: Arc<Ids>,
+    pub local_instance_id: i64,
+    pub login_throttle: Arc<Throttle>,
+}
+
+impl App {
+    /// Opens the store, applies migrations and records this instance.
+    /// Blocking: call it before the runtime starts or on a blocking thread.
+    pub fn open(config: Config) -> Result<App> {
+        let store = Store::open(&config)?;
+        store.migrate()?;
+        let domain = config.domain();
+        let instance = store.run_blocking(|conn| store::instances::ensure_local(conn, &domain))?;
+        Ok(App {
+            ids: Arc::new(Ids::new(&config.base_url())),
+            keys: KeyPool::new(config.keys.pool_size),
+            local_instance_id: instance.id,
+            login_throttle: Arc::new(Throttle::new(
+                config.limits.login_attempts_per_minute,
+                Duration::from_secs(60),
+            )),
+            config: Arc::new(config),
+            store,
+        })
+    }
+}

@@ -1,0 +1,159 @@
+//! The `guildhall` command: serve, migrate, and administration.
+
+use clap::{Parser, Subcommand};
+use guildhall::config::Config;
+use guildhall::{community, logging, server, App};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "guildhall",
+    version,
+    about = "A self-hosted, federated community server"
+)]
+struct Cli {
+    /// Configuration file (TOML); GUILDHALL_* variables override it.
+    #[arg(long, global = true, env = "GUILDHALL_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Create an active account. The password is read from standard input;
+    /// when none is piped in, one is generated and printed once.
+    CreateUser {
+        name: String,
+        /// Make the account an instance administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Approve a sign-up waiting for approval.
+    ApproveUser { name: String },
+}
+
+/// Exit codes: 0 success, 1 runtime failure, 2 bad configuration or usage.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("guildhall: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    logging::init(&config);
+    let result = match cli.command {
+        Command::Serve => serve(config),
+        Command::Migrate => migrate(config),
+        Command::Admin { task } => admin(config, task),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("guildhall: {}", e.detail);
+            tracing::error!(error = ?e, "stopped");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, guildhall::error::Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| guildhall::error::Error::internal("cannot start the runtime", e))
+}
+
+fn serve(config: Config) -> Result<(), guildhall::error::Error> {
+    let bind = config.bind.clone();
+    let public_url = config.public_url.clone();
+    let app = App::open(config)?;
+    tracing::info!(
+        database = app.store.backend().name(),
+        public_url = %public_url,
+        "store ready"
+    );
+    let listener = server::bind(&bind)?;
+    runtime()?.block_on(async move {
+        let running = server::start(app, listener, true)?;
+        tracing::info!(addr = %running.addr, "listening");
+        // actix stops gracefully on SIGTERM / SIGINT and the task ends.
+        match running.task.await {
+            Ok(Ok(())) => {
+                tracing::info!("stopped");
+                Ok(())
+            }
+            Ok(Err(e)) => Err(guildhall::error::Error::internal("the server failed", e)),
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+fn migrate(config: Config) -> Result<(), guildhall::error::Error> {
+    let store = guildhall::store::Store::open(&config)?;
+    let n = store.migrate()?;
+    println!("applied {n} migration(s) on {}", store.backend().name());
+    Ok(())
+}
+
+fn admin(config: Config, task: AdminTask) -> Result<(), guildhall::error::Error> {
+    let app = App::open(config)?;
+    match task {
+        AdminTask::CreateUser { name, admin } => {
+            let piped = read_password()?;
+            let generated = piped.is_none();
+            let password = piped.unwrap_or_else(community::tokens::random_password);
+            let account = community::accounts::create_user_blocking(&app, &name, &password, admin)?;
+            println!(
+                "created {} {} (id {})",
+                if admin { "administrator" } else { "user" },
+                account.person.name,
+                account.person.id
+            );
+            if generated {
+                println!("password: {password}");
+                println!("(shown once: store it now)");
+            }
+        }
+        AdminTask::ApproveUser { name } => {
+            let rt = runtime()?;
+            let account = rt.block_on(community::accounts::decide_registration(
+                &app, None, &name, true,
+            ))?;
+            println!("approved {}", account.person.name);
+        }
+    }
+    Ok(())
+}
+
+/// The first line of standard input, when something is piped in.
+fn read_password() -> Result<Option<String>, guildhall::error::Error> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin
+        .lock()
+        .read_to_string(&mut text)
+        .map_err(|e| guildhall::error::Error::internal("cannot read standard input", e))?;
+    let line = text.lines().next().unwrap_or("").to_string();
+    Ok(Some(line).filter(|l| !l.is_empty()))
+}

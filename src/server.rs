@@ -1,0 +1,56 @@
+//! The HTTP server: binds, serves the API and health check, shuts down
+//! gracefully (SIGTERM / SIGINT when run by the CLI; `stop` in tests).
+
+use crate::api;
+use crate::error::{Error, ErrorKind, Result};
+use crate::App;
+use actix_web::dev::ServerHandle;
+use actix_web::{web, HttpServer};
+use std::net::{SocketAddr, TcpListener};
+use tracing_actix_web::TracingLogger;
+
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub handle: ServerHandle,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+}
+
+/// Binds `listener` and serves; `handle_signals` is off for embedded use.
+pub fn start(app: App, listener: TcpListener, handle_signals: bool) -> Result<RunningServer> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::with_cause(ErrorKind::Internal, "cannot read the bound address", e))?;
+    app.keys.refill();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let data = web::Data::new(app);
+    let mut server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .wrap(api::request_id::RequestIdHeader)
+            .wrap(TracingLogger::default())
+            .configure(api::configure(&data))
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)
+    .map_err(|e| Error::with_cause(ErrorKind::Internal, format!("cannot listen on {addr}"), e))?;
+    if !handle_signals {
+        server = server.disable_signals();
+    }
+    let server = server.run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    Ok(RunningServer { addr, handle, task })
+}
+
+pub fn bind(addr: &str) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .map_err(|e| Error::with_cause(ErrorKind::Unavailable, format!("cannot bind {addr}"), e))
+}

@@ -1,0 +1,106 @@
+//! Comments: rows, edits and counters. A thread's comments load in one query
+//! and the tree is built by the caller from `parent_id`.
+
+use super::schema::comment;
+use super::DbConn;
+use crate::error::{Error, Result};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Comment {
+    pub id: i64,
+    pub ap_id: String,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub body_source: String,
+    pub body_html: String,
+    pub local: bool,
+    pub score: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub removed: bool,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = comment)]
+pub struct NewComment {
+    pub ap_id: String,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub body_source: String,
+    pub body_html: String,
+    pub local: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = comment)]
+pub struct CommentChange {
+    pub body_source: Option<String>,
+    pub body_html: Option<String>,
+    pub deleted: Option<bool>,
+    pub updated_at: Option<Option<NaiveDateTime>>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Comment> {
+    Ok(diesel::insert_into(comment::table)
+        .values(new)
+        .returning(comment::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Comment> {
+    Ok(diesel::update(comment::table.find(id))
+        .set(comment::ap_id.eq(ap_id))
+        .returning(comment::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(conn: &mut DbConn, id: i64, change: &CommentChange) -> Result<Comment> {
+    Ok(diesel::update(comment::table.find(id))
+        .set(change)
+        .returning(comment::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Comment> {
+    comment::table
+        .find(id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("no comment {id}")))
+}
+
+/// All comments of a thread, oldest first (parents before children).
+pub fn of_post(conn: &mut DbConn, post_id: i64) -> Result<Vec<Comment>> {
+    Ok(comment::table
+        .filter(comment::post_id.eq(post_id))
+        .order(comment::id.asc())
+        .load(conn)?)
+}
+
+pub fn add_votes(conn: &mut DbConn, id: i64, up: i64, down: i64) -> Result<Comment> {
+    Ok(diesel::update(comment::table.find(id))
+        .set((
+            comment::upvotes.eq(comment::upvotes + up),
+            comment::downvotes.eq(comment::downvotes + down),
+            comment::score.eq(comment::score + up - down),
+        ))
+        .returning(comment::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn count_local(conn: &mut DbConn) -> Result<i64> {
+    Ok(comment::table
+        .filter(comment::local.eq(true))
+        .count()
+        .get_result(conn)?)
+}

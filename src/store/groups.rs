@@ -1,0 +1,258 @@
+//! Groups and clubs, and membership (person x group: state and role).
+
+use super::schema::{grp, membership, person};
+use super::{now, DbConn};
+use crate::error::{Error, Result};
+use crate::store::people::Person;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Group {
+    pub id: i64,
+    pub ap_id: String,
+    pub name: String,
+    pub title: String,
+    pub description_source: Option<String>,
+    pub description_html: Option<String>,
+    pub kind: String,
+    pub join_policy: String,
+    pub posting_restricted_to_mods: bool,
+    pub local: bool,
+    pub instance_id: i64,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: String,
+    pub moderators_url: Option<String>,
+    pub featured_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub member_count: i64,
+    pub post_count: i64,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = grp)]
+pub struct NewGroup {
+    pub ap_id: String,
+    pub name: String,
+    pub title: String,
+    pub description_source: Option<String>,
+    pub description_html: Option<String>,
+    pub kind: String,
+    pub join_policy: String,
+    pub posting_restricted_to_mods: bool,
+    pub local: bool,
+    pub instance_id: i64,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: String,
+    pub moderators_url: Option<String>,
+    pub featured_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = grp)]
+pub struct GroupChange {
+    pub title: Option<String>,
+    pub description_source: Option<Option<String>>,
+    pub description_html: Option<Option<String>>,
+    pub join_policy: Option<String>,
+    pub posting_restricted_to_mods: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Membership {
+    pub id: i64,
+    pub person_id: i64,
+    pub group_id: i64,
+    pub state: String,
+    pub role: String,
+    pub follow_ap_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
+    Ok(diesel::insert_into(grp::table)
+        .values(new)
+        .returning(grp::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(conn: &mut DbConn, group_id: i64, change: &GroupChange) -> Result<Group> {
+    Ok(diesel::update(grp::table.find(group_id))
+        .set(change)
+        .returning(grp::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Group> {
+    grp::table
+        .find(id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("no such group"))
+}
+
+pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Group>> {
+    Ok(grp::table.filter(grp::id.eq_any(ids)).load(conn)?)
+}
+
+pub fn local_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Group>> {
+    Ok(grp::table
+        .filter(grp::local.eq(true))
+        .filter(grp::name.eq(name))
+        .filter(grp::deleted.eq(false))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn remote_by_name(conn: &mut DbConn, name: &str, instance_id: i64) -> Result<Option<Group>> {
+    Ok(grp::table
+        .filter(grp::instance_id.eq(instance_id))
+        .filter(grp::name.eq(name))
+        .filter(grp::deleted.eq(false))
+        .first(conn)
+        .optional()?)
+}
+
+/// Groups ordered by name, after `after` (exclusive), at most `limit`.
+pub fn list(conn: &mut DbConn, after: Option<&str>, limit: i64) -> Result<Vec<Group>> {
+    let mut q = grp::table
+        .filter(grp::deleted.eq(false))
+        .order((grp::name.asc(), grp::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(grp::name.gt(after.to_string()));
+    }
+    Ok(q.load(conn)?)
+}
+
+pub fn count_local(conn: &mut DbConn) -> Result<i64> {
+    Ok(grp::table
+        .filter(grp::local.eq(true))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn membership(conn: &mut DbConn, person_id: i64, group_id: i64) -> Result<Option<Membership>> {
+    Ok(membership::table
+        .filter(membership::person_id.eq(person_id))
+        .filter(membership::group_id.eq(group_id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn memberships_of(
+    conn: &mut DbConn,
+    person_id: i64,
+    group_ids: &[i64],
+) -> Result<Vec<Membership>> {
+    Ok(membership::table
+        .filter(membership::person_id.eq(person_id))
+        .filter(membership::group_id.eq_any(group_ids))
+        .load(conn)?)
+}
+
+pub fn insert_membership(
+    conn: &mut DbConn,
+    person_id: i64,
+    group_id: i64,
+    state: &str,
+    role: &str,
+) -> Result<Membership> {
+    let at = now();
+    Ok(diesel::insert_into(membership::table)
+        .values((
+            membership::person_id.eq(person_id),
+            membership::group_id.eq(group_id),
+            membership::state.eq(state),
+            membership::role.eq(role),
+            membership::created_at.eq(at),
+            membership::updated_at.eq(at),
+        ))
+        .returning(membership::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_membership(conn: &mut DbConn, id: i64, state: &str, role: &str) -> Result<Membership> {
+    Ok(diesel::update(membership::table.find(id))
+        .set((
+            membership::state.eq(state),
+            membership::role.eq(role),
+            membership::updated_at.eq(now()),
+        ))
+        .returning(membership::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn delete_membership(conn: &mut DbConn, id: i64) -> Result<()> {
+    diesel::delete(membership::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Members in `state`, with their person rows, oldest first.
+pub fn members(
+    conn: &mut DbConn,
+    group_id: i64,
+    state: &str,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(Membership, Person)>> {
+    let mut q = membership::table
+        .inner_join(person::table)
+        .filter(membership::group_id.eq(group_id))
+        .filter(membership::state.eq(state))
+        .order(membership::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after_id {
+        q = q.filter(membership::id.gt(after));
+    }
+    Ok(q.load(conn)?)
+}
+
+pub fn count_owners(conn: &mut DbConn, group_id: i64) -> Result<i64> {
+    Ok(membership::table
+        .filter(membership::group_id.eq(group_id))
+        .filter(membership::state.eq("accepted"))
+        .filter(membership::role.eq("owner"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Adds `delta` to the member counter (kept in step with accepted rows).
+pub fn add_member_count(conn: &mut DbConn, group_id: i64, delta: i64) -> Result<()> {
+    diesel::update(grp::table.find(group_id))
+        .set(grp::member_count.eq(grp::member_count + delta))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn add_post_count(conn: &mut DbConn, group_id: i64, delta: i64) -> Result<()> {
+    diesel::update(grp::table.find(group_id))
+        .set(grp::post_count.eq(grp::post_count + delta))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ids of the groups where the person is an accepted member.
+pub fn joined_group_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
+    Ok(membership::table
+        .filter(membership::person_id.eq(person_id))
+        .filter(membership::state.eq("accepted"))
+        .select(membership::group_id)
+        .load(conn)?)
+}

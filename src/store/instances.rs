@@ -1,0 +1,57 @@
+//! Known servers, this one included.
+
+use super::schema::instance;
+use super::{now, DbConn};
+use crate::error::Result;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Instance {
+    pub id: i64,
+    pub domain: String,
+    pub local: bool,
+    pub software: Option<String>,
+    pub policy: String,
+    pub reject_media: bool,
+    pub vote_weight: f64,
+    pub failures: i32,
+    pub last_seen_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// The row of this instance, created on first start.
+pub fn ensure_local(conn: &mut DbConn, domain: &str) -> Result<Instance> {
+    super::write_tx(conn, |conn| {
+        if let Some(found) = instance::table
+            .filter(instance::domain.eq(domain))
+            .first::<Instance>(conn)
+            .optional()?
+        {
+            if !found.local {
+                diesel::update(instance::table.find(found.id))
+                    .set(instance::local.eq(true))
+                    .execute(conn)?;
+            }
+            return Ok(Instance {
+                local: true,
+                ..found
+            });
+        }
+        Ok(diesel::insert_into(instance::table)
+            .values((
+                instance::domain.eq(domain),
+                instance::local.eq(true),
+                instance::software.eq(Some("guildhall")),
+                instance::created_at.eq(now()),
+            ))
+            .returning(instance::all_columns)
+            .get_result::<Instance>(conn)?)
+    })
+}
+
+pub fn by_domain(conn: &mut DbConn, domain: &str) -> Result<Option<Instance>> {
+    Ok(instance::table
+        .filter(instance::domain.eq(domain))
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,209 @@
+//! The store: one diesel code path over SQLite or PostgreSQL. Owns the
+//! connection pool, migrations and transactions; the submodules hold the
+//! rows and queries of each table group. No SQL lives outside this module.
+
+pub mod comments;
+pub mod follows;
+pub mod groups;
+pub mod instances;
+pub mod people;
+pub mod posts;
+pub mod schema;
+pub mod votes;
+
+use crate::config::{Config, DatabaseTarget};
+use crate::error::{Error, ErrorKind, Result};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names (diesel's own
+/// `MultiConnection::establish` tries each backend and hides the error).
+pub struct ConnectionManager {
+    target: DatabaseTarget,
+    busy_timeout_ms: u32,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(DbConn::Pg)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            DatabaseTarget::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    self.busy_timeout_ms
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<ConnectionManager>,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the pool (creating the SQLite file's folder if needed).
+    pub fn open(config: &Config) -> Result<Store> {
+        let target = config
+            .database_target()
+            .map_err(|e| Error::bad_request(e.to_string()))?;
+        let backend = match &target {
+            DatabaseTarget::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Error::with_cause(
+                            ErrorKind::Unavailable,
+                            format!("cannot create the data folder {}", dir.display()),
+                            e,
+                        )
+                    })?;
+                }
+                Backend::Sqlite
+            }
+            DatabaseTarget::Postgres(_) => Backend::Postgres,
+        };
+        let manager = ConnectionManager {
+            target,
+            busy_timeout_ms: config.database.busy_timeout_ms,
+        };
+        let pool = Pool::builder()
+            .max_size(config.database.pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| {
+                Error::with_cause(ErrorKind::Unavailable, "cannot open the database", e)
+            })?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on a blocking thread, never on the
+    /// async workers.
+    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// The same, for callers already off the async threads (CLI, jobs).
+    pub fn run_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
+        let mut conn = self.pool.get()?;
+        f(&mut conn)
+    }
+
+    /// Applies the pending migrations of this backend; returns how many ran.
+    pub fn migrate(&self) -> Result<usize> {
+        self.run_blocking(|conn| {
+            let applied = match conn {
+                DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+                DbConn::Pg(c) => c
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.len()),
+            };
+            applied.map_err(|e| Error::new(ErrorKind::Internal, format!("migration failed: {e}")))
+        })
+    }
+
+    pub async fn check(&self) -> Result<()> {
+        self.run(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// A write transaction. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way with
+/// SQLITE_BUSY when another writer got in between.
+pub fn write_tx<T>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    let result = f(conn);
+    let end = match (&result, conn) {
+        (Ok(_), DbConn::Sqlite(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Ok(_), DbConn::Pg(c)) => AnsiTransactionManager::commit_transaction(c),
+        (Err(_), DbConn::Sqlite(c)) => AnsiTransactionManager::rollback_transaction(c),
+        (Err(_), DbConn::Pg(c)) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    match (result, end) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Ok(_), Err(e)) => Err(e.into()),
+        (Err(e), _) => Err(e),
+    }
+}
+
+/// Now, truncated to microseconds so both backends store the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Whether an error is a unique-constraint violation (a taken name, a
+/// repeated vote), which callers turn into 409 with their own wording.
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,208 @@
+//! People (local and remote actors), local accounts and their tokens, and
+//! the shared namespace of local user and group names.
+
+use super::schema::{auth_token, local_name, local_user, person};
+use super::{now, DbConn};
+use crate::error::{Error, Result};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Person {
+    pub id: i64,
+    pub ap_id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub bio_source: Option<String>,
+    pub bio_html: Option<String>,
+    pub local: bool,
+    pub instance_id: i64,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub bot: bool,
+    pub deleted: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = person)]
+pub struct NewPerson {
+    pub ap_id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub local: bool,
+    pub instance_id: i64,
+    pub inbox_url: String,
+    pub shared_inbox_url: Option<String>,
+    pub public_key: String,
+    pub private_key: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct LocalUser {
+    pub id: i64,
+    pub person_id: i64,
+    pub password_hash: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = local_user)]
+pub struct NewLocalUser {
+    pub person_id: i64,
+    pub password_hash: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = person)]
+pub struct ProfileChange {
+    pub display_name: Option<Option<String>>,
+    pub bio_source: Option<Option<String>>,
+    pub bio_html: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Claims `name` in the local namespace; false when a user or group has it.
+pub fn claim_local_name(conn: &mut DbConn, name: &str, kind: &str) -> Result<bool> {
+    let taken = local_name::table
+        .find(name)
+        .select(local_name::name)
+        .first::<String>(conn)
+        .optional()?
+        .is_some();
+    if taken {
+        return Ok(false);
+    }
+    diesel::insert_into(local_name::table)
+        .values((local_name::name.eq(name), local_name::kind.eq(kind)))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn insert_person(conn: &mut DbConn, new: &NewPerson) -> Result<Person> {
+    Ok(diesel::insert_into(person::table)
+        .values(new)
+        .returning(person::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn insert_local_user(conn: &mut DbConn, new: &NewLocalUser) -> Result<LocalUser> {
+    Ok(diesel::insert_into(local_user::table)
+        .values(new)
+        .returning(local_user::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn email_taken(conn: &mut DbConn, email: &str) -> Result<bool> {
+    Ok(local_user::table
+        .filter(local_user::email.eq(email))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Person> {
+    person::table
+        .find(id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("no such person"))
+}
+
+pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Person>> {
+    Ok(person::table.filter(person::id.eq_any(ids)).load(conn)?)
+}
+
+/// A local person by name.
+pub fn local_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Person>> {
+    Ok(person::table
+        .filter(person::local.eq(true))
+        .filter(person::name.eq(name))
+        .first(conn)
+        .optional()?)
+}
+
+/// A remote person by `name` on the instance `instance_id`.
+pub fn remote_by_name(conn: &mut DbConn, name: &str, instance_id: i64) -> Result<Option<Person>> {
+    Ok(person::table
+        .filter(person::instance_id.eq(instance_id))
+        .filter(person::name.eq(name))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn local_user_by_person(conn: &mut DbConn, person_id: i64) -> Result<Option<LocalUser>> {
+    Ok(local_user::table
+        .filter(local_user::person_id.eq(person_id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn local_users_by_state(conn: &mut DbConn, state: &str) -> Result<Vec<(LocalUser, Person)>> {
+    Ok(local_user::table
+        .inner_join(person::table)
+        .filter(local_user::state.eq(state))
+        .order(local_user::id.asc())
+        .load(conn)?)
+}
+
+pub fn set_local_user_state(conn: &mut DbConn, local_user_id: i64, state: &str) -> Result<()> {
+    diesel::update(local_user::table.find(local_user_id))
+        .set(local_user::state.eq(state))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_profile(conn: &mut DbConn, person_id: i64, change: &ProfileChange) -> Result<Person> {
+    Ok(diesel::update(person::table.find(person_id))
+        .set(change)
+        .returning(person::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn insert_token(conn: &mut DbConn, local_user_id: i64, token_hash: &str) -> Result<()> {
+    let at = now();
+    diesel::insert_into(auth_token::table)
+        .values((
+            auth_token::local_user_id.eq(local_user_id),
+            auth_token::token_hash.eq(token_hash),
+            auth_token::created_at.eq(at),
+            auth_token::last_used_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The account behind a live (not revoked) token.
+pub fn by_token(conn: &mut DbConn, token_hash: &str) -> Result<Option<(LocalUser, Person)>> {
+    Ok(auth_token::table
+        .inner_join(local_user::table.inner_join(person::table))
+        .filter(auth_token::token_hash.eq(token_hash))
+        .filter(auth_token::revoked.eq(false))
+        .select((local_user::all_columns, person::all_columns))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn revoke_token(conn: &mut DbConn, token_hash: &str) -> Result<bool> {
+    let n = diesel::update(auth_token::table.filter(auth_token::token_hash.eq(token_hash)))
+        .set(auth_token::revoked.eq(true))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+pub fn count_local(conn: &mut DbConn) -> Result<i64> {
+    Ok(local_user::table.count().get_result(conn)?)
+}

@@ -1,0 +1,206 @@
+//! Threads: rows, edits, counters and the feed queries (keyset pagination).
+
+use super::schema::{grp, post};
+use super::DbConn;
+use crate::error::{Error, Result};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Post {
+    pub id: i64,
+    pub ap_id: String,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body_source: String,
+    pub body_html: String,
+    pub local: bool,
+    pub score: i64,
+    pub upvotes: i64,
+    pub downvotes: i64,
+    pub comment_count: i64,
+    pub hot_rank: f64,
+    pub removed: bool,
+    pub deleted: bool,
+    pub locked: bool,
+    pub pinned: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+    pub last_activity_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = post)]
+pub struct NewPost {
+    pub ap_id: String,
+    pub group_id: i64,
+    pub author_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body_source: String,
+    pub body_html: String,
+    pub local: bool,
+    pub hot_rank: f64,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = post)]
+pub struct PostChange {
+    pub title: Option<String>,
+    pub body_source: Option<String>,
+    pub body_html: Option<String>,
+    pub deleted: Option<bool>,
+    pub updated_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Where a feed page starts: the sort key and id of the last item seen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedCursor {
+    New(NaiveDateTime, i64),
+    Top(i64, i64),
+    Hot(f64, i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedSort {
+    New,
+    Top,
+    Hot,
+}
+
+/// Which threads a feed holds.
+pub enum FeedScope<'a> {
+    Group(i64),
+    /// Threads of the joined groups, and threads of followed people in
+    /// open groups (a club's threads never leak to non-members).
+    Home {
+        group_ids: &'a [i64],
+        author_ids: &'a [i64],
+    },
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewPost) -> Result<Post> {
+    Ok(diesel::insert_into(post::table)
+        .values(new)
+        .returning(post::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Post> {
+    Ok(diesel::update(post::table.find(id))
+        .set(post::ap_id.eq(ap_id))
+        .returning(post::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(conn: &mut DbConn, id: i64, change: &PostChange) -> Result<Post> {
+    Ok(diesel::update(post::table.find(id))
+        .set(change)
+        .returning(post::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Post> {
+    post::table
+        .find(id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("no thread {id}")))
+}
+
+pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Post>> {
+    Ok(post::table.filter(post::id.eq_any(ids)).load(conn)?)
+}
+
+/// Applies a vote change to the counters in one statement, so concurrent
+/// votes never lose an update.
+pub fn add_votes(conn: &mut DbConn, id: i64, up: i64, down: i64) -> Result<Post> {
+    Ok(diesel::update(post::table.find(id))
+        .set((
+            post::upvotes.eq(post::upvotes + up),
+            post::downvotes.eq(post::downvotes + down),
+            post::score.eq(post::score + up - down),
+        ))
+        .returning(post::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_hot_rank(conn: &mut DbConn, id: i64, hot_rank: f64) -> Result<()> {
+    diesel::update(post::table.find(id))
+        .set(post::hot_rank.eq(hot_rank))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn add_comment(conn: &mut DbConn, id: i64, delta: i64, at: NaiveDateTime) -> Result<()> {
+    diesel::update(post::table.find(id))
+        .set((
+            post::comment_count.eq(post::comment_count + delta),
+            post::last_activity_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn count_local(conn: &mut DbConn) -> Result<i64> {
+    Ok(post::table
+        .filter(post::local.eq(true))
+        .count()
+        .get_result(conn)?)
+}
+
+/// One page of a feed, newest / best first; fetches `limit` rows.
+pub fn feed(
+    conn: &mut DbConn,
+    scope: FeedScope<'_>,
+    sort: FeedSort,
+    cursor: Option<&FeedCursor>,
+    limit: i64,
+) -> Result<Vec<Post>> {
+    let mut q = post::table
+        .inner_join(grp::table)
+        .select(post::all_columns)
+        .filter(post::deleted.eq(false))
+        .filter(post::removed.eq(false))
+        .limit(limit)
+        .into_boxed();
+    q = match scope {
+        FeedScope::Group(group_id) => q.filter(post::group_id.eq(group_id)),
+        FeedScope::Home {
+            group_ids,
+            author_ids,
+        } => q.filter(
+            post::group_id.eq_any(group_ids.to_vec()).or(post::author_id
+                .eq_any(author_ids.to_vec())
+                .and(grp::kind.eq("group"))),
+        ),
+    };
+    q = match sort {
+        FeedSort::New => q.order((post::created_at.desc(), post::id.desc())),
+        FeedSort::Top => q.order((post::score.desc(), post::id.desc())),
+        FeedSort::Hot => q.order((post::hot_rank.desc(), post::id.desc())),
+    };
+    q = match cursor {
+        None => q,
+        Some(FeedCursor::New(at, id)) => q.filter(
+            post::created_at
+                .lt(*at)
+                .or(post::created_at.eq(*at).and(post::id.lt(*id))),
+        ),
+        Some(FeedCursor::Top(score, id)) => q.filter(
+            post::score
+                .lt(*score)
+                .or(post::score.eq(*score).and(post::id.lt(*id))),
+        ),
+        Some(FeedCursor::Hot(rank, id)) => q.filter(
+            post::hot_rank
+                .lt(*rank)
+                .or(post::hot_rank.eq(*rank).and(post::id.lt(*id))),
+        ),
+    };
+    Ok(q.load(conn)?)
+}

@@ -1,0 +1,222 @@
+// The tables as diesel sees them; kept by hand in step with both migration
+// folders (column order matters: rows load by position).
+
+diesel::table! {
+    instance (id) {
+        id -> BigInt,
+        domain -> Text,
+        local -> Bool,
+        software -> Nullable<Text>,
+        policy -> Text,
+        reject_media -> Bool,
+        vote_weight -> Double,
+        failures -> Integer,
+        last_seen_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    local_name (name) {
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    person (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        name -> Text,
+        display_name -> Nullable<Text>,
+        bio_source -> Nullable<Text>,
+        bio_html -> Nullable<Text>,
+        local -> Bool,
+        instance_id -> BigInt,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        bot -> Bool,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    local_user (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        password_hash -> Text,
+        email -> Nullable<Text>,
+        role -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    auth_token (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    grp (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        name -> Text,
+        title -> Text,
+        description_source -> Nullable<Text>,
+        description_html -> Nullable<Text>,
+        kind -> Text,
+        join_policy -> Text,
+        posting_restricted_to_mods -> Bool,
+        local -> Bool,
+        instance_id -> BigInt,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        followers_url -> Text,
+        moderators_url -> Nullable<Text>,
+        featured_url -> Nullable<Text>,
+        outbox_url -> Nullable<Text>,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        member_count -> BigInt,
+        post_count -> BigInt,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    membership (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        group_id -> BigInt,
+        state -> Text,
+        role -> Text,
+        follow_ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow (id) {
+        id -> BigInt,
+        follower_id -> BigInt,
+        followee_id -> BigInt,
+        state -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        group_id -> BigInt,
+        author_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body_source -> Text,
+        body_html -> Text,
+        local -> Bool,
+        score -> BigInt,
+        upvotes -> BigInt,
+        downvotes -> BigInt,
+        comment_count -> BigInt,
+        hot_rank -> Double,
+        removed -> Bool,
+        deleted -> Bool,
+        locked -> Bool,
+        pinned -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        last_activity_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comment (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        post_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        depth -> Integer,
+        body_source -> Text,
+        body_html -> Text,
+        local -> Bool,
+        score -> BigInt,
+        upvotes -> BigInt,
+        downvotes -> BigInt,
+        removed -> Bool,
+        deleted -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    vote (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        value -> Integer,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity (id) {
+        id -> BigInt,
+        ap_id -> Text,
+        kind -> Text,
+        local -> Bool,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        inbox_url -> Text,
+        signer_ap_id -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(person -> instance (instance_id));
+diesel::joinable!(local_user -> person (person_id));
+diesel::joinable!(auth_token -> local_user (local_user_id));
+diesel::joinable!(grp -> instance (instance_id));
+diesel::joinable!(membership -> grp (group_id));
+diesel::joinable!(membership -> person (person_id));
+diesel::joinable!(post -> grp (group_id));
+diesel::joinable!(post -> person (author_id));
+diesel::joinable!(comment -> post (post_id));
+diesel::joinable!(comment -> person (author_id));
+diesel::joinable!(delivery -> activity (activity_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    instance, local_name, person, local_user, auth_token, grp, membership, follow, post, comment,
+    vote, activity, delivery,
+);
