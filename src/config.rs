@@ -224,12 +224,15 @@ impl Config {
             }
         }
         let config: Config =
-            toml::Value::Table(tree)
-                .try_into()
-                .map_err(|e: toml::de::Error| {
-                    // toml names the offending key in its message.
-                    config_error(&key_of(&e), e.message().to_string())
-                })?;
+            serde_path_to_error::deserialize(toml::Value::Table(tree)).map_err(|e| {
+                let key = e.path().to_string();
+                let key = if key == "." {
+                    "config".to_string()
+                } else {
+                    key
+                };
+                config_error(&key, e.into_inner().message().to_string())
+            })?;
         config.validate()?;
         Ok(config)
     }
@@ -389,23 +392,6 @@ fn set_path(tree: &mut toml::Table, dotted: &str, value: toml::Value) {
         _ => value,
     };
     node.insert(last.to_string(), value);
-}
-
-/// The key a deserialization error is about, from toml's own message.
-fn key_of(e: &toml::de::Error) -> String {
-    let msg = e.message();
-    if let Some(rest) = msg.split("unknown field `").nth(1) {
-        return rest.split('`').next().unwrap_or("config").to_string();
-    }
-    if let Some(rest) = msg.split("missing field `").nth(1) {
-        return rest.split('`').next().unwrap_or("config").to_string();
-    }
-    let text = e.to_string();
-    // "... for key `log.format`" appears in toml's display output.
-    if let Some(rest) = text.split("for key `").nth(1) {
-        return rest.split('`').next().unwrap_or("config").to_string();
-    }
-    "config".to_string()
 }
 
 #[cfg(test)]

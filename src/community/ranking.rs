@@ -1,11 +1,12 @@
 //! Pure rules for scores and ordering: how a vote changes the counters, and
 //! the "hot" rank.
 //!
-//! Hot rank: `sign(score) * log10(max(|score|, 1)) + seconds / 45000`, where
+//! Hot rank: `sign(score) * log10(1 + |score|) + seconds / 45000`, where
 //! `seconds` counts from 2024-01-01 UTC to the thread's creation. Every 12.5
 //! hours of age weigh as much as a tenfold score, so new threads rise and old
 //! ones sink without any periodic recomputation: the rank only changes when
-//! the score does, and can be stored and indexed.
+//! the score does, and can be stored and indexed. (`1 + |score|` keeps a
+//! single upvote above no vote, and a single downvote below.)
 
 use chrono::NaiveDateTime;
 
@@ -13,7 +14,7 @@ const HOT_EPOCH_SECS: i64 = 1_704_067_200; // 2024-01-01T00:00:00Z
 const HOT_DECAY_SECS: f64 = 45_000.0;
 
 pub fn hot_rank(score: i64, created_at: NaiveDateTime) -> f64 {
-    let magnitude = (score.unsigned_abs().max(1) as f64).log10();
+    let magnitude = ((score.unsigned_abs() as f64) + 1.0).log10();
     let sign = score.signum() as f64;
     let seconds = (created_at.and_utc().timestamp() - HOT_EPOCH_SECS) as f64;
     sign * magnitude + seconds / HOT_DECAY_SECS
@@ -51,18 +52,23 @@ mod tests {
     }
 
     #[test]
-    fn tenfold_score_is_worth_twelve_and_a_half_hours() {
-        let old = hot_rank(100, at(0));
-        let new = hot_rank(10, at(0)) + 45_000.0 / 45_000.0;
-        assert!((old - new).abs() < 1e-9);
+    fn twelve_and_a_half_hours_weigh_one_order_of_magnitude() {
+        let later = at(0) + Duration::minutes(750);
+        assert!((hot_rank(5, later) - hot_rank(5, at(0)) - 1.0).abs() < 1e-9);
+        // 99 upvotes (log10 100 = 2) against 9 (log10 10 = 1): one unit.
+        assert!((hot_rank(99, at(0)) - hot_rank(9, at(0)) - 1.0).abs() < 1e-9);
         // A thread 13 h younger with a tenth of the score ranks higher.
-        assert!(hot_rank(10, at(13)) > hot_rank(100, at(0)));
+        assert!(hot_rank(9, at(13)) > hot_rank(99, at(0)));
     }
 
     #[test]
-    fn zero_and_one_rank_alike() {
-        assert_eq!(hot_rank(0, at(0)), hot_rank(-0, at(0)));
-        assert!(hot_rank(1, at(0)) >= hot_rank(0, at(0)));
+    fn one_vote_moves_a_thread_either_way() {
+        assert!(hot_rank(1, at(0)) > hot_rank(0, at(0)));
+        assert!(hot_rank(-1, at(0)) < hot_rank(0, at(0)));
+        assert_eq!(
+            hot_rank(3, at(0)) - hot_rank(0, at(0)),
+            hot_rank(0, at(0)) - hot_rank(-3, at(0))
+        );
     }
 
     #[test]
