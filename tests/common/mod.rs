@@ -51,13 +51,13 @@ macro_rules! on_both_backends {
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
 }
 
 impl PgDatabase {
-    fn create(base: &str) -> (PgDatabase, String) {
+    pub fn create(base: &str) -> (PgDatabase, String) {
         let name = format!(
             "guildhall_test_{}",
             guildhall::community::tokens::random_token()[..16].to_string()
