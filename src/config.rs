@@ -464,8 +464,10 @@ mod tests {
 
     #[test]
     fn database_url_schemes() {
-        let mut c = Config::default();
-        c.database_url = "sqlite:///tmp/x.db".into();
+        let mut c = Config {
+            database_url: "sqlite:///tmp/x.db".into(),
+            ..Config::default()
+        };
         assert_eq!(
             c.database_target().expect("sqlite"),
             DatabaseTarget::Sqlite(PathBuf::from("/tmp/x.db"))

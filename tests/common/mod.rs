@@ -31,7 +31,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(crate::common::Backend::Sqlite).await
+                    super::$name($crate::common::Backend::Sqlite).await
                 }
             )*
         }
@@ -39,11 +39,11 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if crate::common::postgres_url().is_none() {
+                    if $crate::common::postgres_url().is_none() {
                         eprintln!("GUILDHALL_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
                         return;
                     }
-                    super::$name(crate::common::Backend::Postgres).await
+                    super::$name($crate::common::Backend::Postgres).await
                 }
             )*
         }
@@ -60,7 +60,7 @@ impl PgDatabase {
     pub fn create(base: &str) -> (PgDatabase, String) {
         let name = format!(
             "guildhall_test_{}",
-            guildhall::community::tokens::random_token()[..16].to_string()
+            &guildhall::community::tokens::random_token()[..16]
         );
         let mut conn = diesel::PgConnection::establish(base).expect("connect to PostgreSQL");
         diesel::sql_query(format!("CREATE DATABASE {name}"))
@@ -136,10 +136,12 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let mut config = Config::default();
-    config.public_url = format!("http://{addr}");
-    config.bind = addr.to_string();
-    config.data_dir = dir.path().to_path_buf();
+    let mut config = Config {
+        public_url: format!("http://{addr}"),
+        bind: addr.to_string(),
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
     config.keys.pool_size = 2;
     config.database.pool_size = 4;
     let pg = match backend {
