@@ -543,14 +543,7 @@ async fn group_policies(backend: Backend) {
 
 async fn registration_modes(backend: Backend) {
     let s = common::start_with(backend, |c| c.registration = RegistrationMode::Approval).await;
-    let app = s.app.clone();
-    tokio::task::spawn_blocking(move || {
-        guildhall::community::accounts::create_user_blocking(&app, "root", "password-root", true)
-    })
-    .await
-    .expect("join")
-    .expect("admin");
-    let root = s.login("root").await;
+    let root = s.admin("root").await;
     let acc = s
         .post(
             "/api/v1/accounts",
@@ -630,14 +623,7 @@ async fn instance_settings(backend: Backend) {
         c.community.group_creation = GroupCreation::Admins;
     })
     .await;
-    let app = s.app.clone();
-    tokio::task::spawn_blocking(move || {
-        guildhall::community::accounts::create_user_blocking(&app, "root", "password-root", true)
-    })
-    .await
-    .expect("join")
-    .expect("admin");
-    let root = s.login("root").await;
+    let root = s.admin("root").await;
     let ann = s.user("ann").await;
     s.post(
         "/api/v1/groups",

@@ -45,42 +45,43 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, Error> {
     }
 }
 
-async fn resolve(app: Option<web::Data<App>>, token: String) -> Result<Auth, Error> {
-    let app = app.ok_or_else(|| Error::new(ErrorKind::Internal, "application state missing"))?;
-    let account = accounts::authenticate(&app, &token).await?;
-    Ok(Auth { account, token })
+type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
+
+/// The session of a request: none without a token, an error for a bad one.
+fn session(req: &HttpRequest) -> AuthFuture<Option<Auth>> {
+    let app = req.app_data::<web::Data<App>>().cloned();
+    let token = bearer(req);
+    Box::pin(async move {
+        let Some(token) = token? else {
+            return Ok(None);
+        };
+        let app =
+            app.ok_or_else(|| Error::new(ErrorKind::Internal, "application state missing"))?;
+        let account = accounts::authenticate(&app, &token).await?;
+        Ok(Some(Auth { account, token }))
+    })
 }
 
 impl FromRequest for Auth {
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+    type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let app = req.app_data::<web::Data<App>>().cloned();
-        let token = bearer(req);
+        let session = session(req);
         Box::pin(async move {
-            match token? {
-                Some(token) => resolve(app, token).await,
-                None => Err(Error::unauthorized(
-                    "sign in: send Authorization: Bearer TOKEN",
-                )),
-            }
+            session
+                .await?
+                .ok_or_else(|| Error::unauthorized("sign in: send Authorization: Bearer TOKEN"))
         })
     }
 }
 
 impl FromRequest for MaybeAuth {
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+    type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let app = req.app_data::<web::Data<App>>().cloned();
-        let token = bearer(req);
-        Box::pin(async move {
-            match token? {
-                Some(token) => Ok(MaybeAuth(Some(resolve(app, token).await?))),
-                None => Ok(MaybeAuth(None)),
-            }
-        })
+        let session = session(req);
+        Box::pin(async move { Ok(MaybeAuth(session.await?)) })
     }
 }

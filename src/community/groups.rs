@@ -2,7 +2,9 @@
 //! approve, reject, invite, roles). A club is a membership community: joining
 //! takes a moderator's approval or an invite, and only members read it.
 
-use super::{accepted, can_read, find_group, find_person, is_group_moderator, markdown, names};
+use super::{
+    accepted, can_read, check_title, find_group, find_person, is_group_moderator, markdown, names,
+};
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
 use crate::error::{Error, Result};
@@ -50,20 +52,6 @@ fn one_of<'a>(field: &str, value: &'a str, allowed: &[&str]) -> Result<&'a str> 
     }
 }
 
-fn check_title(app: &App, title: &str) -> Result<String> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::unprocessable("the title is empty"));
-    }
-    if title.chars().count() > app.config.limits.title_chars {
-        return Err(Error::too_large(format!(
-            "the title has more than {} characters",
-            app.config.limits.title_chars
-        )));
-    }
-    Ok(title.to_string())
-}
-
 /// A club takes members by approval or invite only.
 fn check_policy(kind: &str, join_policy: &str) -> Result<()> {
     if kind == "club" && join_policy == "open" {
@@ -81,7 +69,7 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
         ));
     }
     names::validate_name(&input.name)?;
-    let title = check_title(app, &input.title)?;
+    let title = check_title(&app.config, &input.title)?;
     let kind = one_of("kind", input.kind.as_deref().unwrap_or("group"), KINDS)?.to_string();
     let default_policy = if kind == "club" { "approval" } else { "open" };
     let join_policy = one_of(
@@ -199,7 +187,7 @@ pub async fn list(
 pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> Result<GroupInfo> {
     let mut change = GroupChange::default();
     if let Some(t) = &edit.title {
-        change.title = Some(check_title(app, t)?);
+        change.title = Some(check_title(&app.config, t)?);
     }
     if let Some(d) = edit.description {
         super::check_size("description", &d, app.config.limits.description_bytes)?;
@@ -245,11 +233,7 @@ pub async fn join(app: &App, actor: &Actor, handle: &str) -> Result<Membership> 
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
                 match rows::membership(conn, person_id, group.id)? {
-                    Some(m) if m.state == "invited" => {
-                        let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
-                        rows::add_member_count(conn, group.id, 1)?;
-                        Ok(m)
-                    }
+                    Some(m) if m.state == "invited" => admit(conn, &m),
                     Some(m) if m.state == "banned" => {
                         Err(Error::forbidden("you are banned from this group"))
                     }
@@ -343,6 +327,13 @@ pub async fn members(
         .await
 }
 
+/// Turns a pending or invited membership into an accepted one.
+fn admit(conn: &mut crate::store::DbConn, m: &Membership) -> Result<Membership> {
+    let accepted = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+    rows::add_member_count(conn, m.group_id, 1)?;
+    Ok(accepted)
+}
+
 fn require_moderator(conn: &mut crate::store::DbConn, actor: &Actor, group: &Group) -> Result<()> {
     let m = rows::membership(conn, actor.id(), group.id)?;
     if is_group_moderator(m.as_ref()) || actor.role == InstanceRole::Admin {
@@ -373,9 +364,7 @@ pub async fn decide_member(
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
                 if approve {
-                    let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
-                    rows::add_member_count(conn, group.id, 1)?;
-                    Ok(Some(m))
+                    admit(conn, &m).map(Some)
                 } else {
                     rows::delete_membership(conn, m.id)?;
                     Ok(None)
@@ -395,12 +384,8 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                 require_moderator(conn, &actor, &group)?;
                 let person = find_person(conn, &member)?;
                 match rows::membership(conn, person.id, group.id)? {
-                    Some(m) if m.state == "pending" => {
-                        // An invite answers a pending request at once.
-                        let m = rows::set_membership(conn, m.id, "accepted", &m.role)?;
-                        rows::add_member_count(conn, group.id, 1)?;
-                        Ok(m)
-                    }
+                    // An invite answers a pending request at once.
+                    Some(m) if m.state == "pending" => admit(conn, &m),
                     Some(m) if m.state == "banned" => Err(Error::conflict(format!(
                         "{member} is banned from this group"
                     ))),

@@ -14,6 +14,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod votes;
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::store::groups::{Group, Membership};
 use crate::store::people::Person;
@@ -87,6 +88,21 @@ pub fn check_size(field: &str, value: &str, max_bytes: usize) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// A trimmed, non-empty title within the configured length.
+pub fn check_title(config: &Config, title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::unprocessable("the title is empty"));
+    }
+    let max = config.limits.title_chars;
+    if title.chars().count() > max {
+        return Err(Error::too_large(format!(
+            "the title has more than {max} characters"
+        )));
+    }
+    Ok(title.to_string())
 }
 
 /// The role a person holds in a group, if an accepted member.

@@ -1,7 +1,9 @@
 //! Threads: posting rules, edits, deletion as a tombstone, a thread with its
 //! comment tree, and the group and home feeds (keyset pagination).
 
-use super::{accepted, can_read, find_group, is_group_moderator, markdown, ranking, Actor};
+use super::{
+    accepted, can_read, check_title, find_group, is_group_moderator, markdown, ranking, Actor,
+};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
@@ -104,20 +106,6 @@ pub fn decode_cursor(sort: FeedSort, cursor: &str) -> Result<FeedCursor> {
     }
 }
 
-fn check_title(app: &App, title: &str) -> Result<String> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::unprocessable("the title is empty"));
-    }
-    if title.chars().count() > app.config.limits.title_chars {
-        return Err(Error::too_large(format!(
-            "the title has more than {} characters",
-            app.config.limits.title_chars
-        )));
-    }
-    Ok(title.to_string())
-}
-
 fn check_body(app: &App, body: &str) -> Result<()> {
     super::check_size("body", body, app.config.limits.post_body_bytes)
 }
@@ -180,7 +168,7 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
 }
 
 pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> Result<PostInfo> {
-    let title = check_title(app, &input.title)?;
+    let title = check_title(&app.config, &input.title)?;
     check_body(app, &input.body)?;
     let kind = input.kind.unwrap_or_else(|| "discussion".into());
     if !KINDS.contains(&kind.as_str()) {
@@ -253,7 +241,7 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
 pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
     let mut change = PostChange::default();
     if let Some(t) = &edit.title {
-        change.title = Some(check_title(app, t)?);
+        change.title = Some(check_title(&app.config, t)?);
     }
     if let Some(b) = edit.body {
         check_body(app, &b)?;

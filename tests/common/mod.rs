@@ -235,6 +235,19 @@ impl TestServer {
         self.login(name).await
     }
 
+    /// Creates an instance administrator the way the CLI does, and logs in.
+    pub async fn admin(&self, name: &str) -> String {
+        let (app, user) = (self.app.clone(), name.to_string());
+        tokio::task::spawn_blocking(move || {
+            let password = format!("password-{user}");
+            guildhall::community::accounts::create_user_blocking(&app, &user, &password, true)
+        })
+        .await
+        .expect("join")
+        .expect("create admin");
+        self.login(name).await
+    }
+
     pub async fn login(&self, name: &str) -> String {
         let body = self
             .post(
