@@ -174,20 +174,52 @@ fn config_error(key: &str, problem: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Environment variables and the key each overrides.
-pub const ENV_OVERRIDES: &[(&str, &str)] = &[
-    ("GUILDHALL_PUBLIC_URL", "public_url"),
-    ("GUILDHALL_BIND", "bind"),
-    ("GUILDHALL_DATA_DIR", "data_dir"),
-    ("GUILDHALL_DATABASE_URL", "database_url"),
-    ("GUILDHALL_REGISTRATION", "registration"),
-    ("GUILDHALL_DATABASE_POOL_SIZE", "database.pool_size"),
-    ("GUILDHALL_LOG_FORMAT", "log.format"),
-    ("GUILDHALL_LOG_LEVEL", "log.level"),
-    ("GUILDHALL_GROUP_CREATION", "community.group_creation"),
-    ("GUILDHALL_DOWNVOTES", "community.downvotes"),
-    ("GUILDHALL_KEY_POOL_SIZE", "keys.pool_size"),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Text,
+    Integer,
+    Boolean,
+}
+
+/// Every key that an environment variable can override. The variable is
+/// `GUILDHALL_` followed by the key in capitals with `.` as `_`
+/// (`log.format` -> `GUILDHALL_LOG_FORMAT`).
+const OVERRIDABLE: &[(&str, ValueKind)] = &[
+    ("public_url", ValueKind::Text),
+    ("bind", ValueKind::Text),
+    ("data_dir", ValueKind::Text),
+    ("database_url", ValueKind::Text),
+    ("registration", ValueKind::Text),
+    ("database.pool_size", ValueKind::Integer),
+    ("database.busy_timeout_ms", ValueKind::Integer),
+    ("log.format", ValueKind::Text),
+    ("log.level", ValueKind::Text),
+    ("community.group_creation", ValueKind::Text),
+    ("community.downvotes", ValueKind::Boolean),
+    ("limits.request_body_bytes", ValueKind::Integer),
+    ("limits.title_chars", ValueKind::Integer),
+    ("limits.post_body_bytes", ValueKind::Integer),
+    ("limits.comment_body_bytes", ValueKind::Integer),
+    ("limits.bio_bytes", ValueKind::Integer),
+    ("limits.description_bytes", ValueKind::Integer),
+    ("limits.comment_depth", ValueKind::Integer),
+    ("limits.page_size", ValueKind::Integer),
+    ("limits.login_attempts_per_minute", ValueKind::Integer),
+    ("keys.pool_size", ValueKind::Integer),
 ];
+
+/// The environment variable that overrides `key`.
+pub fn env_var_for(key: &str) -> String {
+    format!("GUILDHALL_{}", key.replace('.', "_").to_uppercase())
+}
+
+/// (environment variable, key) for every overridable key.
+pub fn env_overrides() -> Vec<(String, &'static str)> {
+    OVERRIDABLE
+        .iter()
+        .map(|(k, _)| (env_var_for(k), *k))
+        .collect()
+}
 
 /// The database backend, picked by the URL's scheme.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,9 +250,14 @@ impl Config {
             }
             None => toml::Table::new(),
         };
-        for (var, key) in ENV_OVERRIDES {
-            if let Some((_, value)) = env.iter().find(|(k, _)| k == var) {
-                set_path(&mut tree, key, env_value(value));
+        for (key, kind) in OVERRIDABLE {
+            let var = env_var_for(key);
+            if let Some((_, raw)) = env.iter().find(|(k, _)| *k == var) {
+                let value = env_value(raw, *kind).ok_or_else(|| {
+                    config_error(key, format!("{var}={raw:?} is not a valid {kind:?} value"))
+                })?;
+                set_path(&mut tree, key, value)
+                    .map_err(|_| config_error(key, "the file has a non-table value in its path"))?;
             }
         }
         let config: Config =
@@ -253,6 +290,12 @@ impl Config {
         if url.host_str().is_none() {
             return Err(config_error("public_url", "has no host"));
         }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(config_error(
+                "public_url",
+                "must not hold a user name or password: it is the prefix of every public id",
+            ));
+        }
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
             return Err(config_error(
                 "public_url",
@@ -263,8 +306,17 @@ impl Config {
             .parse::<SocketAddr>()
             .map_err(|_| config_error("bind", format!("not an address:port: {:?}", self.bind)))?;
         self.database_target()?;
-        if self.database.pool_size == 0 {
-            return Err(config_error("database.pool_size", "must be at least 1"));
+        if self.data_dir.as_os_str().is_empty() {
+            return Err(config_error("data_dir", "must not be empty"));
+        }
+        if !(1..=1000).contains(&self.database.pool_size) {
+            return Err(config_error(
+                "database.pool_size",
+                "must be between 1 and 1000",
+            ));
+        }
+        if self.keys.pool_size > 1000 {
+            return Err(config_error("keys.pool_size", "must be at most 1000"));
         }
         if self
             .log
@@ -357,41 +409,35 @@ impl Config {
     }
 }
 
-fn env_value(raw: &str) -> toml::Value {
-    if let Ok(b) = raw.parse::<bool>() {
-        return toml::Value::Boolean(b);
+fn env_value(raw: &str, kind: ValueKind) -> Option<toml::Value> {
+    match kind {
+        ValueKind::Text => Some(toml::Value::String(raw.to_string())),
+        ValueKind::Integer => raw.trim().parse::<i64>().ok().map(toml::Value::Integer),
+        ValueKind::Boolean => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Some(toml::Value::Boolean(true)),
+            "false" | "0" | "no" | "off" => Some(toml::Value::Boolean(false)),
+            _ => None,
+        },
     }
-    if let Ok(i) = raw.parse::<i64>() {
-        return toml::Value::Integer(i);
-    }
-    toml::Value::String(raw.to_string())
 }
 
-fn set_path(tree: &mut toml::Table, dotted: &str, value: toml::Value) {
+/// Sets `a.b.c` in the tree, making missing tables; refuses to replace a
+/// non-table value on the way (the file's own error must not be hidden).
+fn set_path(tree: &mut toml::Table, dotted: &str, value: toml::Value) -> Result<(), ()> {
     let mut parts: Vec<&str> = dotted.split('.').collect();
-    let last = parts.pop().unwrap_or(dotted);
+    let last = parts.pop().ok_or(())?;
     let mut node = tree;
     for part in parts {
         let entry = node
             .entry(part.to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !entry.is_table() {
-            *entry = toml::Value::Table(toml::Table::new());
-        }
         match entry {
             toml::Value::Table(t) => node = t,
-            _ => return,
+            _ => return Err(()),
         }
     }
-    // A numeric-looking value for a string key (say a bind port) stays a string.
-    let value = match (&value, last) {
-        (
-            toml::Value::Integer(i),
-            "public_url" | "bind" | "data_dir" | "database_url" | "level",
-        ) => toml::Value::String(i.to_string()),
-        _ => value,
-    };
     node.insert(last.to_string(), value);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -423,7 +469,7 @@ mod tests {
             &env(&[
                 ("GUILDHALL_PUBLIC_URL", "https://brand.example"),
                 ("GUILDHALL_REGISTRATION", "approval"),
-                ("GUILDHALL_DOWNVOTES", "false"),
+                ("GUILDHALL_COMMUNITY_DOWNVOTES", "false"),
                 ("GUILDHALL_DATABASE_POOL_SIZE", "3"),
             ]),
         )
@@ -451,6 +497,31 @@ mod tests {
         )
         .expect_err("path");
         assert_eq!(e.key, "public_url");
+        let e = Config::load_from(None, &env(&[("GUILDHALL_COMMUNITY_DOWNVOTES", "maybe")]))
+            .expect_err("bool");
+        assert_eq!(e.key, "community.downvotes");
+        let e = Config::load_from(None, &env(&[("GUILDHALL_LIMITS_PAGE_SIZE", "many")]))
+            .expect_err("int");
+        assert_eq!(e.key, "limits.page_size");
+        let e = Config::load_from(
+            None,
+            &env(&[("GUILDHALL_PUBLIC_URL", "https://u:p@x.example")]),
+        )
+        .expect_err("userinfo");
+        assert_eq!(e.key, "public_url");
+    }
+
+    #[test]
+    fn every_key_has_its_variable() {
+        let vars = env_overrides();
+        assert!(vars.contains(&("GUILDHALL_LOG_FORMAT".to_string(), "log.format")));
+        assert!(vars.contains(&(
+            "GUILDHALL_COMMUNITY_DOWNVOTES".to_string(),
+            "community.downvotes"
+        )));
+        // Text keys keep digits as text: a numeric data_dir is a folder name.
+        let c = Config::load_from(None, &env(&[("GUILDHALL_DATA_DIR", "2024")])).expect("valid");
+        assert_eq!(c.data_dir, PathBuf::from("2024"));
     }
 
     #[test]

@@ -162,12 +162,18 @@ impl Store {
         })
     }
 
+    /// Whether the database answers; any failure is `Unavailable` (503).
     pub async fn check(&self) -> Result<()> {
         self.run(|conn| {
-            conn.batch_execute("SELECT 1")?;
-            Ok(())
+            conn.batch_execute("SELECT 1").map_err(|e| {
+                Error::with_cause(ErrorKind::Unavailable, "the database does not answer", e)
+            })
         })
         .await
+        .map_err(|e| Error {
+            kind: ErrorKind::Unavailable,
+            ..e
+        })
     }
 }
 
