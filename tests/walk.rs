@@ -13,6 +13,7 @@ on_both_backends!(
     follows_and_friends,
     edits_and_tombstones,
     profile_and_logout,
+    concurrent_votes_keep_counters_exact,
 );
 
 async fn club_walk_from_signup_to_feeds(backend: Backend) {
@@ -617,5 +618,61 @@ async fn profile_and_logout(backend: Backend) {
         .expect(204);
     s.get("/api/v1/me", Some(&ann)).await.expect_error(401);
     s.get("/api/v1/me", Some(&other)).await.expect(200);
+    s.stop().await;
+}
+
+async fn concurrent_votes_keep_counters_exact(backend: Backend) {
+    let s = common::start(backend).await;
+    let ann = s.user("ann").await;
+    s.group(&ann, "general", "group").await;
+    let t = s.thread(&ann, "general", "popular").await;
+    let c = s
+        .post(
+            &format!("/api/v1/posts/{t}/comments"),
+            Some(&ann),
+            json!({"body": "c"}),
+        )
+        .await
+        .expect(201);
+    let cid = c["id"].as_i64().expect("id");
+    let mut voters = Vec::new();
+    for i in 0..12 {
+        voters.push(s.user(&format!("voter{i}")).await);
+    }
+    // Everyone votes at once on the thread and the comment: 8 up, 4 down.
+    let votes = voters.iter().enumerate().flat_map(|(i, token)| {
+        let value = if i < 8 { 1 } else { -1 };
+        [
+            format!("/api/v1/posts/{t}/vote"),
+            format!("/api/v1/comments/{cid}/vote"),
+        ]
+        .map(|path| {
+            let s = &s;
+            async move {
+                s.post(&path, Some(token), json!({"value": value}))
+                    .await
+                    .expect(200)
+            }
+        })
+    });
+    futures_util::future::join_all(votes).await;
+    let thread = s.get(&format!("/api/v1/posts/{t}"), None).await.expect(200);
+    assert_eq!(
+        (
+            thread["score"].as_i64(),
+            thread["upvotes"].as_i64(),
+            thread["downvotes"].as_i64()
+        ),
+        (Some(4), Some(8), Some(4))
+    );
+    let comment = &thread["comments"][0];
+    assert_eq!(
+        (
+            comment["score"].as_i64(),
+            comment["upvotes"].as_i64(),
+            comment["downvotes"].as_i64()
+        ),
+        (Some(4), Some(8), Some(4))
+    );
     s.stop().await;
 }
