@@ -32,6 +32,8 @@ pub enum GroupCreation {
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub public_url: String,
+    /// The name of this community, shown to people and in NodeInfo.
+    pub site_name: String,
     pub bind: String,
     pub data_dir: PathBuf,
     /// Empty means the SQLite file `guildhall.db` in `data_dir`.
@@ -42,6 +44,15 @@ pub struct Config {
     pub community: CommunityConfig,
     pub limits: LimitsConfig,
     pub keys: KeysConfig,
+    pub federation: FederationConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Allows http, ports and loopback addresses for local multi-instance
+    /// testing. Never on a public server.
+    pub debug: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,6 +101,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             public_url: "http://localhost:8080".into(),
+            site_name: "Guildhall".into(),
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
@@ -99,6 +111,7 @@ impl Default for Config {
             community: CommunityConfig::default(),
             limits: LimitsConfig::default(),
             keys: KeysConfig::default(),
+            federation: FederationConfig::default(),
         }
     }
 }
@@ -186,6 +199,7 @@ enum ValueKind {
 /// (`log.format` -> `GUILDHALL_LOG_FORMAT`).
 const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("public_url", ValueKind::Text),
+    ("site_name", ValueKind::Text),
     ("bind", ValueKind::Text),
     ("data_dir", ValueKind::Text),
     ("database_url", ValueKind::Text),
@@ -206,6 +220,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("limits.page_size", ValueKind::Integer),
     ("limits.login_attempts_per_minute", ValueKind::Integer),
     ("keys.pool_size", ValueKind::Integer),
+    ("federation.debug", ValueKind::Boolean),
 ];
 
 /// The environment variable that overrides `key`.
@@ -301,6 +316,10 @@ impl Config {
                 "public_url",
                 "must be scheme, host and optional port only (no path, query or fragment)",
             ));
+        }
+        let name_len = self.site_name.trim().chars().count();
+        if !(1..=100).contains(&name_len) {
+            return Err(config_error("site_name", "must have 1 to 100 characters"));
         }
         self.bind
             .parse::<SocketAddr>()

@@ -28,6 +28,8 @@ pub struct App {
     pub keys: Arc<KeyPool>,
     pub ids: Arc<Ids>,
     pub local_instance_id: i64,
+    /// This server's own row, with the instance actor's keys.
+    pub instance: Arc<store::instances::Instance>,
     pub login_throttle: Arc<Throttle>,
 }
 
@@ -38,7 +40,19 @@ impl App {
         let store = Store::open(&config)?;
         store.migrate()?;
         let domain = config.domain();
-        let instance = store.run_blocking(|conn| store::instances::ensure_local(conn, &domain))?;
+        let mut instance =
+            store.run_blocking(|conn| store::instances::ensure_local(conn, &domain))?;
+        if instance.private_key.is_none() {
+            let keys = KeyPool::new(0).take_blocking()?;
+            instance = store.run_blocking(|conn| {
+                store::instances::set_keys(conn, instance.id, &keys.public_key, &keys.private_key)
+            })?;
+        }
+        if config.federation.debug {
+            tracing::warn!(
+                "federation.debug is on: http, ports and loopback addresses are allowed; never use this on a public server"
+            );
+        }
         Ok(App {
             ids: Arc::new(Ids::new(&config.base_url())),
             keys: KeyPool::new(config.keys.pool_size),
@@ -47,6 +61,7 @@ impl App {
                 config.limits.login_attempts_per_minute,
                 Duration::from_secs(60),
             )),
+            instance: Arc::new(instance),
             config: Arc::new(config),
             store,
         })

@@ -241,14 +241,21 @@ async fn sessions_and_tokens(backend: Backend) {
     )
     .await
     .expect_error(401);
-    // Guessing is limited per name: the fourth try in a minute is 429.
-    s.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"username": "ann", "password": "wrong-again"}),
-    )
-    .await
-    .expect_error(401);
+    // Successful logins do not count against the limit.
+    for _ in 0..4 {
+        s.login("ann").await;
+    }
+    // Guessing is limited per name: after three failures in a minute, even
+    // the right password waits (429).
+    for wrong in ["wrong-again", "wrong-thrice"] {
+        s.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": "ann", "password": wrong}),
+        )
+        .await
+        .expect_error(401);
+    }
     let res = s
         .post(
             "/api/v1/auth/login",
@@ -457,6 +464,57 @@ async fn group_policies(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(g["title"], "Announcements");
+
+    // A group that admits by approval: outsiders read but do not take part.
+    s.post(
+        "/api/v1/groups",
+        Some(&ann),
+        json!({"name": "vetted", "title": "Vetted", "join_policy": "approval"}),
+    )
+    .await
+    .expect(201);
+    let vt = s.thread(&ann, "vetted", "rules").await;
+    s.get(&format!("/api/v1/posts/{vt}"), None)
+        .await
+        .expect(200);
+    s.post(
+        "/api/v1/groups/vetted/posts",
+        Some(&cat),
+        json!({"title": "hi", "body": "x"}),
+    )
+    .await
+    .expect_error(403);
+    s.post(
+        &format!("/api/v1/posts/{vt}/comments"),
+        Some(&cat),
+        json!({"body": "x"}),
+    )
+    .await
+    .expect_error(403);
+    s.post(
+        &format!("/api/v1/posts/{vt}/vote"),
+        Some(&cat),
+        json!({"value": 1}),
+    )
+    .await
+    .expect_error(403);
+    s.post("/api/v1/groups/vetted/join", Some(&cat), json!({}))
+        .await
+        .expect(200);
+    s.post(
+        "/api/v1/groups/vetted/members/cat/approve",
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    s.post(
+        &format!("/api/v1/posts/{vt}/vote"),
+        Some(&cat),
+        json!({"value": 1}),
+    )
+    .await
+    .expect(200);
 
     // Invite-only: a join without an invite is refused; with one, accepted.
     s.post(

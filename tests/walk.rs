@@ -607,6 +607,13 @@ async fn profile_and_logout(backend: Backend) {
         bio.contains("<em>make</em>") && !bio.contains("onerror"),
         "{bio}"
     );
+    s.patch(
+        "/api/v1/me",
+        Some(&ann),
+        json!({"display_name": "A".repeat(101)}),
+    )
+    .await
+    .expect_error(413);
     let p = s.get("/api/v1/people/ann", None).await.expect(200);
     assert_eq!(p["display_name"], "Ann A.");
     assert_eq!(p["bio_html"], me["bio_html"]);

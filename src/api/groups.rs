@@ -104,17 +104,24 @@ pub async fn list(
     q: web::Query<CursorQuery>,
 ) -> Result<HttpResponse, Error> {
     let limit = app.config.limits.page_size;
-    let mut items = groups::list(
-        &app,
-        auth.actor().as_ref(),
-        q.into_inner().cursor,
-        limit + 1,
-    )
-    .await?;
+    // The cursor is "ID:NAME" of the last group seen.
+    let after = match q.into_inner().cursor {
+        Some(c) => {
+            let (id, name) = c
+                .split_once(':')
+                .and_then(|(id, name)| Some((id.parse::<i64>().ok()?, name.to_string())))
+                .ok_or_else(|| Error::bad_request("the cursor is not valid"))?;
+            Some((name, id))
+        }
+        None => None,
+    };
+    let mut items = groups::list(&app, auth.actor().as_ref(), after, limit + 1).await?;
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next_cursor = if more {
-        items.last().map(|i| i.group.name.clone())
+        items
+            .last()
+            .map(|i| format!("{}:{}", i.group.id, i.group.name))
     } else {
         None
     };

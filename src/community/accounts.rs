@@ -182,7 +182,7 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
 
 /// Checks the password and issues a new bearer token.
 pub async fn login(app: &App, username: &str, password: &str) -> Result<(String, Account)> {
-    if let Err(retry) = app.login_throttle.hit(username, Instant::now()) {
+    if let Err(retry) = app.login_throttle.check(username, Instant::now()) {
         return Err(Error::too_many_requests(
             "too many login attempts for this name; wait and try again",
             retry,
@@ -195,11 +195,13 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<(String,
         .await?;
     let wrong = || Error::unauthorized("wrong username or password");
     let Some(account) = account else {
+        app.login_throttle.fail(username, Instant::now());
         return Err(wrong());
     };
     let (password, hash) = (password.to_string(), account.user.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || tokens::verify_password(&password, &hash)).await?;
     if !ok {
+        app.login_throttle.fail(username, Instant::now());
         return Err(wrong());
     }
     check_state(&account.user)?;
@@ -260,7 +262,7 @@ pub async fn update_profile(app: &App, actor: &Actor, edit: ProfileEdit) -> Resu
     if let Some(name) = edit.display_name {
         let name = name.trim().to_string();
         if name.chars().count() > 100 {
-            return Err(Error::unprocessable(
+            return Err(Error::too_large(
                 "a display name has at most 100 characters",
             ));
         }

@@ -5,7 +5,6 @@ use super::posts::{readable_post, CommentInfo};
 use super::{markdown, Actor};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
-use crate::store::groups as group_rows;
 use crate::store::{now, people, posts as post_rows, votes, write_tx, DbConn};
 use crate::App;
 
@@ -76,10 +75,7 @@ pub async fn create(
                 if post.locked {
                     return Err(Error::forbidden("this thread is locked: no new replies"));
                 }
-                let m = group_rows::membership(conn, actor.id(), group.id)?;
-                if m.as_ref().is_some_and(|m| m.state == "banned") {
-                    return Err(Error::forbidden("you are banned from this group"));
-                }
+                super::may_participate(conn, &actor, &group)?;
                 let depth = match input.parent_id {
                     None => 0,
                     Some(pid) => {
@@ -143,8 +139,9 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: String) -> Result<Com
                 if c.author_id != actor.id() {
                     return Err(Error::forbidden("only the author edits a comment"));
                 }
-                if c.deleted {
-                    return Err(Error::gone("this comment was deleted"));
+                let (post, _) = readable_post(conn, Some(&actor), c.post_id)?;
+                if c.deleted || post.deleted {
+                    return Err(Error::gone("this comment or its thread was deleted"));
                 }
                 let c = rows::update(conn, id, &change)?;
                 enrich(conn, Some(actor.id()), vec![c])?

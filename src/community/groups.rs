@@ -159,13 +159,14 @@ pub async fn get(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<Grou
 pub async fn list(
     app: &App,
     viewer: Option<&Actor>,
-    after: Option<String>,
+    after: Option<(String, i64)>,
     limit: i64,
 ) -> Result<Vec<GroupInfo>> {
     let viewer_id = viewer.map(Actor::id);
     app.store
         .run(move |conn| {
-            let groups = rows::list(conn, after.as_deref(), limit)?;
+            let after = after.as_ref().map(|(name, id)| (name.as_str(), *id));
+            let groups = rows::list(conn, after, limit)?;
             let memberships = match viewer_id {
                 Some(id) => {
                     let gids: Vec<i64> = groups.iter().map(|g| g.id).collect();

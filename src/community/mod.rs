@@ -130,6 +130,28 @@ pub fn can_read(conn: &mut DbConn, viewer: Option<&Actor>, group: &Group) -> Res
     Ok(accepted(m.as_ref()).is_some())
 }
 
+/// Whether `actor` may take part (comment, vote) in `group`: not banned,
+/// and an accepted member where membership is gated (clubs, and groups
+/// that admit by approval or invite). Open groups welcome anyone.
+pub fn may_participate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    group: &Group,
+) -> Result<Option<Membership>> {
+    let m = store::groups::membership(conn, actor.id(), group.id)?;
+    if m.as_ref().is_some_and(|m| m.state == "banned") {
+        return Err(Error::forbidden("you are banned from this group"));
+    }
+    let gated = group.kind == "club" || group.join_policy != "open";
+    if gated && accepted(m.as_ref()).is_none() {
+        return Err(Error::forbidden(format!(
+            "only members take part in {}: join it first",
+            group.name
+        )));
+    }
+    Ok(m)
+}
+
 /// Resolves a group `name` or `name@host` to a stored group.
 pub fn find_group(conn: &mut DbConn, handle: &str) -> Result<Group> {
     let (name, host) = names::split_handle(handle);

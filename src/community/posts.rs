@@ -2,7 +2,8 @@
 //! comment tree, and the group and home feeds (keyset pagination).
 
 use super::{
-    accepted, can_read, check_title, find_group, is_group_moderator, markdown, ranking, Actor,
+    can_read, check_title, find_group, is_group_moderator, markdown, may_participate, ranking,
+    Actor,
 };
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
@@ -110,19 +111,14 @@ fn check_body(app: &App, body: &str) -> Result<()> {
     super::check_size("body", body, app.config.limits.post_body_bytes)
 }
 
-/// Who may start a thread in a group.
+/// Who may start a thread in a group: a participant, and a moderator where
+/// posting is restricted to moderators.
 fn may_post(conn: &mut DbConn, actor: &Actor, group: &Group) -> Result<()> {
-    let m = group_rows::membership(conn, actor.id(), group.id)?;
-    if m.as_ref().is_some_and(|m| m.state == "banned") {
-        return Err(Error::forbidden("you are banned from this group"));
-    }
+    let m = may_participate(conn, actor, group)?;
     if group.posting_restricted_to_mods && !is_group_moderator(m.as_ref()) {
         return Err(Error::forbidden(
             "only the group's moderators start threads here",
         ));
-    }
-    if group.kind == "club" && accepted(m.as_ref()).is_none() {
-        return Err(Error::forbidden("only members of this club post in it"));
     }
     Ok(())
 }
@@ -253,7 +249,7 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let post = rows::by_id(conn, id)?;
+                let (post, _) = readable_post(conn, Some(&actor), id)?;
                 if post.author_id != actor.id() {
                     return Err(Error::forbidden("only the author edits a thread"));
                 }

@@ -1,4 +1,4 @@
-//! A fixed-window attempt counter (login attempts per name), in memory: it
+//! A fixed-window failure counter (failed logins per name), in memory: it
 //! guards one process against password guessing; it is not a quota.
 
 use std::collections::HashMap;
@@ -20,10 +20,26 @@ impl Throttle {
         }
     }
 
-    /// Counts one attempt for `key`; `Err(seconds)` when over the limit.
-    pub fn hit(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let Ok(mut seen) = self.seen.lock() else {
+    /// `Err(seconds to wait)` when `key` has used up its failures.
+    pub fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let Ok(seen) = self.seen.lock() else {
             return Ok(());
+        };
+        match seen.get(key) {
+            Some((start, count))
+                if now.duration_since(*start) < self.window && *count >= self.max =>
+            {
+                let left = self.window.saturating_sub(now.duration_since(*start));
+                Err(left.as_secs().max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts one failure for `key`.
+    pub fn fail(&self, key: &str, now: Instant) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
         };
         if seen.len() > 100_000 {
             let window = self.window;
@@ -33,12 +49,7 @@ impl Throttle {
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
-        if entry.1 >= self.max {
-            let left = self.window.saturating_sub(now.duration_since(entry.0));
-            return Err(left.as_secs().max(1));
-        }
         entry.1 += 1;
-        Ok(())
     }
 }
 
@@ -47,16 +58,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_over_the_limit_then_forgets() {
+    fn refuses_after_the_allowed_failures_then_forgets() {
         let t = Throttle::new(2, Duration::from_secs(60));
         let start = Instant::now();
-        assert!(t.hit("ann", start).is_ok());
-        assert!(t.hit("ann", start).is_ok());
+        assert!(t.check("ann", start).is_ok());
+        t.fail("ann", start);
+        assert!(t.check("ann", start).is_ok());
+        t.fail("ann", start);
         let retry = t
-            .hit("ann", start + Duration::from_secs(10))
+            .check("ann", start + Duration::from_secs(10))
             .expect_err("limited");
         assert_eq!(retry, 50);
-        assert!(t.hit("bob", start).is_ok(), "other keys are separate");
-        assert!(t.hit("ann", start + Duration::from_secs(61)).is_ok());
+        assert!(t.check("bob", start).is_ok(), "other keys are separate");
+        assert!(t.check("ann", start + Duration::from_secs(61)).is_ok());
     }
 }

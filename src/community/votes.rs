@@ -2,7 +2,7 @@
 //! item; never on your own content; counters and hot rank move with it.
 
 use super::posts::readable_post;
-use super::{ranking, Actor};
+use super::{may_participate, ranking, Actor};
 use crate::error::{Error, Result};
 use crate::store::votes::{self as rows, VoteTarget};
 use crate::store::{comments, posts, write_tx};
@@ -29,18 +29,16 @@ pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> R
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let (post_id, author_id, gone) = match target {
-                    VoteTarget::Post(id) => {
-                        let p = posts::by_id(conn, id)?;
-                        (p.id, p.author_id, p.deleted || p.removed)
-                    }
+                let (post_id, author_id, comment_gone) = match target {
+                    VoteTarget::Post(id) => (id, posts::by_id(conn, id)?.author_id, false),
                     VoteTarget::Comment(id) => {
                         let c = comments::by_id(conn, id)?;
                         (c.post_id, c.author_id, c.deleted || c.removed)
                     }
                 };
-                readable_post(conn, Some(&actor), post_id)?;
-                if gone {
+                let (post, group) = readable_post(conn, Some(&actor), post_id)?;
+                may_participate(conn, &actor, &group)?;
+                if comment_gone || post.deleted || post.removed {
                     return Err(Error::gone("this was deleted"));
                 }
                 if author_id == actor.id() {

@@ -127,15 +127,19 @@ pub fn remote_by_name(conn: &mut DbConn, name: &str, instance_id: i64) -> Result
         .optional()?)
 }
 
-/// Groups ordered by name, after `after` (exclusive), at most `limit`.
-pub fn list(conn: &mut DbConn, after: Option<&str>, limit: i64) -> Result<Vec<Group>> {
+/// Groups ordered by (name, id), after `after` (exclusive), at most `limit`.
+pub fn list(conn: &mut DbConn, after: Option<(&str, i64)>, limit: i64) -> Result<Vec<Group>> {
     let mut q = grp::table
         .filter(grp::deleted.eq(false))
         .order((grp::name.asc(), grp::id.asc()))
         .limit(limit)
         .into_boxed();
-    if let Some(after) = after {
-        q = q.filter(grp::name.gt(after.to_string()));
+    if let Some((name, id)) = after {
+        q = q.filter(
+            grp::name
+                .gt(name.to_string())
+                .or(grp::name.eq(name.to_string()).and(grp::id.gt(id))),
+        );
     }
     Ok(q.load(conn)?)
 }

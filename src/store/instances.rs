@@ -17,6 +17,8 @@ pub struct Instance {
     pub failures: i32,
     pub last_seen_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    pub public_key: Option<String>,
+    pub private_key: Option<String>,
 }
 
 /// The row of this instance, created on first start.
@@ -54,4 +56,19 @@ pub fn by_domain(conn: &mut DbConn, domain: &str) -> Result<Option<Instance>> {
         .filter(instance::domain.eq(domain))
         .first(conn)
         .optional()?)
+}
+
+pub fn set_keys(
+    conn: &mut DbConn,
+    id: i64,
+    public_key: &str,
+    private_key: &str,
+) -> Result<Instance> {
+    Ok(diesel::update(instance::table.find(id))
+        .set((
+            instance::public_key.eq(public_key),
+            instance::private_key.eq(private_key),
+        ))
+        .returning(instance::all_columns)
+        .get_result(conn)?)
 }

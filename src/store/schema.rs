@@ -13,6 +13,8 @@ diesel::table! {
         failures -> Integer,
         last_seen_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        public_key -> Nullable<Text>,
+        private_key -> Nullable<Text>,
     }
 }
 
