@@ -35,6 +35,7 @@ pub fn start(app: App, listener: TcpListener, handle_signals: bool) -> Result<Ru
             .app_data(data.clone())
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
+            .configure(crate::federation::http::routes)
             .configure(api::configure(&data))
     })
     .workers(workers)

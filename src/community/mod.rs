@@ -9,6 +9,7 @@ pub mod groups;
 pub mod markdown;
 pub mod names;
 pub mod posts;
+pub mod public;
 pub mod ranking;
 pub mod throttle;
 pub mod tokens;

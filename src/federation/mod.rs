@@ -1,5 +1,9 @@
-//! ActivityPub identity of local objects: their ids and signing keys.
-//! (The protocol itself — inbox, outbox, delivery — builds on these.)
+//! ActivityPub: ids and signing keys of local actors and objects, their JSON
+//! shapes, and discovery (WebFinger, NodeInfo, host-meta).
 
+pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod nodeinfo;
+pub mod objects;
+pub mod webfinger;

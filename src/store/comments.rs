@@ -104,3 +104,13 @@ pub fn count_local(conn: &mut DbConn) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+/// Distinct local authors of comments since `since`.
+pub fn local_authors_since(conn: &mut DbConn, since: NaiveDateTime) -> Result<Vec<i64>> {
+    Ok(comment::table
+        .filter(comment::local.eq(true))
+        .filter(comment::created_at.ge(since))
+        .select(comment::author_id)
+        .distinct()
+        .load(conn)?)
+}

@@ -260,3 +260,18 @@ pub fn joined_group_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
         .select(membership::group_id)
         .load(conn)?)
 }
+
+/// The accepted owners and moderators of a group, owners first.
+pub fn moderators(conn: &mut DbConn, group_id: i64) -> Result<Vec<Person>> {
+    let rows: Vec<(Membership, Person)> = membership::table
+        .inner_join(person::table)
+        .filter(membership::group_id.eq(group_id))
+        .filter(membership::state.eq("accepted"))
+        .filter(membership::role.eq_any(["owner", "moderator"]))
+        .order(membership::id.asc())
+        .load(conn)?;
+    let (mut owners, mods): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(m, _)| m.role == "owner");
+    owners.extend(mods);
+    Ok(owners.into_iter().map(|(_, p)| p).collect())
+}

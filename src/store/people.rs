@@ -203,6 +203,10 @@ pub fn revoke_token(conn: &mut DbConn, token_hash: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// Local accounts that may sign in.
 pub fn count_local(conn: &mut DbConn) -> Result<i64> {
-    Ok(local_user::table.count().get_result(conn)?)
+    Ok(local_user::table
+        .filter(local_user::state.eq("active"))
+        .count()
+        .get_result(conn)?)
 }

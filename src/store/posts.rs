@@ -204,3 +204,24 @@ pub fn feed(
     };
     Ok(q.load(conn)?)
 }
+
+/// A group's pinned threads that are still shown, newest first.
+pub fn pinned(conn: &mut DbConn, group_id: i64) -> Result<Vec<Post>> {
+    Ok(post::table
+        .filter(post::group_id.eq(group_id))
+        .filter(post::pinned.eq(true))
+        .filter(post::deleted.eq(false))
+        .filter(post::removed.eq(false))
+        .order(post::created_at.desc())
+        .load(conn)?)
+}
+
+/// Distinct local authors of threads since `since`.
+pub fn local_authors_since(conn: &mut DbConn, since: NaiveDateTime) -> Result<Vec<i64>> {
+    Ok(post::table
+        .filter(post::local.eq(true))
+        .filter(post::created_at.ge(since))
+        .select(post::author_id)
+        .distinct()
+        .load(conn)?)
+}

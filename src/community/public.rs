@@ -1,0 +1,212 @@
+//! What this server shows to anyone who asks, signed in or not, by the id
+//! of a local actor or object: the answers behind ActivityPub fetches,
+//! WebFinger and NodeInfo. A club's threads and comments are not public.
+
+use super::comments;
+use super::posts::{enrich, readable_post, PostInfo};
+use crate::error::{Error, Result};
+use crate::store::comments::{self as comment_rows, Comment};
+use crate::store::groups::{self as group_rows, Group};
+use crate::store::people::{self, Person};
+use crate::store::posts as post_rows;
+use crate::store::DbConn;
+use crate::App;
+use chrono::{Duration, NaiveDateTime};
+
+/// A local object, or what is left of it once deleted.
+pub enum Served<T> {
+    Live(T),
+    Deleted {
+        ap_id: String,
+        former_type: &'static str,
+        at: Option<NaiveDateTime>,
+    },
+}
+
+/// A local comment with what its Note needs.
+pub struct CommentObject {
+    pub comment: Comment,
+    pub author: Person,
+    pub group: Group,
+    /// The ap_id and author of the thread or comment it answers.
+    pub parent_ap_id: String,
+    pub parent_author: Person,
+}
+
+pub struct Usage {
+    pub users: i64,
+    pub active_month: i64,
+    pub active_halfyear: i64,
+    pub local_posts: i64,
+    pub local_comments: i64,
+}
+
+/// A local actor: a person or a group (they share one namespace).
+pub enum LocalActor {
+    Person(Person),
+    Group(Group),
+}
+
+pub async fn local_actor(app: &App, name: &str) -> Result<Option<LocalActor>> {
+    let name = name.to_string();
+    app.store
+        .run(move |conn| {
+            if let Some(p) = people::local_by_name(conn, &name)? {
+                return Ok(Some(LocalActor::Person(p)));
+            }
+            Ok(group_rows::local_by_name(conn, &name)?.map(LocalActor::Group))
+        })
+        .await
+}
+
+pub async fn local_person(app: &App, name: &str) -> Result<Served<Person>> {
+    let name = name.to_string();
+    app.store
+        .run(move |conn| {
+            let p = people::local_by_name(conn, &name)?
+                .ok_or_else(|| Error::not_found(format!("no person named {name:?} here")))?;
+            Ok(if p.deleted {
+                Served::Deleted {
+                    ap_id: p.ap_id,
+                    former_type: "Person",
+                    at: Some(p.updated_at),
+                }
+            } else {
+                Served::Live(p)
+            })
+        })
+        .await
+}
+
+/// A local group with its moderators (owners first).
+pub async fn local_group(app: &App, name: &str) -> Result<(Group, Vec<Person>)> {
+    let name = name.to_string();
+    app.store
+        .run(move |conn| {
+            let g = group_rows::local_by_name(conn, &name)?
+                .ok_or_else(|| Error::not_found(format!("no group named {name:?} here")))?;
+            let mods = group_rows::moderators(conn, g.id)?;
+            Ok((g, mods))
+        })
+        .await
+}
+
+fn public_post_row(conn: &mut DbConn, id: i64) -> Result<(crate::store::posts::Post, Group)> {
+    let (post, group) = readable_post(conn, None, id).map_err(|e| {
+        if e.kind == crate::error::ErrorKind::Forbidden {
+            Error::forbidden("this thread belongs to a club: it is not public")
+        } else {
+            e
+        }
+    })?;
+    if !post.local {
+        return Err(Error::not_found(format!("thread {id} is not hosted here")));
+    }
+    Ok((post, group))
+}
+
+pub async fn post(app: &App, id: i64) -> Result<Served<PostInfo>> {
+    app.store
+        .run(move |conn| {
+            let (post, _) = public_post_row(conn, id)?;
+            if post.deleted || post.removed {
+                return Ok(Served::Deleted {
+                    ap_id: post.ap_id,
+                    former_type: "Page",
+                    at: post.updated_at,
+                });
+            }
+            let info = enrich(conn, None, vec![post])?
+                .pop()
+                .ok_or_else(|| Error::not_found("thread vanished"))?;
+            Ok(Served::Live(info))
+        })
+        .await
+}
+
+pub async fn comment(app: &App, id: i64) -> Result<Served<CommentObject>> {
+    app.store
+        .run(move |conn| {
+            let c = comment_rows::by_id(conn, id)?;
+            let (post, group) = public_post_row(conn, c.post_id)?;
+            if !c.local {
+                return Err(Error::not_found(format!("comment {id} is not hosted here")));
+            }
+            if c.deleted || c.removed {
+                return Ok(Served::Deleted {
+                    ap_id: c.ap_id,
+                    former_type: "Note",
+                    at: c.updated_at,
+                });
+            }
+            let (parent_ap_id, parent_author_id) = match c.parent_id {
+                Some(pid) => {
+                    let parent = comment_rows::by_id(conn, pid)?;
+                    (parent.ap_id, parent.author_id)
+                }
+                None => (post.ap_id.clone(), post.author_id),
+            };
+            let mut info = comments::enrich(conn, None, vec![c])?;
+            let info = info
+                .pop()
+                .ok_or_else(|| Error::not_found("comment vanished"))?;
+            Ok(Served::Live(CommentObject {
+                comment: info.comment,
+                author: info.author,
+                group,
+                parent_ap_id,
+                parent_author: people::by_id(conn, parent_author_id)?,
+            }))
+        })
+        .await
+}
+
+/// A group's pinned threads; none are listed for a club.
+pub async fn featured(app: &App, group: &Group) -> Result<Vec<PostInfo>> {
+    if group.kind == "club" {
+        return Ok(Vec::new());
+    }
+    let group_id = group.id;
+    app.store
+        .run(move |conn| {
+            let posts = post_rows::pinned(conn, group_id)?;
+            enrich(conn, None, posts)
+        })
+        .await
+}
+
+pub async fn person_counts(app: &App, person_id: i64) -> Result<(i64, i64)> {
+    app.store
+        .run(move |conn| {
+            Ok((
+                crate::store::follows::count_followers(conn, person_id)?,
+                crate::store::follows::count_following(conn, person_id)?,
+            ))
+        })
+        .await
+}
+
+/// Counts for NodeInfo. "Active" means a local thread or comment in the
+/// last 30 or 180 days.
+pub async fn usage(app: &App) -> Result<Usage> {
+    app.store
+        .run(|conn| {
+            let now = crate::store::now();
+            let active = |conn: &mut DbConn, days: i64| -> Result<i64> {
+                let since = now - Duration::days(days);
+                let mut ids = post_rows::local_authors_since(conn, since)?;
+                ids.extend(comment_rows::local_authors_since(conn, since)?);
+                ids.sort_unstable();
+                ids.dedup();
+                Ok(ids.len() as i64)
+            };
+            Ok(Usage {
+                users: people::count_local(conn)?,
+                active_month: active(conn, 30)?,
+                active_halfyear: active(conn, 180)?,
+                local_posts: post_rows::count_local(conn)?,
+                local_comments: comment_rows::count_local(conn)?,
+            })
+        })
+        .await
+}

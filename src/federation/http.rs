@@ -1,0 +1,238 @@
+//! The federation side of HTTP: discovery (WebFinger, NodeInfo, host-meta)
+//! and the ids of local actors and objects, which answer ActivityPub JSON or
+//! a plain HTML page depending on the Accept header.
+
+use super::objects::collection::OrderedCollection;
+use super::objects::comment::{NoteObject, ReplyTarget};
+use super::objects::group::GroupObject;
+use super::objects::instance::InstanceObject;
+use super::objects::person::PersonObject;
+use super::objects::post::PageObject;
+use super::objects::tombstone::Tombstone;
+use super::objects::{utc, WithContext};
+use super::{nodeinfo, webfinger};
+use crate::community::public::{self, Served};
+use crate::error::Result;
+use crate::App;
+use actix_web::http::header::ACCEPT;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+pub const ACTIVITY_JSON: &str = "application/activity+json";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/.well-known/webfinger",
+        web::get().to(webfinger::webfinger),
+    )
+    .route(
+        "/.well-known/host-meta",
+        web::get().to(webfinger::host_meta),
+    )
+    .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
+    .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
+    .route("/actor", web::get().to(instance_actor))
+    .route("/u/{name}", web::get().to(person))
+    .route("/u/{name}/followers", web::get().to(person_followers))
+    .route("/u/{name}/following", web::get().to(person_following))
+    .route("/g/{name}", web::get().to(group))
+    .route("/g/{name}/followers", web::get().to(group_followers))
+    .route("/g/{name}/moderators", web::get().to(group_moderators))
+    .route("/g/{name}/featured", web::get().to(group_featured))
+    .route("/post/{id}", web::get().to(post))
+    .route("/comment/{id}", web::get().to(comment));
+}
+
+/// Whether the client asked for ActivityPub JSON rather than a web page.
+pub fn wants_activity_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/activity+json") || v.contains("application/ld+json"))
+}
+
+pub fn activity_json<T: Serialize>(status: StatusCode, body: &T) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ACTIVITY_JSON)
+        .json(body)
+}
+
+fn with_context<T: Serialize>(inner: T) -> HttpResponse {
+    activity_json(StatusCode::OK, &WithContext::new(inner))
+}
+
+/// A minimal page for people who open an id in a browser.
+fn html(title: &str, body_html: &str) -> HttpResponse {
+    let page = format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body><h1>{}</h1>\n{}\n</body></html>\n",
+        ammonia::clean_text(title),
+        ammonia::clean_text(title),
+        body_html
+    );
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+fn tombstone(
+    req: &HttpRequest,
+    ap_id: &str,
+    former_type: &str,
+    at: Option<chrono::NaiveDateTime>,
+) -> HttpResponse {
+    if wants_activity_json(req) {
+        activity_json(
+            StatusCode::GONE,
+            &WithContext::new(Tombstone::new(ap_id, former_type, at.map(utc))),
+        )
+    } else {
+        HttpResponse::Gone()
+            .content_type("text/html; charset=utf-8")
+            .body("<!doctype html>\n<html><body><p>This was deleted.</p></body></html>\n")
+    }
+}
+
+async fn instance_actor(app: web::Data<App>) -> HttpResponse {
+    let base = app.config.base_url();
+    with_context(InstanceObject::new(
+        &app.instance,
+        &format!("{base}/actor"),
+        &base,
+        &app.config.site_name,
+    ))
+}
+
+async fn person(
+    app: web::Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
+    Ok(match public::local_person(&app, &name).await? {
+        Served::Deleted {
+            ap_id,
+            former_type,
+            at,
+        } => tombstone(&req, &ap_id, former_type, at),
+        Served::Live(p) if wants_activity_json(&req) => with_context(PersonObject::from_row(&p)),
+        Served::Live(p) => html(
+            p.display_name.as_deref().unwrap_or(&p.name),
+            p.bio_html.as_deref().unwrap_or(""),
+        ),
+    })
+}
+
+async fn person_collection(app: &App, name: &str, which: &str) -> Result<HttpResponse> {
+    let p = match public::local_person(app, name).await? {
+        Served::Live(p) => p,
+        Served::Deleted { ap_id, .. } => {
+            return Err(crate::error::Error::gone(format!("{ap_id} was deleted")));
+        }
+    };
+    let (followers, following) = public::person_counts(app, p.id).await?;
+    let total = if which == "followers" {
+        followers
+    } else {
+        following
+    };
+    Ok(with_context(OrderedCollection::<String>::counted(
+        &format!("{}/{which}", p.ap_id),
+        total,
+    )))
+}
+
+async fn person_followers(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    person_collection(&app, &name, "followers").await
+}
+
+async fn person_following(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    person_collection(&app, &name, "following").await
+}
+
+async fn group(
+    app: web::Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
+    let (g, _) = public::local_group(&app, &name).await?;
+    Ok(if wants_activity_json(&req) {
+        with_context(GroupObject::from_row(&g))
+    } else {
+        html(&g.title, g.description_html.as_deref().unwrap_or(""))
+    })
+}
+
+/// The count is public; the members themselves are not listed.
+async fn group_followers(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    let (g, _) = public::local_group(&app, &name).await?;
+    Ok(with_context(OrderedCollection::<String>::counted(
+        &g.followers_url,
+        g.member_count,
+    )))
+}
+
+async fn group_moderators(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    let (g, mods) = public::local_group(&app, &name).await?;
+    let id = g
+        .moderators_url
+        .unwrap_or_else(|| format!("{}/moderators", g.ap_id));
+    Ok(with_context(OrderedCollection::of(
+        &id,
+        mods.into_iter().map(|p| p.ap_id).collect(),
+    )))
+}
+
+async fn group_featured(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    let (g, _) = public::local_group(&app, &name).await?;
+    let pinned = public::featured(&app, &g).await?;
+    let id = g
+        .featured_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/featured", g.ap_id));
+    Ok(with_context(OrderedCollection::of(
+        &id,
+        pinned.iter().map(PageObject::from_info).collect(),
+    )))
+}
+
+async fn post(app: web::Data<App>, req: HttpRequest, id: web::Path<i64>) -> Result<HttpResponse> {
+    Ok(match public::post(&app, *id).await? {
+        Served::Deleted {
+            ap_id,
+            former_type,
+            at,
+        } => tombstone(&req, &ap_id, former_type, at),
+        Served::Live(info) if wants_activity_json(&req) => {
+            with_context(PageObject::from_info(&info))
+        }
+        Served::Live(info) => html(&info.post.title, &info.post.body_html),
+    })
+}
+
+async fn comment(
+    app: web::Data<App>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+) -> Result<HttpResponse> {
+    Ok(match public::comment(&app, *id).await? {
+        Served::Deleted {
+            ap_id,
+            former_type,
+            at,
+        } => tombstone(&req, &ap_id, former_type, at),
+        Served::Live(c) if wants_activity_json(&req) => with_context(NoteObject::from_rows(
+            &c.comment,
+            &c.author,
+            &c.group,
+            ReplyTarget {
+                ap_id: &c.parent_ap_id,
+                author: &c.parent_author,
+            },
+        )),
+        Served::Live(c) => html(
+            &format!("Comment by {}", c.author.name),
+            &c.comment.body_html,
+        ),
+    })
+}

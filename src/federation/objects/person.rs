@@ -1,0 +1,56 @@
+//! A person: `Person` (or `Service` for bots).
+
+use super::{utc, Endpoints, PublicKey, Source};
+use crate::store::people::Person;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonObject {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub preferred_username: String,
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub source: Option<Source>,
+    pub inbox: String,
+    pub outbox: Option<String>,
+    pub followers: Option<String>,
+    pub following: Option<String>,
+    pub endpoints: Option<Endpoints>,
+    pub public_key: PublicKey,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub manually_approves_followers: bool,
+    pub discoverable: Option<bool>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl PersonObject {
+    pub fn from_row(p: &Person) -> PersonObject {
+        PersonObject {
+            kind: if p.bot { "Service" } else { "Person" }.into(),
+            id: p.ap_id.clone(),
+            preferred_username: p.name.clone(),
+            name: p.display_name.clone(),
+            summary: p.bio_html.clone(),
+            source: p.bio_source.as_deref().map(Source::markdown),
+            inbox: p.inbox_url.clone(),
+            outbox: Some(format!("{}/outbox", p.ap_id)),
+            followers: Some(format!("{}/followers", p.ap_id)),
+            following: Some(format!("{}/following", p.ap_id)),
+            endpoints: Some(Endpoints {
+                shared_inbox: p.shared_inbox_url.clone(),
+            }),
+            public_key: PublicKey::of(&p.ap_id, &p.public_key),
+            url: Some(p.ap_id.clone()),
+            manually_approves_followers: false,
+            discoverable: Some(true),
+            published: Some(utc(p.created_at)),
+            updated: Some(utc(p.updated_at)),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! A thread: `Page` addressed to its group (and Public, unless the group is
+//! a club: a club's threads go to the club's followers only).
+
+use super::{mention_name, utc, Mention, Source, PUBLIC};
+use crate::community::posts::PostInfo;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageObject {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub attributed_to: String,
+    /// The title.
+    pub name: String,
+    pub content: String,
+    pub media_type: Option<String>,
+    pub source: Option<Source>,
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    #[serde(default)]
+    pub tag: Vec<Mention>,
+    #[serde(default)]
+    pub sensitive: bool,
+    pub comments_enabled: Option<bool>,
+    pub stickied: Option<bool>,
+    pub url: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl PageObject {
+    pub fn from_info(i: &PostInfo) -> PageObject {
+        let (p, g) = (&i.post, &i.group);
+        let to = if g.kind == "club" {
+            vec![g.ap_id.clone(), g.followers_url.clone()]
+        } else {
+            vec![g.ap_id.clone(), PUBLIC.to_string()]
+        };
+        PageObject {
+            kind: "Page".into(),
+            id: p.ap_id.clone(),
+            attributed_to: i.author.ap_id.clone(),
+            name: p.title.clone(),
+            content: p.body_html.clone(),
+            media_type: Some("text/html".into()),
+            source: Some(Source::markdown(&p.body_source)),
+            audience: Some(g.ap_id.clone()),
+            to,
+            cc: Vec::new(),
+            tag: vec![Mention {
+                kind: "Mention".into(),
+                href: g.ap_id.clone(),
+                name: Some(mention_name(&g.name, &g.ap_id)),
+            }],
+            sensitive: false,
+            comments_enabled: Some(!p.locked),
+            stickied: Some(p.pinned),
+            url: Some(p.ap_id.clone()),
+            published: Some(utc(p.created_at)),
+            updated: p.updated_at.map(utc),
+        }
+    }
+}
