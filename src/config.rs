@@ -47,12 +47,29 @@ pub struct Config {
     pub federation: FederationConfig,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FederationConfig {
     /// Allows http, ports and loopback addresses for local multi-instance
     /// testing. Never on a public server.
     pub debug: bool,
+    /// Deliveries sent at the same time by one process.
+    pub delivery_workers: usize,
+    /// Most remote fetches one incoming activity or request may cause.
+    pub fetch_limit: u32,
+    /// A delivery still failing after this many hours is dropped.
+    pub give_up_after_hours: u32,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        FederationConfig {
+            debug: false,
+            delivery_workers: 8,
+            fetch_limit: 20,
+            give_up_after_hours: 168,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -221,6 +238,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("limits.login_attempts_per_minute", ValueKind::Integer),
     ("keys.pool_size", ValueKind::Integer),
     ("federation.debug", ValueKind::Boolean),
+    ("federation.delivery_workers", ValueKind::Integer),
+    ("federation.fetch_limit", ValueKind::Integer),
+    ("federation.give_up_after_hours", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -332,6 +352,25 @@ impl Config {
             return Err(config_error(
                 "database.pool_size",
                 "must be between 1 and 1000",
+            ));
+        }
+        let f = &self.federation;
+        if !(1..=256).contains(&f.delivery_workers) {
+            return Err(config_error(
+                "federation.delivery_workers",
+                "must be between 1 and 256",
+            ));
+        }
+        if !(1..=1000).contains(&f.fetch_limit) {
+            return Err(config_error(
+                "federation.fetch_limit",
+                "must be between 1 and 1000",
+            ));
+        }
+        if f.give_up_after_hours == 0 {
+            return Err(config_error(
+                "federation.give_up_after_hours",
+                "must be at least 1",
             ));
         }
         if self.keys.pool_size > 1000 {

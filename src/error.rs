@@ -211,3 +211,21 @@ impl From<tokio::task::JoinError> for Error {
         Error::internal("a background task failed", e)
     }
 }
+
+impl From<activitypub_federation::error::Error> for Error {
+    fn from(e: activitypub_federation::error::Error) -> Self {
+        use activitypub_federation::error::Error as F;
+        let kind = match &e {
+            F::NotFound | F::ObjectDeleted(_) => ErrorKind::NotFound,
+            F::RequestLimit => ErrorKind::TooManyRequests,
+            F::ResponseBodyLimit => ErrorKind::PayloadTooLarge,
+            F::ActivityBodyDigestInvalid | F::ActivitySignatureInvalid => ErrorKind::Unauthorized,
+            F::UrlVerificationError(_) => ErrorKind::Forbidden,
+            F::ParseReceivedActivity(..) | F::ParseFetchedObject(..) => ErrorKind::BadRequest,
+            F::WebfingerResolveFailed(_) => ErrorKind::NotFound,
+            _ => ErrorKind::BadRequest,
+        };
+        let detail = e.to_string();
+        Error::with_cause(kind, detail, e)
+    }
+}

@@ -8,6 +8,7 @@ pub mod community;
 pub mod config;
 pub mod error;
 pub mod federation;
+pub mod jobs;
 pub mod logging;
 pub mod server;
 pub mod store;
@@ -31,6 +32,8 @@ pub struct App {
     /// This server's own row, with the instance actor's keys.
     pub instance: Arc<store::instances::Instance>,
     pub login_throttle: Arc<Throttle>,
+    /// Wakes the delivery worker when an activity is queued.
+    pub delivery_wakeup: jobs::delivery::Wakeup,
 }
 
 impl App {
@@ -62,6 +65,7 @@ impl App {
                 Duration::from_secs(60),
             )),
             instance: Arc::new(instance),
+            delivery_wakeup: jobs::delivery::Wakeup::default(),
             config: Arc::new(config),
             store,
         })

@@ -92,17 +92,15 @@ fn serve(config: Config) -> Result<(), guildhall::error::Error> {
     );
     let listener = server::bind(&bind)?;
     runtime()?.block_on(async move {
-        let running = server::start(app, listener, true)?;
+        let running = server::start(app, listener, true).await?;
         tracing::info!(addr = %running.addr, "listening");
         // actix stops gracefully on SIGTERM / SIGINT and the task ends.
-        match running.task.await {
-            Ok(Ok(())) => {
-                tracing::info!("stopped");
-                Ok(())
-            }
-            Ok(Err(e)) => Err(guildhall::error::Error::internal("the server failed", e)),
-            Err(e) => Err(e.into()),
-        }
+        running
+            .wait()
+            .await
+            .map_err(|e| guildhall::error::Error::internal("the server failed", e))?;
+        tracing::info!("stopped");
+        Ok(())
     })
 }
 

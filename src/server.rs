@@ -4,6 +4,7 @@
 use crate::api;
 use crate::error::{Error, ErrorKind, Result};
 use crate::App;
+use activitypub_federation::config::FederationMiddleware;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, HttpServer};
 use std::net::{SocketAddr, TcpListener};
@@ -13,26 +14,43 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub handle: ServerHandle,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The delivery worker; stopped with the server.
+    pub worker: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
     pub async fn stop(self) {
         self.handle.stop(true).await;
         let _ = self.task.await;
+        self.worker.abort();
+        let _ = self.worker.await;
+    }
+
+    /// Serves until the HTTP server ends (a signal), then stops the worker.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let result = match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        };
+        self.worker.abort();
+        result
     }
 }
 
 /// Binds `listener` and serves; `handle_signals` is off for embedded use.
-pub fn start(app: App, listener: TcpListener, handle_signals: bool) -> Result<RunningServer> {
+pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Result<RunningServer> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::with_cause(ErrorKind::Internal, "cannot read the bound address", e))?;
     app.keys.refill();
+    let fed = crate::federation::context::build(&app).await?;
+    let worker = crate::jobs::delivery::spawn(fed.clone(), app.delivery_wakeup.clone());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let data = web::Data::new(app);
     let mut server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(data.clone())
+            .wrap(FederationMiddleware::new(fed.clone()))
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
             .configure(crate::federation::http::routes)
@@ -48,7 +66,12 @@ pub fn start(app: App, listener: TcpListener, handle_signals: bool) -> Result<Ru
     let server = server.run();
     let handle = server.handle();
     let task = tokio::spawn(server);
-    Ok(RunningServer { addr, handle, task })
+    Ok(RunningServer {
+        addr,
+        handle,
+        task,
+        worker,
+    })
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener> {

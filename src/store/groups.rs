@@ -275,3 +275,38 @@ pub fn moderators(conn: &mut DbConn, group_id: i64) -> Result<Vec<Person>> {
     owners.extend(mods);
     Ok(owners.into_iter().map(|(_, p)| p).collect())
 }
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Group>> {
+    Ok(grp::table
+        .filter(grp::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts or refreshes a remote group by `ap_id` (the caller holds a
+/// write transaction).
+pub fn upsert_remote(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
+    match by_ap_id(conn, &new.ap_id)? {
+        Some(g) => Ok(diesel::update(grp::table.find(g.id))
+            .set((
+                grp::name.eq(&new.name),
+                grp::title.eq(&new.title),
+                grp::description_source.eq(&new.description_source),
+                grp::description_html.eq(&new.description_html),
+                grp::kind.eq(&new.kind),
+                grp::join_policy.eq(&new.join_policy),
+                grp::posting_restricted_to_mods.eq(new.posting_restricted_to_mods),
+                grp::inbox_url.eq(&new.inbox_url),
+                grp::shared_inbox_url.eq(&new.shared_inbox_url),
+                grp::followers_url.eq(&new.followers_url),
+                grp::moderators_url.eq(&new.moderators_url),
+                grp::featured_url.eq(&new.featured_url),
+                grp::outbox_url.eq(&new.outbox_url),
+                grp::public_key.eq(&new.public_key),
+                grp::updated_at.eq(new.updated_at),
+            ))
+            .returning(grp::all_columns)
+            .get_result(conn)?),
+        None => insert(conn, new),
+    }
+}

@@ -72,3 +72,18 @@ pub fn set_keys(
         .returning(instance::all_columns)
         .get_result(conn)?)
 }
+
+/// The row of a remote server, made on first contact.
+pub fn ensure_remote(conn: &mut DbConn, domain: &str) -> Result<Instance> {
+    if let Some(found) = by_domain(conn, domain)? {
+        return Ok(found);
+    }
+    Ok(diesel::insert_into(instance::table)
+        .values((
+            instance::domain.eq(domain),
+            instance::local.eq(false),
+            instance::created_at.eq(now()),
+        ))
+        .returning(instance::all_columns)
+        .get_result::<Instance>(conn)?)
+}

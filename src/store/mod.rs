@@ -3,6 +3,7 @@
 //! rows and queries of each table group. No SQL lives outside this module.
 
 pub mod comments;
+pub mod deliveries;
 pub mod follows;
 pub mod groups;
 pub mod instances;

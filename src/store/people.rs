@@ -210,3 +210,46 @@ pub fn count_local(conn: &mut DbConn) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Person>> {
+    Ok(person::table
+        .filter(person::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts or refreshes a remote person by `ap_id` (the caller holds a
+/// write transaction).
+pub fn upsert_remote(
+    conn: &mut DbConn,
+    new: &NewPerson,
+    bio_html: Option<String>,
+    bio_source: Option<String>,
+    bot: bool,
+) -> Result<Person> {
+    let existing = by_ap_id(conn, &new.ap_id)?;
+    let id = match existing {
+        Some(p) => {
+            diesel::update(person::table.find(p.id))
+                .set((
+                    person::name.eq(&new.name),
+                    person::display_name.eq(&new.display_name),
+                    person::inbox_url.eq(&new.inbox_url),
+                    person::shared_inbox_url.eq(&new.shared_inbox_url),
+                    person::public_key.eq(&new.public_key),
+                    person::updated_at.eq(new.updated_at),
+                ))
+                .execute(conn)?;
+            p.id
+        }
+        None => insert_person(conn, new)?.id,
+    };
+    Ok(diesel::update(person::table.find(id))
+        .set((
+            person::bio_html.eq(bio_html),
+            person::bio_source.eq(bio_source),
+            person::bot.eq(bot),
+        ))
+        .returning(person::all_columns)
+        .get_result(conn)?)
+}

@@ -136,13 +136,16 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let addr = listener.local_addr().expect("address");
+    // Ids use "localhost": the federation library needs a domain name.
+    let url = format!("http://localhost:{}", addr.port());
     let mut config = Config {
-        public_url: format!("http://{addr}"),
+        public_url: url.clone(),
         bind: addr.to_string(),
         data_dir: dir.path().to_path_buf(),
         ..Config::default()
     };
     config.keys.pool_size = 2;
+    config.federation.debug = true;
     config.database.pool_size = 4;
     let pg = match backend {
         Backend::Sqlite => None,
@@ -159,9 +162,11 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
         .await
         .expect("join")
         .expect("open app");
-    let running = server::start(app.clone(), listener, false).expect("start server");
+    let running = server::start(app.clone(), listener, false)
+        .await
+        .expect("start server");
     TestServer {
-        url: format!("http://{addr}"),
+        url,
         client: reqwest::Client::new(),
         app,
         running: Some(running),

@@ -6,11 +6,16 @@ use crate::store::groups::Group;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum GroupKind {
+    Group,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupObject {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: GroupKind,
     pub id: String,
     pub preferred_username: String,
     /// The title.
@@ -41,7 +46,7 @@ pub struct GroupObject {
 impl GroupObject {
     pub fn from_row(g: &Group) -> GroupObject {
         GroupObject {
-            kind: "Group".into(),
+            kind: GroupKind::Group,
             id: g.ap_id.clone(),
             preferred_username: g.name.clone(),
             name: Some(g.title.clone()),

@@ -5,11 +5,18 @@ use crate::store::people::Person;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The actor types read as people; anything else is not a person.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum PersonKind {
+    Person,
+    Service,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonObject {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: PersonKind,
     pub id: String,
     pub preferred_username: String,
     pub name: Option<String>,
@@ -32,7 +39,11 @@ pub struct PersonObject {
 impl PersonObject {
     pub fn from_row(p: &Person) -> PersonObject {
         PersonObject {
-            kind: if p.bot { "Service" } else { "Person" }.into(),
+            kind: if p.bot {
+                PersonKind::Service
+            } else {
+                PersonKind::Person
+            },
             id: p.ap_id.clone(),
             preferred_username: p.name.clone(),
             name: p.display_name.clone(),

@@ -1,0 +1,170 @@
+//! Activities seen or sent (by id, for dedupe and audit) and the outgoing
+//! delivery queue: one row per activity per distinct inbox. Workers claim
+//! due rows with a lease, so a crash loses nothing and, on PostgreSQL,
+//! several processes never send the same row twice (`FOR UPDATE SKIP LOCKED`).
+
+use super::schema::{activity, delivery};
+use super::{now, write_tx, DbConn};
+use crate::error::Result;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Delivery {
+    pub id: i64,
+    pub activity_id: i64,
+    pub inbox_url: String,
+    pub signer_ap_id: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A claimed delivery with the activity to send.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub delivery: Delivery,
+    pub activity_ap_id: String,
+    pub activity_json: String,
+}
+
+/// Records an activity id; `None` when it was recorded before (a repeat).
+pub fn record_activity(
+    conn: &mut DbConn,
+    ap_id: &str,
+    kind: &str,
+    local: bool,
+    data: &str,
+) -> Result<Option<i64>> {
+    let seen = activity::table
+        .filter(activity::ap_id.eq(ap_id))
+        .select(activity::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if seen.is_some() {
+        return Ok(None);
+    }
+    let id = diesel::insert_into(activity::table)
+        .values((
+            activity::ap_id.eq(ap_id),
+            activity::kind.eq(kind),
+            activity::local.eq(local),
+            activity::data.eq(data),
+            activity::created_at.eq(now()),
+        ))
+        .returning(activity::id)
+        .get_result::<i64>(conn)?;
+    Ok(Some(id))
+}
+
+pub fn activity_seen(conn: &mut DbConn, ap_id: &str) -> Result<bool> {
+    Ok(activity::table
+        .filter(activity::ap_id.eq(ap_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Queues `activity_id` for each inbox (callers pass distinct inboxes).
+pub fn enqueue(
+    conn: &mut DbConn,
+    activity_id: i64,
+    signer: &str,
+    inboxes: &[String],
+) -> Result<usize> {
+    let at = now();
+    // One statement per row: batch inserts are not shared by both backends.
+    for inbox in inboxes {
+        diesel::insert_into(delivery::table)
+            .values((
+                delivery::activity_id.eq(activity_id),
+                delivery::inbox_url.eq(inbox.as_str()),
+                delivery::signer_ap_id.eq(signer),
+                delivery::state.eq("pending"),
+                delivery::next_attempt_at.eq(at),
+                delivery::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(inboxes.len())
+}
+
+/// Claims up to `limit` due deliveries until `lease_until`: pending ones,
+/// and ones whose sender's lease ran out (it crashed or stopped).
+pub fn claim_due(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<Claimed>> {
+    write_tx(conn, |conn| {
+        let due = delivery::table
+            .filter(delivery::state.eq_any(["pending", "sending"]))
+            .filter(delivery::next_attempt_at.le(at))
+            .order(delivery::next_attempt_at.asc())
+            .limit(limit)
+            .select(delivery::id);
+        let ids: Vec<i64> = match conn {
+            DbConn::Pg(pg) => due.for_update().skip_locked().load(pg)?,
+            // SQLite: BEGIN IMMEDIATE already made this the only writer.
+            DbConn::Sqlite(lite) => due.load(lite)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(delivery::table.filter(delivery::id.eq_any(&ids)))
+            .set((
+                delivery::state.eq("sending"),
+                delivery::attempts.eq(delivery::attempts + 1),
+                delivery::next_attempt_at.eq(lease_until),
+            ))
+            .execute(conn)?;
+        let rows: Vec<(Delivery, String, String)> = delivery::table
+            .inner_join(activity::table)
+            .filter(delivery::id.eq_any(&ids))
+            .select((delivery::all_columns, activity::ap_id, activity::data))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(delivery, activity_ap_id, activity_json)| Claimed {
+                delivery,
+                activity_ap_id,
+                activity_json,
+            })
+            .collect())
+    })
+}
+
+/// Delivered (or refused for good by the receiver): the row is done.
+pub fn finish(conn: &mut DbConn, id: i64) -> Result<()> {
+    diesel::delete(delivery::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+pub fn retry_at(conn: &mut DbConn, id: i64, at: NaiveDateTime, error: &str) -> Result<()> {
+    diesel::update(delivery::table.find(id))
+        .set((
+            delivery::state.eq("pending"),
+            delivery::next_attempt_at.eq(at),
+            delivery::last_error.eq(error),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Kept for the record, never tried again.
+pub fn give_up(conn: &mut DbConn, id: i64, error: &str) -> Result<()> {
+    diesel::update(delivery::table.find(id))
+        .set((delivery::state.eq("failed"), delivery::last_error.eq(error)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn count_in_state(conn: &mut DbConn, state: &str) -> Result<i64> {
+    Ok(delivery::table
+        .filter(delivery::state.eq(state))
+        .count()
+        .get_result(conn)?)
+}
