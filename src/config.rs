@@ -59,6 +59,9 @@ pub struct FederationConfig {
     pub fetch_limit: u32,
     /// A delivery still failing after this many hours is dropped.
     pub give_up_after_hours: u32,
+    /// The first retry waits this long; each next one twice as long (at
+    /// most a day).
+    pub retry_base_secs: u32,
 }
 
 impl Default for FederationConfig {
@@ -68,6 +71,7 @@ impl Default for FederationConfig {
             delivery_workers: 8,
             fetch_limit: 20,
             give_up_after_hours: 168,
+            retry_base_secs: 30,
         }
     }
 }
@@ -241,6 +245,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("federation.delivery_workers", ValueKind::Integer),
     ("federation.fetch_limit", ValueKind::Integer),
     ("federation.give_up_after_hours", ValueKind::Integer),
+    ("federation.retry_base_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -365,6 +370,12 @@ impl Config {
             return Err(config_error(
                 "federation.fetch_limit",
                 "must be between 1 and 1000",
+            ));
+        }
+        if !(1..=3600).contains(&f.retry_base_secs) {
+            return Err(config_error(
+                "federation.retry_base_secs",
+                "must be between 1 and 3600",
             ));
         }
         if f.give_up_after_hours == 0 {

@@ -19,6 +19,10 @@ pub async fn build(app: &App) -> Result<FedConfig> {
         .debug(app.config.federation.debug)
         .http_fetch_limit(app.config.federation.fetch_limit)
         .signed_fetch_actor(&signer)
+        // draft-cavage signatures over (request-target) host date digest,
+        // without (created)/(expires): what Mastodon, Pleroma and Lemmy
+        // all verify.
+        .http_signature_compat(true)
         .build()
         .await
         .map_err(|e| Error::new(ErrorKind::Internal, format!("federation setup failed: {e}")))

@@ -22,11 +22,11 @@ use url::Url;
 /// take it over (the sender crashed or stopped).
 const LEASE_SECS: i64 = 120;
 
-/// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ...
-/// doubling, at most a day.
-pub fn backoff_secs(attempts: i32) -> i64 {
+/// Seconds to wait before attempt `attempts + 1`: `base`, then doubling
+/// (30 s, 1 min, 2 min, ... by default), at most a day.
+pub fn backoff_secs(attempts: i32, base: u32) -> i64 {
     let exp = attempts.clamp(1, 20) - 1;
-    (30i64 << exp).min(86_400)
+    (i64::from(base) << exp).min(86_400)
 }
 
 /// An activity as stored: sent byte for byte as it was queued.
@@ -114,7 +114,8 @@ async fn deliver(data: &Data<App>, claimed: deliveries::Claimed) {
         Err(e) => {
             let error = e.to_string();
             let attempts = claimed.delivery.attempts;
-            let next = now() + Duration::seconds(backoff_secs(attempts));
+            let base = data.config.federation.retry_base_secs;
+            let next = now() + Duration::seconds(backoff_secs(attempts, base));
             let expired = next - claimed.delivery.created_at > give_up_after;
             tracing::info!(
                 inbox = %claimed.delivery.inbox_url,
@@ -169,12 +170,13 @@ mod tests {
 
     #[test]
     fn backoff_doubles_from_thirty_seconds_up_to_a_day() {
-        assert_eq!(backoff_secs(1), 30);
-        assert_eq!(backoff_secs(2), 60);
-        assert_eq!(backoff_secs(3), 120);
-        assert_eq!(backoff_secs(10), 15_360);
-        assert_eq!(backoff_secs(13), 86_400);
-        assert_eq!(backoff_secs(1000), 86_400);
-        assert_eq!(backoff_secs(0), 30);
+        assert_eq!(backoff_secs(1, 30), 30);
+        assert_eq!(backoff_secs(2, 30), 60);
+        assert_eq!(backoff_secs(3, 30), 120);
+        assert_eq!(backoff_secs(10, 30), 15_360);
+        assert_eq!(backoff_secs(13, 30), 86_400);
+        assert_eq!(backoff_secs(1000, 30), 86_400);
+        assert_eq!(backoff_secs(0, 30), 30);
+        assert_eq!(backoff_secs(3, 1), 4);
     }
 }

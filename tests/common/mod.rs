@@ -3,6 +3,8 @@
 //! afterwards), and talk to it over HTTP.
 #![allow(dead_code)]
 
+pub mod sink;
+
 use diesel::{Connection, RunQueryDsl};
 use guildhall::config::Config;
 use guildhall::server::{self, RunningServer};
@@ -94,6 +96,7 @@ pub struct TestServer {
     pub url: String,
     pub client: reqwest::Client,
     pub app: App,
+    pub config: Config,
     running: Option<RunningServer>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
@@ -158,6 +161,19 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     };
     tweak(&mut config);
     config.validate().expect("test config is valid");
+    let (app, running) = serve(config.clone(), listener).await;
+    TestServer {
+        url,
+        client: reqwest::Client::new(),
+        app,
+        config,
+        running: Some(running),
+        _dir: dir,
+        _pg: pg,
+    }
+}
+
+async fn serve(config: Config, listener: std::net::TcpListener) -> (App, RunningServer) {
     let app = tokio::task::spawn_blocking(move || App::open(config))
         .await
         .expect("join")
@@ -165,17 +181,22 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     let running = server::start(app.clone(), listener, false)
         .await
         .expect("start server");
-    TestServer {
-        url,
-        client: reqwest::Client::new(),
-        app,
-        running: Some(running),
-        _dir: dir,
-        _pg: pg,
-    }
+    (app, running)
 }
 
 impl TestServer {
+    /// Stops the server and starts it again on the same address and store,
+    /// as an administrator's restart would.
+    pub async fn restart(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        let listener = std::net::TcpListener::bind(&self.config.bind).expect("rebind");
+        let (app, running) = serve(self.config.clone(), listener).await;
+        self.app = app;
+        self.running = Some(running);
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
