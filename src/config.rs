@@ -42,6 +42,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub community: CommunityConfig,
+    pub moderation: ModerationConfig,
     pub limits: LimitsConfig,
     pub keys: KeysConfig,
     pub federation: FederationConfig,
@@ -57,11 +58,16 @@ pub struct FederationConfig {
     pub delivery_workers: usize,
     /// Most remote fetches one incoming activity or request may cause.
     pub fetch_limit: u32,
+    /// Time limit of every outgoing request (fetches and deliveries).
+    pub request_timeout_secs: u32,
     /// A delivery still failing after this many hours is dropped.
     pub give_up_after_hours: u32,
     /// The first retry waits this long; each next one twice as long (at
     /// most a day).
     pub retry_base_secs: u32,
+    /// A server whose deliveries have failed for this many hours is marked
+    /// dead: its deliveries are dropped (one probe a day) until it answers.
+    pub dead_after_hours: u32,
 }
 
 impl Default for FederationConfig {
@@ -72,6 +78,8 @@ impl Default for FederationConfig {
             fetch_limit: 20,
             give_up_after_hours: 168,
             retry_base_secs: 30,
+            dead_after_hours: 72,
+            request_timeout_secs: 10,
         }
     }
 }
@@ -130,6 +138,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             community: CommunityConfig::default(),
+            moderation: ModerationConfig::default(),
             limits: LimitsConfig::default(),
             keys: KeysConfig::default(),
             federation: FederationConfig::default(),
@@ -151,6 +160,38 @@ impl Default for LogConfig {
         LogConfig {
             format: LogFormat::Text,
             level: "info".into(),
+        }
+    }
+}
+
+/// Automatic limits on what people may post (0 turns a limit off).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModerationConfig {
+    /// Threads and comments one local account may post per hour.
+    pub posts_per_hour: u32,
+    /// Activities one remote server may send per minute.
+    pub remote_activities_per_minute: u32,
+    /// How long an account counts as new.
+    pub new_account_days: u32,
+    /// Threads and comments a new account may post per hour.
+    pub new_account_posts_per_hour: u32,
+    /// Whether new accounts may post links.
+    pub new_account_links: bool,
+    /// Reports weighing this much hide a thread or comment until a
+    /// moderator reviews it (a moderator's or admin's report alone does).
+    pub flag_threshold: u32,
+}
+
+impl Default for ModerationConfig {
+    fn default() -> Self {
+        ModerationConfig {
+            posts_per_hour: 60,
+            remote_activities_per_minute: 60_000,
+            new_account_days: 2,
+            new_account_posts_per_hour: 10,
+            new_account_links: false,
+            flag_threshold: 3,
         }
     }
 }
@@ -231,6 +272,15 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("log.level", ValueKind::Text),
     ("community.group_creation", ValueKind::Text),
     ("community.downvotes", ValueKind::Boolean),
+    ("moderation.posts_per_hour", ValueKind::Integer),
+    (
+        "moderation.remote_activities_per_minute",
+        ValueKind::Integer,
+    ),
+    ("moderation.new_account_days", ValueKind::Integer),
+    ("moderation.new_account_posts_per_hour", ValueKind::Integer),
+    ("moderation.new_account_links", ValueKind::Boolean),
+    ("moderation.flag_threshold", ValueKind::Integer),
     ("limits.request_body_bytes", ValueKind::Integer),
     ("limits.title_chars", ValueKind::Integer),
     ("limits.post_body_bytes", ValueKind::Integer),
@@ -246,6 +296,8 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("federation.fetch_limit", ValueKind::Integer),
     ("federation.give_up_after_hours", ValueKind::Integer),
     ("federation.retry_base_secs", ValueKind::Integer),
+    ("federation.dead_after_hours", ValueKind::Integer),
+    ("federation.request_timeout_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -381,6 +433,18 @@ impl Config {
         if f.give_up_after_hours == 0 {
             return Err(config_error(
                 "federation.give_up_after_hours",
+                "must be at least 1",
+            ));
+        }
+        if !(1..=300).contains(&f.request_timeout_secs) {
+            return Err(config_error(
+                "federation.request_timeout_secs",
+                "must be between 1 and 300",
+            ));
+        }
+        if f.dead_after_hours == 0 {
+            return Err(config_error(
+                "federation.dead_after_hours",
                 "must be at least 1",
             ));
         }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod federation;
 pub mod jobs;
 pub mod logging;
+pub mod moderation;
 pub mod server;
 pub mod store;
 
@@ -32,6 +33,12 @@ pub struct App {
     /// This server's own row, with the instance actor's keys.
     pub instance: Arc<store::instances::Instance>,
     pub login_throttle: Arc<Throttle>,
+    /// Threads and comments per local account per hour (and a stricter
+    /// one for new accounts).
+    pub post_throttle: Arc<Throttle>,
+    pub new_account_throttle: Arc<Throttle>,
+    /// Activities per remote server per minute.
+    pub remote_throttle: Arc<Throttle>,
     /// Wakes the delivery worker when an activity is queued.
     pub delivery_wakeup: jobs::delivery::Wakeup,
 }
@@ -62,6 +69,18 @@ impl App {
             local_instance_id: instance.id,
             login_throttle: Arc::new(Throttle::new(
                 config.limits.login_attempts_per_minute,
+                Duration::from_secs(60),
+            )),
+            post_throttle: Arc::new(Throttle::new(
+                config.moderation.posts_per_hour,
+                Duration::from_secs(3600),
+            )),
+            new_account_throttle: Arc::new(Throttle::new(
+                config.moderation.new_account_posts_per_hour,
+                Duration::from_secs(3600),
+            )),
+            remote_throttle: Arc::new(Throttle::new(
+                config.moderation.remote_activities_per_minute,
                 Duration::from_secs(60),
             )),
             instance: Arc::new(instance),

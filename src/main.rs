@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use guildhall::config::Config;
+use guildhall::moderation::policy;
 use guildhall::{community, logging, server, App};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -32,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// Federation tools that need no configuration or database.
+    Federation {
+        #[command(subcommand)]
+        task: FederationTask,
+    },
 }
 
 #[derive(Subcommand)]
@@ -46,11 +52,48 @@ enum AdminTask {
     },
     /// Approve a sign-up waiting for approval.
     ApproveUser { name: String },
+    /// Federation policy: which servers this one federates with.
+    Domain {
+        #[command(subcommand)]
+        task: DomainTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum DomainTask {
+    /// The federation mode and every server with a policy.
+    List,
+    /// Federate with a partner (needed in allowlist mode).
+    Allow { domain: String },
+    /// Keep a server's votes from counting.
+    Silence { domain: String },
+    /// Refuse everything from a server, and never fetch from or deliver to it.
+    Block { domain: String },
+    /// Back to the default policy.
+    Reset { domain: String },
+    /// `open` (every server not blocked) or `allowlist` (partners only).
+    Mode { mode: String },
+}
+
+#[derive(Subcommand)]
+enum FederationTask {
+    /// Say what this server would do with one activity or object (JSON),
+    /// without network or database. Exit 1 when it cannot be read.
+    Inspect {
+        /// The JSON file, or `-` for standard input.
+        file: String,
+    },
 }
 
 /// Exit codes: 0 success, 1 runtime failure, 2 bad configuration or usage.
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Inspecting a payload must work anywhere: it reads no configuration
+    // and opens no database.
+    let command = match cli.command {
+        Command::Federation { task } => return federation(task),
+        other => other,
+    };
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -59,10 +102,11 @@ fn main() -> ExitCode {
         }
     };
     logging::init(&config);
-    let result = match cli.command {
+    let result = match command {
         Command::Serve => serve(config),
         Command::Migrate => migrate(config),
         Command::Admin { task } => admin(config, task),
+        Command::Federation { task } => return federation(task),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +174,35 @@ fn admin(config: Config, task: AdminTask) -> Result<(), guildhall::error::Error>
                 println!("(shown once: store it now)");
             }
         }
+        AdminTask::Domain { task } => {
+            let rt = runtime()?;
+            let set = |domain: &str, policy: &str| -> Result<(), guildhall::error::Error> {
+                let i = rt.block_on(policy::set_policy(&app, None, domain, policy))?;
+                println!("{} {}", i.domain, i.policy);
+                Ok(())
+            };
+            match task {
+                DomainTask::List => {
+                    let (mode, domains) = rt.block_on(policy::overview(&app, None))?;
+                    println!("mode {mode}");
+                    for i in domains {
+                        println!(
+                            "{} {}{}",
+                            i.domain,
+                            i.policy,
+                            if i.dead { " (dead)" } else { "" }
+                        );
+                    }
+                }
+                DomainTask::Allow { domain } => set(&domain, "allowed")?,
+                DomainTask::Silence { domain } => set(&domain, "silenced")?,
+                DomainTask::Block { domain } => set(&domain, "blocked")?,
+                DomainTask::Reset { domain } => set(&domain, "open")?,
+                DomainTask::Mode { mode } => {
+                    println!("mode {}", rt.block_on(policy::set_mode(&app, None, &mode))?);
+                }
+            }
+        }
         AdminTask::ApproveUser { name } => {
             let rt = runtime()?;
             let account = rt.block_on(community::accounts::decide_registration(
@@ -139,6 +212,43 @@ fn admin(config: Config, task: AdminTask) -> Result<(), guildhall::error::Error>
         }
     }
     Ok(())
+}
+
+fn federation(task: FederationTask) -> ExitCode {
+    match task {
+        FederationTask::Inspect { file } => {
+            let text = match read_input(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("guildhall: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            match guildhall::federation::inspect::inspect(&text) {
+                Ok(report) => {
+                    print!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(reason) => {
+                    eprintln!("cannot understand this: {reason}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+/// The whole of `file`, or of standard input for `-`.
+fn read_input(file: &str) -> Result<String, String> {
+    let mut text = String::new();
+    let read = if file == "-" {
+        std::io::stdin().lock().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    let source = if file == "-" { "standard input" } else { file };
+    read.map(|_| text)
+        .map_err(|e| format!("cannot read {source}: {e}"))
 }
 
 /// The first line of standard input, when something is piped in.

@@ -15,15 +15,14 @@ pub struct RunningServer {
     pub handle: ServerHandle,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The delivery worker; stopped with the server.
-    pub worker: tokio::task::JoinHandle<()>,
+    pub worker: Worker,
 }
 
 impl RunningServer {
     pub async fn stop(self) {
         self.handle.stop(true).await;
         let _ = self.task.await;
-        self.worker.abort();
-        let _ = self.worker.await;
+        self.worker.stop().await;
     }
 
     /// Serves until the HTTP server ends (a signal), then stops the worker.
@@ -32,8 +31,23 @@ impl RunningServer {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
         };
-        self.worker.abort();
+        self.worker.stop().await;
         result
+    }
+}
+
+/// The running delivery worker.
+pub struct Worker {
+    handle: crate::jobs::delivery::WorkerHandle,
+    /// How long deliveries in flight may take to finish at shutdown.
+    grace: std::time::Duration,
+}
+
+impl Worker {
+    /// Lets deliveries in flight finish (and record their outcome, so a
+    /// restart does not wait for their lease to expire), then stops.
+    pub async fn stop(self) {
+        self.handle.stop(self.grace).await;
     }
 }
 
@@ -45,6 +59,12 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
     app.keys.refill();
     let fed = crate::federation::context::build(&app).await?;
     let worker = crate::jobs::delivery::spawn(fed.clone(), app.delivery_wakeup.clone());
+    let worker = Worker {
+        grace: std::time::Duration::from_secs(
+            u64::from(app.config.federation.request_timeout_secs) + 5,
+        ),
+        handle: worker,
+    };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let data = web::Data::new(app);
     let mut server = HttpServer::new(move || {
@@ -54,6 +74,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
             .configure(crate::federation::http::routes)
+            .configure(crate::federation::inbox::routes)
             .configure(api::configure(&data))
     })
     .workers(workers)

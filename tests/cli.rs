@@ -246,3 +246,41 @@ async fn admin_walk_on_postgres() {
     let (_db, url) = common::PgDatabase::create(&base);
     admin_walk(dir.path(), Some(&url)).await;
 }
+
+#[test]
+fn domain_policy_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ok = |args: &[&str]| {
+        let out = run(guildhall(dir.path()).args(args), None);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    assert_eq!(ok(&["admin", "domain", "list"]), "mode open\n");
+    assert_eq!(
+        ok(&["admin", "domain", "block", "Spam.Example"]),
+        "spam.example blocked\n"
+    );
+    assert_eq!(
+        ok(&["admin", "domain", "allow", "partner.example:8443"]),
+        "partner.example:8443 allowed\n"
+    );
+    assert_eq!(
+        ok(&["admin", "domain", "mode", "allowlist"]),
+        "mode allowlist\n"
+    );
+    assert_eq!(
+        ok(&["admin", "domain", "list"]),
+        "mode allowlist\npartner.example:8443 allowed\nspam.example blocked\n"
+    );
+    ok(&["admin", "domain", "reset", "spam.example"]);
+    let bad = run(
+        guildhall(dir.path()).args(["admin", "domain", "mode", "closed"]),
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("mode must be one of open, allowlist"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

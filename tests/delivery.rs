@@ -7,9 +7,14 @@ mod common;
 use common::sink::Sink;
 use common::Backend;
 use guildhall::federation::outbox;
+use guildhall::store::instances;
 use serde_json::json;
 
-on_both_backends!(deliveries_are_signed_retried_and_survive_a_restart);
+on_both_backends!(
+    deliveries_are_signed_retried_and_survive_a_restart,
+    a_server_failing_for_days_is_skipped_until_it_answers,
+    two_processes_never_send_a_delivery_twice
+);
 
 async fn queue(
     s: &common::TestServer,
@@ -101,4 +106,128 @@ async fn deliveries_are_signed_retried_and_survive_a_restart(backend: Backend) {
     sink.stop().await;
     gone.stop().await;
     s.stop().await;
+}
+
+async fn instance(s: &common::TestServer, host: &str) -> instances::Instance {
+    let host = host.to_string();
+    s.app
+        .store
+        .run(move |conn| instances::ensure_remote(conn, &host))
+        .await
+        .expect("instance")
+}
+
+async fn a_server_failing_for_days_is_skipped_until_it_answers(backend: Backend) {
+    let sink = Sink::start().await;
+    sink.set_status(503);
+    let s = common::start_with(backend, |c| {
+        c.federation.retry_base_secs = 1;
+        c.federation.dead_after_hours = 1;
+    })
+    .await;
+    s.user("ann").await;
+    let ann = format!("{}/u/ann", s.url);
+    let host = sink.url.trim_start_matches("http://").to_string();
+    instance(&s, &host).await;
+    // Its deliveries have been failing for two hours already.
+    let (h, two_hours_ago) = (
+        host.clone(),
+        guildhall::store::now() - chrono::Duration::hours(2),
+    );
+    s.app
+        .store
+        .run(move |conn| {
+            instances::mark_failure(
+                conn,
+                &h,
+                two_hours_ago,
+                chrono::Duration::hours(1),
+                chrono::Duration::hours(24),
+            )
+        })
+        .await
+        .expect("failure");
+    let note = |n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/dead-{n}", s.url),
+            "type": "Create",
+            "actor": ann,
+            "object": {"type": "Note", "id": format!("{}/comment/{n}", s.url), "content": "hello"},
+        })
+    };
+
+    // One more failure and it is marked dead; its retries are dropped.
+    queue(&s, note(1), &ann, vec![sink.inbox()]).await;
+    sink.wait_for("the attempt", |r| r.len() == 1).await;
+    common::eventually("the server to be marked dead", || async {
+        instance(&s, &host).await.dead
+    })
+    .await;
+    queue(&s, note(2), &ann, vec![sink.inbox()]).await;
+    common::eventually("both deliveries dropped", || async {
+        count(&s, "failed").await == 2
+    })
+    .await;
+    assert_eq!(sink.received().len(), 1, "nothing is sent to a dead server");
+
+    // It talks to us again: deliveries flow once more.
+    sink.set_status(202);
+    let h = host.clone();
+    s.app
+        .store
+        .run(move |conn| instances::mark_alive(conn, &h, guildhall::store::now()))
+        .await
+        .expect("alive");
+    queue(&s, note(3), &ann, vec![sink.inbox()]).await;
+    sink.wait_for("the delivery after recovery", |r| r.len() == 2)
+        .await;
+    assert!(!instance(&s, &host).await.dead);
+    sink.stop().await;
+    s.stop().await;
+}
+
+/// Two processes of one instance share the queue: every delivery is sent,
+/// and none twice.
+async fn two_processes_never_send_a_delivery_twice(backend: Backend) {
+    let sink = Sink::start().await;
+    let first = common::start(backend).await;
+    first.user("ann").await;
+    let second = first.second_process().await;
+    let ann = format!("{}/u/ann", first.url);
+    let inboxes: Vec<String> = (0..60).map(|i| format!("{}/inbox/{i}", sink.url)).collect();
+    for (n, chunk) in inboxes.chunks(10).enumerate() {
+        let activity = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/shared-{n}", first.url),
+            "type": "Create",
+            "actor": ann,
+            "object": {"type": "Note", "id": format!("{}/comment/{n}", first.url), "content": "hi"},
+        });
+        // Queued through either process; both workers are awake.
+        let via = if n % 2 == 0 { &first } else { &second };
+        queue(via, activity, &ann, chunk.to_vec()).await;
+        second.app.delivery_wakeup.notify();
+        first.app.delivery_wakeup.notify();
+    }
+    sink.wait_for("all 60 deliveries", |r| r.len() >= 60).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let received = sink.received();
+    let mut paths: Vec<(String, String)> = received
+        .iter()
+        .map(|r| {
+            (
+                r.path.clone(),
+                r.body["id"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(received.len(), 60, "each delivery exactly once");
+    assert_eq!(paths.len(), 60);
+    assert!(received.iter().all(|r| r.verified_key.is_some()));
+    second.stop().await;
+    first.stop().await;
+    sink.stop().await;
 }

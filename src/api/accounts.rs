@@ -32,6 +32,9 @@ pub struct RegisterRequest {
     /// At least 8 characters.
     pub password: String,
     pub email: Option<String>,
+    /// The current version of the terms of service (`GET /api/v1/terms`),
+    /// required when the server has terms.
+    pub accept_terms: Option<i64>,
 }
 
 /// Create an account. In approval mode it is `pending` until an admin approves.
@@ -49,6 +52,7 @@ pub async fn register(
             username: body.username,
             password: body.password,
             email: body.email,
+            accept_terms: body.accept_terms,
         },
     )
     .await?;

@@ -8,6 +8,8 @@ use super::views::{
 use crate::community::groups::{self, GroupEdit, GroupInput};
 use crate::community::posts::{self, Page, PostInfo, PostInput};
 use crate::error::{Error, ErrorBody};
+use crate::federation::outbox;
+use crate::federation::publish::{self, Change};
 use crate::App;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -181,8 +183,13 @@ pub async fn join(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let m = groups::join(&app, &auth.actor(), &name).await?;
-    Ok(HttpResponse::Ok().json(MembershipView::from(&m)))
+    let change = groups::join(&app, &auth.actor(), &name, None).await?;
+    outbox::membership_joined(&app, &change).await?;
+    let m = change
+        .membership
+        .as_ref()
+        .ok_or_else(|| Error::not_found("membership vanished"))?;
+    Ok(HttpResponse::Ok().json(MembershipView::from(m)))
 }
 
 /// Leave a group, or withdraw a pending request.
@@ -193,7 +200,8 @@ pub async fn leave(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    groups::leave(&app, &auth.actor(), &name).await?;
+    let change = groups::leave(&app, &auth.actor(), &name).await?;
+    outbox::membership_left(&app, &change).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -253,9 +261,10 @@ pub async fn approve(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
-    let m = groups::decide_member(&app, &auth.actor(), &name, &user, true).await?;
-    match m {
-        Some(m) => Ok(HttpResponse::Ok().json(MembershipView::from(&m))),
+    let change = groups::decide_member(&app, &auth.actor(), &name, &user, true).await?;
+    outbox::membership_decided(&app, &change).await?;
+    match &change.membership {
+        Some(m) => Ok(HttpResponse::Ok().json(MembershipView::from(m))),
         None => Err(Error::not_found("membership vanished")),
     }
 }
@@ -270,7 +279,8 @@ pub async fn reject(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
-    groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
+    let change = groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
+    outbox::membership_decided(&app, &change).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -365,10 +375,11 @@ pub async fn create_post(
         &name,
         PostInput {
             title: b.title,
-            body: b.body,
+            body: crate::community::Body::Markdown(b.body),
             kind: b.kind,
         },
     )
     .await?;
+    publish::thread(&app, info.post.id, Change::Created).await?;
     Ok(HttpResponse::Created().json(PostView::from(&info)))
 }

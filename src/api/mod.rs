@@ -3,11 +3,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod domains;
 pub mod groups;
+pub mod moderation;
 pub mod openapi;
 pub mod people;
 pub mod posts;
+pub mod reports;
 pub mod request_id;
+pub mod review;
+pub mod terms;
 pub mod views;
 
 use crate::error::{Error, ErrorKind};
@@ -34,6 +39,13 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(groups::routes)
                 .configure(posts::routes)
                 .configure(people::routes)
+                .configure(domains::routes)
+                .configure(review::routes)
+                .configure(terms::routes)
+                .configure(reports::routes)
+                // After the other routes: its `/posts/{id}/{action}` must
+                // not shadow `/posts/{id}/comments` and `/vote`.
+                .configure(moderation::routes)
                 .route("/openapi.json", web::get().to(openapi::serve)),
         )
         .default_service(web::to(not_found));

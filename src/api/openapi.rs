@@ -1,6 +1,6 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
-use super::{accounts, groups, people, posts};
+use super::{accounts, domains, groups, moderation, people, posts, reports, review, terms};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -32,7 +32,17 @@ impl Modify for BearerAuth {
         posts::get, posts::edit, posts::delete, posts::comment, posts::edit_comment,
         posts::delete_comment, posts::vote_post, posts::vote_comment,
         people::profile, people::follow, people::unfollow, people::followers, people::following,
-        people::friends, people::home,
+        people::friends, people::home, people::resolve,
+        reports::create, reports::mine, reports::group_queue, reports::admin_queue,
+        reports::resolve, reports::dismiss, reports::forward,
+        moderation::on_thread, moderation::on_comment, moderation::ban, moderation::unban,
+        moderation::warn, moderation::instance_ban, moderation::instance_unban,
+        moderation::modlog, moderation::audit_log,
+        domains::overview, domains::set_mode, domains::set_policy,
+        review::group_queue, review::admin_queue, review::decide_post, review::decide_comment,
+        review::group_words, review::add_group_word, review::instance_words,
+        review::add_instance_word, review::remove_word,
+        terms::current, terms::accept, terms::publish,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -7,6 +7,7 @@ use super::views::{PeopleList, PersonRef, PersonView, PostPage, RelationshipView
 use crate::community::follows::{self, Listing};
 use crate::community::posts;
 use crate::error::{Error, ErrorBody};
+use crate::federation::outbox;
 use crate::App;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -19,7 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/people/{name}/followers", web::get().to(followers))
         .route("/people/{name}/following", web::get().to(following))
         .route("/people/{name}/friends", web::get().to(friends))
-        .route("/feed/home", web::get().to(home));
+        .route("/feed/home", web::get().to(home))
+        .route("/resolve", web::get().to(resolve));
 }
 
 /// A person's profile, by `name` or `name@host`.
@@ -42,8 +44,9 @@ pub async fn follow(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let r = follows::follow(&app, &auth.actor(), &name).await?;
-    Ok(HttpResponse::Ok().json(RelationshipView::from(r)))
+    let change = follows::follow(&app, &auth.actor(), &name, None).await?;
+    outbox::follow_changed(&app, &change).await?;
+    Ok(HttpResponse::Ok().json(RelationshipView::from(change.relationship)))
 }
 
 /// Stop following a person.
@@ -54,8 +57,9 @@ pub async fn unfollow(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let r = follows::unfollow(&app, &auth.actor(), &name).await?;
-    Ok(HttpResponse::Ok().json(RelationshipView::from(r)))
+    let change = follows::unfollow(&app, &auth.actor(), &name).await?;
+    outbox::follow_changed(&app, &change).await?;
+    Ok(HttpResponse::Ok().json(RelationshipView::from(change.relationship)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -124,4 +128,49 @@ pub async fn home(
 ) -> Result<HttpResponse, Error> {
     let page = posts::home_feed(&app, &auth.actor(), q.cursor.as_deref()).await?;
     Ok(HttpResponse::Ok().json(post_page(&page)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ResolveQuery {
+    /// `@name@host`, `name@host`, or the URL of a person or group.
+    pub q: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ResolveView {
+    /// person or group.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub person: Option<PersonView>,
+    pub group: Option<super::views::GroupView>,
+}
+
+/// Find a person or group on another server (or this one), store it, and
+/// return the local view; its `name` then works in every route.
+#[utoipa::path(get, path = "/api/v1/resolve", tag = "people", security(("bearer" = [])), params(ResolveQuery),
+    responses((status = 200, body = ResolveView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn resolve(
+    data: activitypub_federation::config::Data<App>,
+    auth: Auth,
+    q: web::Query<ResolveQuery>,
+) -> Result<HttpResponse, Error> {
+    let found = crate::federation::resolve::resolve(&data, &q.q).await?;
+    let app = data.app_data();
+    let viewer = auth.actor();
+    let view = if found.is_group {
+        let info = crate::community::groups::get(app, Some(&viewer), &found.handle).await?;
+        ResolveView {
+            kind: "group",
+            person: None,
+            group: Some(super::views::GroupView::from(&info)),
+        }
+    } else {
+        let p = follows::profile(app, Some(&viewer), &found.handle).await?;
+        ResolveView {
+            kind: "person",
+            person: Some(PersonView::from(&p)),
+            group: None,
+        }
+    };
+    Ok(HttpResponse::Ok().json(view))
 }

@@ -5,7 +5,9 @@ use super::views::{CommentView, PostView, ThreadView, VoteView};
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostEdit};
 use crate::community::votes;
+use crate::community::Body;
 use crate::error::{Error, ErrorBody};
+use crate::federation::publish::{self, Change};
 use crate::store::votes::VoteTarget;
 use crate::App;
 use actix_web::{web, HttpResponse};
@@ -60,10 +62,11 @@ pub async fn edit(
         *id,
         PostEdit {
             title: b.title,
-            body: b.body,
+            body: b.body.map(Body::Markdown),
         },
     )
     .await?;
+    publish::thread(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -76,6 +79,7 @@ pub async fn delete(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
     posts::delete(&app, &auth.actor(), *id).await?;
+    publish::thread(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -105,11 +109,12 @@ pub async fn comment(
         &auth.actor(),
         *id,
         CommentInput {
-            body: b.body,
+            body: Body::Markdown(b.body),
             parent_id: b.parent_id,
         },
     )
     .await?;
+    publish::comment(&app, info.comment.id, Change::Created).await?;
     Ok(HttpResponse::Created().json(CommentView::from(&info)))
 }
 
@@ -129,7 +134,14 @@ pub async fn edit_comment(
     id: web::Path<i64>,
     body: web::Json<EditCommentRequest>,
 ) -> Result<HttpResponse, Error> {
-    let info = comments::edit(&app, &auth.actor(), *id, body.into_inner().body).await?;
+    let info = comments::edit(
+        &app,
+        &auth.actor(),
+        *id,
+        Body::Markdown(body.into_inner().body),
+    )
+    .await?;
+    publish::comment(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 
@@ -142,6 +154,7 @@ pub async fn delete_comment(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
     comments::delete(&app, &auth.actor(), *id).await?;
+    publish::comment(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -163,7 +176,9 @@ pub async fn vote_post(
     id: web::Path<i64>,
     body: web::Json<VoteRequest>,
 ) -> Result<HttpResponse, Error> {
-    let tally = votes::vote(&app, &auth.actor(), VoteTarget::Post(*id), body.value).await?;
+    let actor = auth.actor();
+    let tally = votes::vote(&app, &actor, VoteTarget::Post(*id), body.value).await?;
+    publish::vote(&app, &actor.person, VoteTarget::Post(*id), body.value).await?;
     Ok(HttpResponse::Ok().json(VoteView::from(tally)))
 }
 
@@ -178,6 +193,8 @@ pub async fn vote_comment(
     id: web::Path<i64>,
     body: web::Json<VoteRequest>,
 ) -> Result<HttpResponse, Error> {
-    let tally = votes::vote(&app, &auth.actor(), VoteTarget::Comment(*id), body.value).await?;
+    let actor = auth.actor();
+    let tally = votes::vote(&app, &actor, VoteTarget::Comment(*id), body.value).await?;
+    publish::vote(&app, &actor.person, VoteTarget::Comment(*id), body.value).await?;
     Ok(HttpResponse::Ok().json(VoteView::from(tally)))
 }

@@ -87,6 +87,9 @@ pub struct RelationshipView {
     pub followed_by: bool,
     /// Both follow each other.
     pub friends: bool,
+    /// You asked to follow a person on another server; they have not
+    /// answered yet.
+    pub requested: bool,
 }
 
 impl From<Relationship> for RelationshipView {
@@ -95,6 +98,7 @@ impl From<Relationship> for RelationshipView {
             following: r.following,
             followed_by: r.followed_by,
             friends: r.friends(),
+            requested: r.requested,
         }
     }
 }
@@ -256,6 +260,9 @@ pub struct PostView {
     pub pinned: bool,
     pub deleted: bool,
     pub removed: bool,
+    /// Waiting for a moderator's review (seen by its author and the
+    /// moderators only).
+    pub held: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -283,6 +290,7 @@ impl From<&PostInfo> for PostView {
             pinned: p.pinned,
             deleted: p.deleted,
             removed: p.removed,
+            held: p.held,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
         }
@@ -313,6 +321,9 @@ pub struct CommentView {
     pub my_vote: i32,
     pub deleted: bool,
     pub removed: bool,
+    /// Waiting for a moderator's review (seen by its author and the
+    /// moderators only).
+    pub held: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
     /// Direct replies, oldest first.
@@ -340,6 +351,7 @@ impl From<&CommentInfo> for CommentView {
             my_vote: i.my_vote,
             deleted: c.deleted,
             removed: c.removed,
+            held: c.held,
             created_at: utc(c.created_at),
             updated_at: c.updated_at.map(utc),
             replies: Vec::new(),

@@ -33,6 +33,8 @@ pub struct Registration {
     pub username: String,
     pub password: String,
     pub email: Option<String>,
+    /// The version of the terms of service accepted, when there are terms.
+    pub accept_terms: Option<i64>,
 }
 
 fn validate_password(password: &str) -> Result<()> {
@@ -141,12 +143,14 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
     if let Some(e) = &email {
         validate_email(e)?;
     }
-    let name = reg.username.clone();
-    let taken = app
+    let (name, accept) = (reg.username.clone(), reg.accept_terms);
+    let (taken, accepted_terms) = app
         .store
         .run(move |conn| {
-            Ok(store::people::local_by_name(conn, &name)?.is_some()
-                || store::groups::local_by_name(conn, &name)?.is_some())
+            let accepted = crate::moderation::terms::check_registration(conn, accept)?;
+            let taken = store::people::local_by_name(conn, &name)?.is_some()
+                || store::groups::local_by_name(conn, &name)?.is_some();
+            Ok((taken, accepted))
         })
         .await?;
     if taken {
@@ -163,7 +167,7 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
     let (ids, instance_id) = (app.ids.clone(), app.local_instance_id);
     app.store
         .run(move |conn| {
-            insert_account(
+            let account = insert_account(
                 conn,
                 &ids,
                 instance_id,
@@ -175,7 +179,11 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
                     state,
                     keys,
                 },
-            )
+            )?;
+            if let Some(version) = accepted_terms {
+                store::terms::accept(conn, account.person.id, version)?;
+            }
+            Ok(account)
         })
         .await
 }

@@ -2,14 +2,16 @@
 //! `parent_id`), edits, and deletion as a tombstone that keeps the replies.
 
 use super::posts::{readable_post, CommentInfo};
-use super::{markdown, Actor};
+use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
-use crate::store::{now, people, posts as post_rows, votes, write_tx, DbConn};
+use crate::store::{
+    groups as group_rows, now, people, posts as post_rows, votes, write_tx, DbConn,
+};
 use crate::App;
 
 pub struct CommentInput {
-    pub body: String,
+    pub body: Body,
     pub parent_id: Option<i64>,
 }
 
@@ -61,21 +63,45 @@ pub async fn create(
     post_id: i64,
     input: CommentInput,
 ) -> Result<CommentInfo> {
-    check_body(app, &input.body)?;
-    let body_html = markdown::render(&input.body);
+    create_received(app, actor, post_id, input, Origin::default()).await
+}
+
+/// A comment, written here or received from another server (`origin`).
+pub async fn create_received(
+    app: &App,
+    actor: &Actor,
+    post_id: i64,
+    input: CommentInput,
+    origin: Origin,
+) -> Result<CommentInfo> {
+    check_body(app, input.body.text())?;
+    crate::moderation::limits::check_posting(app, actor, input.body.text())?;
+    let (body_source, body_html) = input.body.render();
     let max_depth = app.config.limits.comment_depth;
-    let (actor, ids) = (actor.clone(), app.ids.clone());
+    let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let (post, group) = readable_post(conn, Some(&actor), post_id)?;
+                let post = post_rows::by_id(conn, post_id)?;
+                let group = group_rows::by_id(conn, post.group_id)?;
+                let decided = group_decides(&actor, &group);
+                if !decided {
+                    readable_post(conn, Some(&actor), post_id)?;
+                }
                 if post.deleted || post.removed {
                     return Err(Error::gone("this thread was deleted"));
                 }
-                if post.locked {
+                // Moderators may still answer in a locked thread.
+                if post.locked
+                    && !decided
+                    && !crate::moderation::can_moderate(conn, &actor, &group)?
+                {
                     return Err(Error::forbidden("this thread is locked: no new replies"));
                 }
-                super::may_participate(conn, &actor, &group)?;
+                if !decided {
+                    crate::moderation::terms::check_accepted(conn, &actor)?;
+                    super::may_participate(conn, &actor, &group)?;
+                }
                 let depth = match input.parent_id {
                     None => 0,
                     Some(pid) => {
@@ -93,28 +119,50 @@ pub async fn create(
                         parent.depth + 1
                     }
                 };
-                if depth >= max_depth {
+                // A reply from elsewhere is kept however deep its thread
+                // goes; it is shown at the deepest level we nest.
+                let depth = if origin.ap_id.is_some() {
+                    depth.min(max_depth - 1)
+                } else if depth >= max_depth {
                     return Err(Error::unprocessable(format!(
                         "replies nest at most {max_depth} levels deep"
                     )));
-                }
+                } else {
+                    depth
+                };
+                let screen =
+                    crate::moderation::filters::screen(conn, &actor, &group, &body_source)?;
                 let at = now();
+                let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
                 let c = rows::insert(
                     conn,
                     &NewComment {
-                        ap_id: ids.placeholder("comment"),
+                        ap_id: origin
+                            .ap_id
+                            .clone()
+                            .unwrap_or_else(|| ids.placeholder("comment")),
                         post_id,
                         parent_id: input.parent_id,
                         author_id: actor.id(),
                         depth,
-                        body_source: input.body,
+                        body_source,
                         body_html,
-                        local: true,
-                        created_at: at,
+                        local: actor.person.local,
+                        created_at,
+                        held: screen.hold,
                     },
                 )?;
-                let c = rows::set_ap_id(conn, c.id, &ids.comment(c.id))?;
-                post_rows::add_comment(conn, post_id, 1, at)?;
+                let c = match origin.ap_id {
+                    Some(_) => c,
+                    None => rows::set_ap_id(conn, c.id, &ids.comment(c.id))?,
+                };
+                // Held comments count once approved.
+                if !c.held {
+                    post_rows::add_comment(conn, post_id, 1, at)?;
+                }
+                if let Some(word) = &screen.flag {
+                    crate::moderation::filters::flag(conn, instance_id, &post, Some(&c), word)?;
+                }
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -123,11 +171,12 @@ pub async fn create(
         .await
 }
 
-pub async fn edit(app: &App, actor: &Actor, id: i64, body: String) -> Result<CommentInfo> {
-    check_body(app, &body)?;
+pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+    check_body(app, body.text())?;
+    let (source, html) = body.render();
     let change = CommentChange {
-        body_html: Some(markdown::render(&body)),
-        body_source: Some(body),
+        body_html: Some(html),
+        body_source: Some(source),
         updated_at: Some(Some(now())),
         ..CommentChange::default()
     };
@@ -139,7 +188,7 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: String) -> Result<Com
                 if c.author_id != actor.id() {
                     return Err(Error::forbidden("only the author edits a comment"));
                 }
-                let (post, _) = readable_post(conn, Some(&actor), c.post_id)?;
+                let post = post_rows::by_id(conn, c.post_id)?;
                 if c.deleted || post.deleted {
                     return Err(Error::gone("this comment or its thread was deleted"));
                 }

@@ -12,6 +12,8 @@ use crate::App;
 pub struct Relationship {
     pub following: bool,
     pub followed_by: bool,
+    /// A follow of a remote person, waiting for their server's answer.
+    pub requested: bool,
 }
 
 impl Relationship {
@@ -30,41 +32,119 @@ pub struct Profile {
 }
 
 fn relationship(conn: &mut DbConn, me: i64, other: i64) -> Result<Relationship> {
-    let accepted = |f: Option<rows::Follow>| f.is_some_and(|f| f.state == "accepted");
+    let accepted = |f: &Option<rows::Follow>| f.as_ref().is_some_and(|f| f.state == "accepted");
+    let mine = rows::find(conn, me, other)?;
     Ok(Relationship {
-        following: accepted(rows::find(conn, me, other)?),
-        followed_by: accepted(rows::find(conn, other, me)?),
+        following: accepted(&mine),
+        requested: mine.as_ref().is_some_and(|f| f.state == "pending"),
+        followed_by: accepted(&rows::find(conn, other, me)?),
     })
 }
 
-pub async fn follow(app: &App, actor: &Actor, handle: &str) -> Result<Relationship> {
-    let (handle, me) = (handle.to_string(), actor.id());
+/// A follow change, with what other servers need to hear of it.
+#[derive(Debug, Clone)]
+pub struct FollowChange {
+    pub follower: Person,
+    pub followee: Person,
+    /// The follow after the change; None once it is gone.
+    pub follow: Option<rows::Follow>,
+    /// The id of the Follow activity that carries it.
+    pub follow_id: Option<String>,
+    pub relationship: Relationship,
+}
+
+/// Follows a person. A local person is followed at once; a remote one once
+/// their server accepts. `follow_id` is a remote follower's Follow id.
+pub async fn follow(
+    app: &App,
+    actor: &Actor,
+    handle: &str,
+    follow_id: Option<String>,
+) -> Result<FollowChange> {
+    let (handle, me) = (handle.to_string(), actor.person.clone());
+    let ids = app.ids.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let other = find_person(conn, &handle)?;
-                if other.id == me {
+                if me.banned {
+                    return Err(Error::forbidden("you are banned from this server"));
+                }
+                if other.id == me.id {
                     return Err(Error::unprocessable("you cannot follow yourself"));
                 }
-                if rows::find(conn, me, other.id)?.is_none() {
-                    rows::insert(conn, me, other.id, "accepted")?;
-                }
-                relationship(conn, me, other.id)
+                let follow = match rows::find(conn, me.id, other.id)? {
+                    Some(f) => f,
+                    None => {
+                        let state = if other.local { "accepted" } else { "pending" };
+                        let ap_id = match (follow_id, other.local) {
+                            (Some(theirs), _) => Some(theirs),
+                            (None, false) => Some(ids.activity("follow")),
+                            (None, true) => None,
+                        };
+                        rows::insert(conn, me.id, other.id, state, ap_id.as_deref())?
+                    }
+                };
+                Ok(FollowChange {
+                    relationship: relationship(conn, me.id, other.id)?,
+                    follow_id: follow.ap_id.clone(),
+                    follow: Some(follow),
+                    follower: me,
+                    followee: other,
+                })
             })
         })
         .await
 }
 
-pub async fn unfollow(app: &App, actor: &Actor, handle: &str) -> Result<Relationship> {
-    let (handle, me) = (handle.to_string(), actor.id());
+pub async fn unfollow(app: &App, actor: &Actor, handle: &str) -> Result<FollowChange> {
+    let (handle, me) = (handle.to_string(), actor.person.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let other = find_person(conn, &handle)?;
-                if let Some(f) = rows::find(conn, me, other.id)? {
+                let old = rows::find(conn, me.id, other.id)?;
+                if let Some(f) = &old {
                     rows::delete(conn, f.id)?;
                 }
-                relationship(conn, me, other.id)
+                Ok(FollowChange {
+                    relationship: relationship(conn, me.id, other.id)?,
+                    follow_id: old.and_then(|f| f.ap_id),
+                    follow: None,
+                    follower: me,
+                    followee: other,
+                })
+            })
+        })
+        .await
+}
+
+/// A remote person's server answered our Follow.
+pub async fn follow_answered(
+    app: &App,
+    followee_ap_id: &str,
+    follow_id: &str,
+    accepted: bool,
+) -> Result<bool> {
+    let (followee_ap_id, follow_id) = (followee_ap_id.to_string(), follow_id.to_string());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(f) = rows::by_ap_id(conn, &follow_id)? else {
+                    return Ok(false);
+                };
+                let followee = crate::store::people::by_id(conn, f.followee_id)?;
+                if followee.ap_id != followee_ap_id {
+                    return Err(Error::forbidden(
+                        "only the followed person answers a Follow",
+                    ));
+                }
+                if accepted {
+                    rows::set_state(conn, f.id, "accepted")?;
+                } else {
+                    rows::delete(conn, f.id)?;
+                }
+                Ok(true)
             })
         })
         .await

@@ -225,51 +225,103 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
         .await
 }
 
+/// A membership change, with what other servers need to hear of it.
+#[derive(Debug, Clone)]
+pub struct MembershipChange {
+    pub group: Group,
+    pub person: Person,
+    /// The membership after the change; None once it is gone.
+    pub membership: Option<Membership>,
+    /// The id of the Follow activity that carries this membership.
+    pub follow_id: Option<String>,
+}
+
 /// Joining: open groups admit at once; approval groups and clubs queue the
-/// request; invite-only groups admit those a moderator invited.
-pub async fn join(app: &App, actor: &Actor, handle: &str) -> Result<Membership> {
-    let (handle, person_id) = (handle.to_string(), actor.id());
+/// request; invite-only groups admit those a moderator invited. A remote
+/// group decides itself: the membership waits for its Accept. `follow_id`
+/// is the id of a remote person's Follow, kept to answer it.
+pub async fn join(
+    app: &App,
+    actor: &Actor,
+    handle: &str,
+    follow_id: Option<String>,
+) -> Result<MembershipChange> {
+    let (handle, person) = (handle.to_string(), actor.person.clone());
+    let ids = app.ids.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
-                match rows::membership(conn, person_id, group.id)? {
-                    Some(m) if m.state == "invited" => admit(conn, &m),
-                    Some(m) if m.state == "banned" => {
-                        Err(Error::forbidden("you are banned from this group"))
+                if person.banned {
+                    return Err(Error::forbidden("you are banned from this server"));
+                }
+                let existing = match rows::membership(conn, person.id, group.id)? {
+                    // A ban that ran out leaves nothing behind.
+                    Some(m) if m.state == "banned" && !super::ban_in_force(&m, now()) => {
+                        rows::delete_membership(conn, m.id)?;
+                        None
                     }
+                    other => other,
+                };
+                let membership = match existing {
+                    Some(m) if m.state == "banned" => {
+                        return Err(Error::forbidden("you are banned from this group"))
+                    }
+                    Some(m) if m.state == "invited" && group.local => admit(conn, &m)?,
                     // Joining again changes nothing: accepted stays, pending waits.
-                    Some(m) => Ok(m),
+                    Some(m) => m,
                     None => {
-                        let state = match group.join_policy.as_str() {
-                            "open" => "accepted",
-                            "approval" => "pending",
-                            _ => {
-                                return Err(Error::forbidden(
-                                    "this group is invite-only: ask a moderator for an invite",
-                                ))
-                            }
-                        };
+                        let state =
+                            if !group.local {
+                                "pending"
+                            } else {
+                                match group.join_policy.as_str() {
+                                    "open" => "accepted",
+                                    "approval" => "pending",
+                                    _ => return Err(Error::forbidden(
+                                        "this group is invite-only: ask a moderator for an invite",
+                                    )),
+                                }
+                            };
                         let m =
-                            rows::insert_membership(conn, person_id, group.id, state, "member")?;
+                            rows::insert_membership(conn, person.id, group.id, state, "member")?;
                         if state == "accepted" {
                             rows::add_member_count(conn, group.id, 1)?;
                         }
-                        Ok(m)
+                        m
                     }
-                }
+                };
+                let follow = match (&membership.follow_ap_id, follow_id, group.local) {
+                    (_, Some(theirs), true) => Some(theirs),
+                    (Some(ours), _, _) => Some(ours.clone()),
+                    (None, None, false) => Some(ids.activity("follow")),
+                    (None, None, true) => None,
+                    (None, Some(_), false) => None,
+                };
+                let membership = match &follow {
+                    Some(f) if membership.follow_ap_id.as_deref() != Some(f) => {
+                        rows::set_follow_ap_id(conn, membership.id, f)?
+                    }
+                    _ => membership,
+                };
+                Ok(MembershipChange {
+                    group,
+                    person,
+                    follow_id: membership.follow_ap_id.clone(),
+                    membership: Some(membership),
+                })
             })
         })
         .await
 }
 
-pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<()> {
-    let (handle, person_id) = (handle.to_string(), actor.id());
+pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipChange> {
+    let (handle, person) = (handle.to_string(), actor.person.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
-                let Some(m) = rows::membership(conn, person_id, group.id)? else {
+                let Some(m) = rows::membership(conn, person.id, group.id)? else {
                     return Err(Error::not_found("you are not a member of this group"));
                 };
                 if m.state == "banned" {
@@ -287,7 +339,48 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<()> {
                 if m.state == "accepted" {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
-                Ok(())
+                Ok(MembershipChange {
+                    group,
+                    person,
+                    membership: None,
+                    follow_id: m.follow_ap_id,
+                })
+            })
+        })
+        .await
+}
+
+/// A remote group answered our Follow: the membership is accepted, or
+/// (`accepted` false) withdrawn. Only the group that was followed may answer.
+pub async fn follow_answered(
+    app: &App,
+    group_ap_id: &str,
+    follow_id: &str,
+    accepted: bool,
+) -> Result<Option<Membership>> {
+    let (group_ap_id, follow_id) = (group_ap_id.to_string(), follow_id.to_string());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some(m) = rows::membership_by_follow(conn, &follow_id)? else {
+                    return Ok(None);
+                };
+                let group = rows::by_id(conn, m.group_id)?;
+                if group.ap_id != group_ap_id {
+                    return Err(Error::forbidden("only the followed group answers a Follow"));
+                }
+                if accepted {
+                    if m.state == "pending" {
+                        return admit(conn, &m).map(Some);
+                    }
+                    Ok(Some(m))
+                } else {
+                    rows::delete_membership(conn, m.id)?;
+                    if m.state == "accepted" {
+                        rows::add_member_count(conn, group.id, -1)?;
+                    }
+                    Ok(None)
+                }
             })
         })
         .await
@@ -351,7 +444,7 @@ pub async fn decide_member(
     handle: &str,
     member: &str,
     approve: bool,
-) -> Result<Option<Membership>> {
+) -> Result<MembershipChange> {
     let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
     app.store
         .run(move |conn| {
@@ -364,12 +457,18 @@ pub async fn decide_member(
                     .ok_or_else(|| {
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
-                if approve {
-                    admit(conn, &m).map(Some)
+                let membership = if approve {
+                    Some(admit(conn, &m)?)
                 } else {
                     rows::delete_membership(conn, m.id)?;
-                    Ok(None)
-                }
+                    None
+                };
+                Ok(MembershipChange {
+                    group,
+                    person,
+                    membership,
+                    follow_id: m.follow_ap_id,
+                })
             })
         })
         .await

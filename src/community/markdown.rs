@@ -16,7 +16,13 @@ pub fn render(source: &str) -> String {
 /// Sanitizes HTML from any source: links get rel="noopener noreferrer nofollow"
 /// and only http(s)/mailto URLs survive.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
+    let mut builder = ammonia::Builder::default();
+    // ammonia allows `cite` on these by default but does not check it as a
+    // URL, so `<q cite="javascript:...">` would be kept as is: drop it.
+    for tag in ["blockquote", "del", "ins", "q"] {
+        builder.rm_tag_attributes(tag, &["cite"]);
+    }
+    builder
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(html)
@@ -44,5 +50,11 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("href=\"javascript"), "{html}");
+    }
+
+    #[test]
+    fn drops_cite_urls() {
+        let html = sanitize("<blockquote cite=\"javascript:alert(1)\">q</blockquote><q cite=\"https://example.com/\">r</q>");
+        assert_eq!(html, "<blockquote>q</blockquote><q>r</q>");
     }
 }

@@ -80,8 +80,64 @@ pub fn handle(name: &str, local: bool, ap_id: &str) -> String {
     }
 }
 
+/// The text of a thread or comment: Markdown written here (rendered by us),
+/// or HTML received from another server (sanitized here, with the sender's
+/// Markdown source when it kept one).
+#[derive(Debug, Clone)]
+pub enum Body {
+    Markdown(String),
+    Html {
+        html: String,
+        source: Option<String>,
+    },
+}
+
+impl Body {
+    /// (source kept for editing, HTML shown to readers)
+    pub fn render(self) -> (String, String) {
+        match self {
+            Body::Markdown(md) => {
+                let html = markdown::render(&md);
+                (md, html)
+            }
+            Body::Html { html, source } => {
+                let html = markdown::sanitize(&html);
+                (source.unwrap_or_else(|| html.clone()), html)
+            }
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Body::Markdown(s) => s,
+            Body::Html { html, .. } => html,
+        }
+    }
+}
+
+/// Where a new thread or comment comes from: written here (the server gives
+/// it an id), or received (it keeps its id and date from its origin).
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ap_id: Option<String>,
+    pub published: Option<chrono::NaiveDateTime>,
+}
+
+/// Whether a remote group already decided on an action: content by remote
+/// people in a remote group arrives admitted by that group, so our local
+/// membership rules (which know nothing of its members) do not apply.
+pub fn group_decides(actor: &Actor, group: &Group) -> bool {
+    !group.local && !actor.person.local
+}
+
 /// Checks a text field against a byte limit, with a 413 that says which.
 pub fn check_size(field: &str, value: &str, max_bytes: usize) -> Result<()> {
+    // PostgreSQL text cannot hold NUL, and no reader needs it.
+    if value.contains('\0') {
+        return Err(Error::unprocessable(format!(
+            "{field} contains a NUL character"
+        )));
+    }
     if value.len() > max_bytes {
         return Err(Error::too_large(format!(
             "{field} is {} bytes; the limit is {max_bytes}",
@@ -94,6 +150,9 @@ pub fn check_size(field: &str, value: &str, max_bytes: usize) -> Result<()> {
 /// A trimmed, non-empty title within the configured length.
 pub fn check_title(config: &Config, title: &str) -> Result<String> {
     let title = title.trim();
+    if title.contains('\0') {
+        return Err(Error::unprocessable("the title contains a NUL character"));
+    }
     if title.is_empty() {
         return Err(Error::unprocessable("the title is empty"));
     }
@@ -139,8 +198,9 @@ pub fn may_participate(
     actor: &Actor,
     group: &Group,
 ) -> Result<Option<Membership>> {
+    check_not_banned(actor)?;
     let m = store::groups::membership(conn, actor.id(), group.id)?;
-    if m.as_ref().is_some_and(|m| m.state == "banned") {
+    if m.as_ref().is_some_and(|m| ban_in_force(m, store::now())) {
         return Err(Error::forbidden("you are banned from this group"));
     }
     let gated = group.kind == "club" || group.join_policy != "open";
@@ -151,6 +211,19 @@ pub fn may_participate(
         )));
     }
     Ok(m)
+}
+
+/// Whether a membership is a group ban still running at `at`.
+pub fn ban_in_force(m: &Membership, at: chrono::NaiveDateTime) -> bool {
+    m.state == "banned" && m.banned_until.is_none_or(|until| until > at)
+}
+
+/// Refuses people banned from this whole server.
+pub fn check_not_banned(actor: &Actor) -> Result<()> {
+    if actor.person.banned {
+        return Err(Error::forbidden("you are banned from this server"));
+    }
+    Ok(())
 }
 
 /// Resolves a group `name` or `name@host` to a stored group.

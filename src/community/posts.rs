@@ -2,8 +2,8 @@
 //! comment tree, and the group and home feeds (keyset pagination).
 
 use super::{
-    can_read, check_title, find_group, is_group_moderator, markdown, may_participate, ranking,
-    Actor,
+    can_read, check_title, find_group, group_decides, is_group_moderator, may_participate, ranking,
+    Actor, Body, Origin,
 };
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
@@ -48,13 +48,13 @@ pub struct Page<T> {
 
 pub struct PostInput {
     pub title: String,
-    pub body: String,
+    pub body: Body,
     pub kind: Option<String>,
 }
 
 pub struct PostEdit {
     pub title: Option<String>,
-    pub body: Option<String>,
+    pub body: Option<Body>,
 }
 
 pub fn parse_sort(s: Option<&str>) -> Result<FeedSort> {
@@ -114,6 +114,7 @@ fn check_body(app: &App, body: &str) -> Result<()> {
 /// Who may start a thread in a group: a participant, and a moderator where
 /// posting is restricted to moderators.
 fn may_post(conn: &mut DbConn, actor: &Actor, group: &Group) -> Result<()> {
+    crate::moderation::terms::check_accepted(conn, actor)?;
     let m = may_participate(conn, actor, group)?;
     if group.posting_restricted_to_mods && !is_group_moderator(m.as_ref()) {
         return Err(Error::forbidden(
@@ -164,8 +165,49 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
 }
 
 pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> Result<PostInfo> {
+    let group = group.to_string();
+    create_in(
+        app,
+        actor,
+        move |conn| find_group(conn, &group),
+        input,
+        Origin::default(),
+    )
+    .await
+}
+
+/// A thread received from another server, in the stored group `group_id`.
+pub async fn create_received(
+    app: &App,
+    actor: &Actor,
+    group_id: i64,
+    input: PostInput,
+    origin: Origin,
+) -> Result<PostInfo> {
+    create_in(
+        app,
+        actor,
+        move |conn| group_rows::by_id(conn, group_id),
+        input,
+        origin,
+    )
+    .await
+}
+
+async fn create_in(
+    app: &App,
+    actor: &Actor,
+    group: impl FnOnce(&mut DbConn) -> Result<Group> + Send + 'static,
+    input: PostInput,
+    origin: Origin,
+) -> Result<PostInfo> {
     let title = check_title(&app.config, &input.title)?;
-    check_body(app, &input.body)?;
+    check_body(app, input.body.text())?;
+    crate::moderation::limits::check_posting(
+        app,
+        actor,
+        &format!("{title}\n{}", input.body.text()),
+    )?;
     let kind = input.kind.unwrap_or_else(|| "discussion".into());
     if !KINDS.contains(&kind.as_str()) {
         return Err(Error::unprocessable(format!(
@@ -173,32 +215,54 @@ pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> 
             KINDS.join(", ")
         )));
     }
-    let body_html = markdown::render(&input.body);
-    let (group, actor, ids) = (group.to_string(), actor.clone(), app.ids.clone());
+    let (body_source, body_html) = input.body.render();
+    let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let group = find_group(conn, &group)?;
-                may_post(conn, &actor, &group)?;
+                let group = group(conn)?;
+                if !group_decides(&actor, &group) {
+                    may_post(conn, &actor, &group)?;
+                }
+                let screen = crate::moderation::filters::screen(
+                    conn,
+                    &actor,
+                    &group,
+                    &format!("{title}\n{body_source}"),
+                )?;
                 let at = now();
+                let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
                 let post = rows::insert(
                     conn,
                     &NewPost {
-                        ap_id: ids.placeholder("post"),
+                        ap_id: origin
+                            .ap_id
+                            .clone()
+                            .unwrap_or_else(|| ids.placeholder("post")),
                         group_id: group.id,
                         author_id: actor.id(),
                         kind,
                         title,
-                        body_source: input.body,
+                        body_source,
                         body_html,
-                        local: true,
-                        hot_rank: ranking::hot_rank(0, at),
-                        created_at: at,
+                        local: actor.person.local,
+                        hot_rank: ranking::hot_rank(0, created_at),
+                        created_at,
                         last_activity_at: at,
+                        held: screen.hold,
                     },
                 )?;
-                let post = rows::set_ap_id(conn, post.id, &ids.post(post.id))?;
-                group_rows::add_post_count(conn, group.id, 1)?;
+                let post = match origin.ap_id {
+                    Some(_) => post,
+                    None => rows::set_ap_id(conn, post.id, &ids.post(post.id))?,
+                };
+                // Held threads count once approved.
+                if !post.held {
+                    group_rows::add_post_count(conn, group.id, 1)?;
+                }
+                if let Some(word) = &screen.flag {
+                    crate::moderation::filters::flag(conn, instance_id, &post, None, word)?;
+                }
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -214,7 +278,26 @@ pub fn readable_post(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Resu
     if !can_read(conn, viewer, &group)? {
         return Err(Error::forbidden("this thread is in a club: members only"));
     }
+    if post.held && !sees_held(conn, viewer, post.author_id, &group)? {
+        return Err(Error::not_found(format!(
+            "thread {id} is waiting for review"
+        )));
+    }
     Ok((post, group))
+}
+
+/// Held content is shown to its author and the group's moderators.
+pub fn sees_held(
+    conn: &mut DbConn,
+    viewer: Option<&Actor>,
+    author_id: i64,
+    group: &Group,
+) -> Result<bool> {
+    match viewer {
+        None => Ok(false),
+        Some(v) if v.id() == author_id => Ok(true),
+        Some(v) => crate::moderation::can_moderate(conn, v, group),
+    }
 }
 
 pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
@@ -226,7 +309,22 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
             let post = enrich(conn, viewer_id, vec![post])?
                 .pop()
                 .ok_or_else(|| Error::not_found("thread vanished"))?;
-            let comments = comment_rows::of_post(conn, id)?;
+            let group = group_rows::by_id(conn, post.post.group_id)?;
+            let moderator = match viewer.as_ref() {
+                Some(v) => crate::moderation::can_moderate(conn, v, &group)?,
+                None => false,
+            };
+            let comments: Vec<Comment> = comment_rows::of_post(conn, id)?
+                .into_iter()
+                .filter(|c| !c.held || moderator || viewer_id == Some(c.author_id))
+                .collect();
+            // Comments of blocked servers are hidden, not erased.
+            let authors: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
+            let blocked = people::blocked_among(conn, &authors)?;
+            let comments: Vec<Comment> = comments
+                .into_iter()
+                .filter(|c| !blocked.contains(&c.author_id))
+                .collect();
             let comments = super::comments::enrich(conn, viewer_id, comments)?;
             Ok(Thread { post, comments })
         })
@@ -240,16 +338,17 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
         change.title = Some(check_title(&app.config, t)?);
     }
     if let Some(b) = edit.body {
-        check_body(app, &b)?;
-        change.body_html = Some(markdown::render(&b));
-        change.body_source = Some(b);
+        check_body(app, b.text())?;
+        let (source, html) = b.render();
+        change.body_html = Some(html);
+        change.body_source = Some(source);
     }
     change.updated_at = Some(Some(now()));
     let actor = actor.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let (post, _) = readable_post(conn, Some(&actor), id)?;
+                let post = rows::by_id(conn, id)?;
                 if post.author_id != actor.id() {
                     return Err(Error::forbidden("only the author edits a thread"));
                 }
@@ -391,6 +490,7 @@ mod tests {
             created_at: at,
             updated_at: None,
             last_activity_at: at,
+            held: false,
         }
     }
 

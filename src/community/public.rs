@@ -3,13 +3,13 @@
 //! WebFinger and NodeInfo. A club's threads and comments are not public.
 
 use super::comments;
-use super::posts::{enrich, readable_post, PostInfo};
+use super::posts::{enrich, PostInfo};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
-use crate::store::posts as post_rows;
-use crate::store::DbConn;
+use crate::store::posts::{self as post_rows, Post};
+use crate::store::{deliveries, DbConn};
 use crate::App;
 use chrono::{Duration, NaiveDateTime};
 
@@ -91,24 +91,39 @@ pub async fn local_group(app: &App, name: &str) -> Result<(Group, Vec<Person>)> 
         .await
 }
 
-fn public_post_row(conn: &mut DbConn, id: i64) -> Result<(crate::store::posts::Post, Group)> {
-    let (post, group) = readable_post(conn, None, id).map_err(|e| {
-        if e.kind == crate::error::ErrorKind::Forbidden {
-            Error::forbidden("this thread belongs to a club: it is not public")
-        } else {
-            e
+/// A local thread as served to `reader`: the server whose actor signed the
+/// fetch, if it was signed. A club's threads go only to servers where one
+/// of its accepted members lives.
+fn public_post_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> Result<(Post, Group)> {
+    let post = post_rows::by_id(conn, id)?;
+    if post.held {
+        return Err(Error::not_found(format!(
+            "thread {id} is waiting for review"
+        )));
+    }
+    let group = group_rows::by_id(conn, post.group_id)?;
+    if group.kind == "club" {
+        let member_server = match reader {
+            Some(instance_id) => group_rows::has_member_on(conn, group.id, instance_id)?,
+            None => false,
+        };
+        if !member_server {
+            return Err(Error::forbidden(
+                "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
+            ));
         }
-    })?;
+    }
     if !post.local {
         return Err(Error::not_found(format!("thread {id} is not hosted here")));
     }
     Ok((post, group))
 }
 
-pub async fn post(app: &App, id: i64) -> Result<Served<PostInfo>> {
+/// A local thread for the server `reader` (see `public_post_row`).
+pub async fn post(app: &App, id: i64, reader: Option<i64>) -> Result<Served<PostInfo>> {
     app.store
         .run(move |conn| {
-            let (post, _) = public_post_row(conn, id)?;
+            let (post, _) = public_post_row(conn, id, reader)?;
             if post.deleted || post.removed {
                 return Ok(Served::Deleted {
                     ap_id: post.ap_id,
@@ -124,13 +139,15 @@ pub async fn post(app: &App, id: i64) -> Result<Served<PostInfo>> {
         .await
 }
 
-pub async fn comment(app: &App, id: i64) -> Result<Served<CommentObject>> {
+pub async fn comment(app: &App, id: i64, reader: Option<i64>) -> Result<Served<CommentObject>> {
     app.store
         .run(move |conn| {
             let c = comment_rows::by_id(conn, id)?;
-            let (post, group) = public_post_row(conn, c.post_id)?;
-            if !c.local {
-                return Err(Error::not_found(format!("comment {id} is not hosted here")));
+            let (post, group) = public_post_row(conn, c.post_id, reader)?;
+            if !c.local || c.held {
+                return Err(Error::not_found(format!(
+                    "comment {id} is not hosted here, or waits for review"
+                )));
             }
             if c.deleted || c.removed {
                 return Ok(Served::Deleted {
@@ -139,24 +156,58 @@ pub async fn comment(app: &App, id: i64) -> Result<Served<CommentObject>> {
                     at: c.updated_at,
                 });
             }
-            let (parent_ap_id, parent_author_id) = match c.parent_id {
-                Some(pid) => {
-                    let parent = comment_rows::by_id(conn, pid)?;
-                    (parent.ap_id, parent.author_id)
-                }
-                None => (post.ap_id.clone(), post.author_id),
-            };
-            let mut info = comments::enrich(conn, None, vec![c])?;
-            let info = info
+            Ok(Served::Live(comment_object(conn, c, &post, group)?))
+        })
+        .await
+}
+
+/// A comment with its group and the thread or comment it answers.
+fn comment_object(
+    conn: &mut DbConn,
+    c: Comment,
+    post: &Post,
+    group: Group,
+) -> Result<CommentObject> {
+    let (parent_ap_id, parent_author_id) = match c.parent_id {
+        Some(pid) => {
+            let parent = comment_rows::by_id(conn, pid)?;
+            (parent.ap_id, parent.author_id)
+        }
+        None => (post.ap_id.clone(), post.author_id),
+    };
+    let info = comments::enrich(conn, None, vec![c])?
+        .pop()
+        .ok_or_else(|| Error::not_found("comment vanished"))?;
+    Ok(CommentObject {
+        comment: info.comment,
+        author: info.author,
+        group,
+        parent_ap_id,
+        parent_author: people::by_id(conn, parent_author_id)?,
+    })
+}
+
+/// Any stored comment (deleted or not, in a club or not) with what its
+/// Note needs: for what this server sends, not for what it shows.
+pub async fn any_comment(app: &App, id: i64) -> Result<CommentObject> {
+    app.store
+        .run(move |conn| {
+            let c = comment_rows::by_id(conn, id)?;
+            let post = post_rows::by_id(conn, c.post_id)?;
+            let group = group_rows::by_id(conn, post.group_id)?;
+            comment_object(conn, c, &post, group)
+        })
+        .await
+}
+
+/// Any stored thread with its author and group (see `any_comment`).
+pub async fn any_post(app: &App, id: i64) -> Result<PostInfo> {
+    app.store
+        .run(move |conn| {
+            let post = post_rows::by_id(conn, id)?;
+            enrich(conn, None, vec![post])?
                 .pop()
-                .ok_or_else(|| Error::not_found("comment vanished"))?;
-            Ok(Served::Live(CommentObject {
-                comment: info.comment,
-                author: info.author,
-                group,
-                parent_ap_id,
-                parent_author: people::by_id(conn, parent_author_id)?,
-            }))
+                .ok_or_else(|| Error::not_found("thread vanished"))
         })
         .await
 }
@@ -207,6 +258,38 @@ pub async fn usage(app: &App) -> Result<Usage> {
                 local_posts: post_rows::count_local(conn)?,
                 local_comments: comment_rows::count_local(conn)?,
             })
+        })
+        .await
+}
+
+/// A group's newest Announces (the JSON it sent) and how many it sent; a
+/// club's outbox is empty, since it is public.
+pub async fn group_outbox(app: &App, group: &Group, limit: i64) -> Result<(Vec<String>, i64)> {
+    if group.kind == "club" {
+        return Ok((Vec::new(), 0));
+    }
+    let ap_id = group.ap_id.clone();
+    app.store
+        .run(move |conn| {
+            Ok((
+                deliveries::sent_by(conn, &ap_id, "Announce", limit)?,
+                deliveries::count_sent_by(conn, &ap_id, "Announce")?,
+            ))
+        })
+        .await
+}
+
+/// The ids of a group's accepted members, when `reader` is one of them.
+pub async fn members_for(app: &App, group: &Group, reader: &Person) -> Result<Option<Vec<String>>> {
+    let (group_id, reader_id) = (group.id, reader.id);
+    app.store
+        .run(move |conn| {
+            let m = group_rows::membership(conn, reader_id, group_id)?;
+            if super::accepted(m.as_ref()).is_none() {
+                return Ok(None);
+            }
+            let members = group_rows::members(conn, group_id, "accepted", None, i64::MAX)?;
+            Ok(Some(members.into_iter().map(|(_, p)| p.ap_id).collect()))
         })
         .await
 }

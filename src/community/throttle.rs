@@ -1,5 +1,6 @@
-//! A fixed-window failure counter (failed logins per name), in memory: it
-//! guards one process against password guessing; it is not a quota.
+//! A fixed-window counter per key, in memory and per process: failed logins
+//! per name (guessing), and rate limits (posts per account, activities per
+//! remote server). A limit of 0 is no limit.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,8 +21,19 @@ impl Throttle {
         }
     }
 
+    /// Counts one use of `key`, or `Err(seconds to wait)` when it has used
+    /// up its window (and then does not count it).
+    pub fn take(&self, key: &str, now: Instant) -> Result<(), u64> {
+        self.check(key, now)?;
+        self.fail(key, now);
+        Ok(())
+    }
+
     /// `Err(seconds to wait)` when `key` has used up its failures.
     pub fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
+        if self.max == 0 {
+            return Ok(());
+        }
         let Ok(seen) = self.seen.lock() else {
             return Ok(());
         };

@@ -2,10 +2,10 @@
 //! item; never on your own content; counters and hot rank move with it.
 
 use super::posts::readable_post;
-use super::{may_participate, ranking, Actor};
+use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
 use crate::store::votes::{self as rows, VoteTarget};
-use crate::store::{comments, posts, write_tx};
+use crate::store::{comments, groups, posts, write_tx};
 use crate::App;
 
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +17,17 @@ pub struct Tally {
 }
 
 pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> Result<Tally> {
+    vote_with_id(app, actor, target, value, None).await
+}
+
+/// A vote with its ActivityPub id when it came from another server.
+pub async fn vote_with_id(
+    app: &App,
+    actor: &Actor,
+    target: VoteTarget,
+    value: i32,
+    ap_id: Option<String>,
+) -> Result<Tally> {
     if !(-1..=1).contains(&value) {
         return Err(Error::unprocessable("a vote is 1, 0 (clear) or -1"));
     }
@@ -36,8 +47,12 @@ pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> R
                         (c.post_id, c.author_id, c.deleted || c.removed)
                     }
                 };
-                let (post, group) = readable_post(conn, Some(&actor), post_id)?;
-                may_participate(conn, &actor, &group)?;
+                let post = posts::by_id(conn, post_id)?;
+                let group = groups::by_id(conn, post.group_id)?;
+                if !group_decides(&actor, &group) {
+                    readable_post(conn, Some(&actor), post_id)?;
+                    may_participate(conn, &actor, &group)?;
+                }
                 if comment_gone || post.deleted || post.removed {
                     return Err(Error::gone("this was deleted"));
                 }
@@ -51,7 +66,7 @@ pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> R
                 }
                 match (&existing, value) {
                     (None, 0) => {}
-                    (None, v) => rows::insert(conn, actor.id(), target, v, None)?,
+                    (None, v) => rows::insert(conn, actor.id(), target, v, ap_id.as_deref())?,
                     (Some(v), 0) => rows::delete(conn, v.id)?,
                     (Some(v), new) => rows::set_value(conn, v.id, new)?,
                 }

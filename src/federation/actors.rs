@@ -119,7 +119,7 @@ impl Object for ApPerson {
         };
         let bio_html = clean(json.summary);
         let bio_source = json.source.map(|s| s.content);
-        let bot = json.kind == PersonKind::Service;
+        let bot = json.kind != PersonKind::Person;
         let person = data
             .store
             .run(move |conn| {

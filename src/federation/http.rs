@@ -2,8 +2,9 @@
 //! and the ids of local actors and objects, which answer ActivityPub JSON or
 //! a plain HTML page depending on the Accept header.
 
+use super::actors::ApPerson;
 use super::objects::collection::OrderedCollection;
-use super::objects::comment::{NoteObject, ReplyTarget};
+use super::objects::comment::NoteObject;
 use super::objects::group::GroupObject;
 use super::objects::instance::InstanceObject;
 use super::objects::person::PersonObject;
@@ -14,12 +15,17 @@ use super::{nodeinfo, webfinger};
 use crate::community::public::{self, Served};
 use crate::error::Result;
 use crate::App;
+use activitypub_federation::actix_web::signing_actor;
+use activitypub_federation::config::Data;
 use actix_web::http::header::ACCEPT;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 pub const ACTIVITY_JSON: &str = "application/activity+json";
+
+/// How many Announces a group's outbox lists.
+const OUTBOX_ITEMS: i64 = 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -40,6 +46,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/g/{name}/followers", web::get().to(group_followers))
     .route("/g/{name}/moderators", web::get().to(group_moderators))
     .route("/g/{name}/featured", web::get().to(group_featured))
+    .route("/g/{name}/outbox", web::get().to(group_outbox))
+    .route("/u/{name}/outbox", web::get().to(person_outbox))
     .route("/post/{id}", web::get().to(post))
     .route("/comment/{id}", web::get().to(comment));
 }
@@ -123,13 +131,18 @@ async fn person(
     })
 }
 
-async fn person_collection(app: &App, name: &str, which: &str) -> Result<HttpResponse> {
-    let p = match public::local_person(app, name).await? {
-        Served::Live(p) => p,
+/// A local person who is not deleted (410 otherwise).
+async fn live_person(app: &App, name: &str) -> Result<crate::store::people::Person> {
+    match public::local_person(app, name).await? {
+        Served::Live(p) => Ok(p),
         Served::Deleted { ap_id, .. } => {
-            return Err(crate::error::Error::gone(format!("{ap_id} was deleted")));
+            Err(crate::error::Error::gone(format!("{ap_id} was deleted")))
         }
-    };
+    }
+}
+
+async fn person_collection(app: &App, name: &str, which: &str) -> Result<HttpResponse> {
+    let p = live_person(app, name).await?;
     let (followers, following) = public::person_counts(app, p.id).await?;
     let total = if which == "followers" {
         followers
@@ -163,13 +176,22 @@ async fn group(
     })
 }
 
-/// The count is public; the members themselves are not listed.
-async fn group_followers(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+/// The count is public; the members are listed only to a member (a fetch
+/// signed by one).
+async fn group_followers(
+    app: web::Data<App>,
+    data: Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
     let (g, _) = public::local_group(&app, &name).await?;
-    Ok(with_context(OrderedCollection::<String>::counted(
-        &g.followers_url,
-        g.member_count,
-    )))
+    let members = match signer(&req, &data).await? {
+        Some(p) => public::members_for(&app, &g, &p).await?,
+        None => None,
+    };
+    let mut followers = OrderedCollection::<String>::counted(&g.followers_url, g.member_count);
+    followers.ordered_items = members;
+    Ok(with_context(followers))
 }
 
 async fn group_moderators(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
@@ -180,6 +202,35 @@ async fn group_moderators(app: web::Data<App>, name: web::Path<String>) -> Resul
     Ok(with_context(OrderedCollection::of(
         &id,
         mods.into_iter().map(|p| p.ap_id).collect(),
+    )))
+}
+
+/// The group's newest Announces, newest first.
+async fn group_outbox(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    let (g, _) = public::local_group(&app, &name).await?;
+    let (sent, total) = public::group_outbox(&app, &g, OUTBOX_ITEMS).await?;
+    let items: Vec<serde_json::Value> = sent
+        .iter()
+        .filter_map(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+        .map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("@context");
+            }
+            v
+        })
+        .collect();
+    let mut outbox = OrderedCollection::of(&format!("{}/outbox", g.ap_id), items);
+    outbox.total_items = total;
+    Ok(with_context(outbox))
+}
+
+/// People's activities reach others through their groups; their own outbox
+/// is kept empty (a count of zero), as peers only need it to exist.
+async fn person_outbox(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+    let p = live_person(&app, &name).await?;
+    Ok(with_context(OrderedCollection::<String>::of(
+        &format!("{}/outbox", p.ap_id),
+        Vec::new(),
     )))
 }
 
@@ -196,8 +247,31 @@ async fn group_featured(app: web::Data<App>, name: web::Path<String>) -> Result<
     )))
 }
 
-async fn post(app: web::Data<App>, req: HttpRequest, id: web::Path<i64>) -> Result<HttpResponse> {
-    Ok(match public::post(&app, *id).await? {
+/// The server that signed a fetch (its instance id), when it is signed; a
+/// bad signature is refused.
+async fn reader(req: &HttpRequest, data: &Data<App>) -> Result<Option<i64>> {
+    Ok(signer(req, data).await?.map(|p| p.instance_id))
+}
+
+/// The verified signer of a fetch, when it is signed.
+async fn signer(
+    req: &HttpRequest,
+    data: &Data<App>,
+) -> Result<Option<crate::store::people::Person>> {
+    if req.headers().get("signature").is_none() {
+        return Ok(None);
+    }
+    Ok(Some(signing_actor::<ApPerson>(req, None, data).await?.0))
+}
+
+async fn post(
+    app: web::Data<App>,
+    data: Data<App>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let reader = reader(&req, &data).await?;
+    Ok(match public::post(&app, *id, reader).await? {
         Served::Deleted {
             ap_id,
             former_type,
@@ -212,24 +286,18 @@ async fn post(app: web::Data<App>, req: HttpRequest, id: web::Path<i64>) -> Resu
 
 async fn comment(
     app: web::Data<App>,
+    data: Data<App>,
     req: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse> {
-    Ok(match public::comment(&app, *id).await? {
+    let reader = reader(&req, &data).await?;
+    Ok(match public::comment(&app, *id, reader).await? {
         Served::Deleted {
             ap_id,
             former_type,
             at,
         } => tombstone(&req, &ap_id, former_type, at),
-        Served::Live(c) if wants_activity_json(&req) => with_context(NoteObject::from_rows(
-            &c.comment,
-            &c.author,
-            &c.group,
-            ReplyTarget {
-                ap_id: &c.parent_ap_id,
-                author: &c.parent_author,
-            },
-        )),
+        Served::Live(c) if wants_activity_json(&req) => with_context(NoteObject::from_object(&c)),
         Served::Live(c) => html(
             &format!("Comment by {}", c.author.name),
             &c.comment.body_html,

@@ -38,6 +38,14 @@ impl Ids {
     pub fn comment(&self, id: i64) -> String {
         format!("{}/comment/{id}", self.base)
     }
+    /// A new activity id: `{base}/activities/{kind}/{random}`.
+    pub fn activity(&self, kind: &str) -> String {
+        format!(
+            "{}/activities/{kind}/{}",
+            self.base,
+            &crate::community::tokens::random_token()[..32]
+        )
+    }
     /// A unique placeholder for a row whose numeric id is not known yet;
     /// replaced within the same transaction.
     pub fn placeholder(&self, kind: &str) -> String {

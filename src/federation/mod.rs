@@ -1,12 +1,19 @@
 //! ActivityPub: ids and signing keys of local actors and objects, their JSON
 //! shapes, and discovery (WebFinger, NodeInfo, host-meta).
 
+pub mod activities;
 pub mod actors;
 pub mod context;
 pub mod http;
 pub mod ids;
+pub mod inbox;
+pub mod inspect;
 pub mod keys;
+pub mod moderation;
 pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
+pub mod publish;
+pub mod resolve;
+pub mod signature;
 pub mod webfinger;

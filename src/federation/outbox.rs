@@ -1,9 +1,16 @@
 //! Queues outgoing activities: records the activity, adds one delivery per
 //! distinct inbox, and wakes the delivery worker. Nothing is sent here.
 
+use super::activities::accept::{answer, AnswerKind};
+use super::activities::follow::Follow;
+use super::actors::authority;
+use super::objects::{context, PUBLIC};
+use crate::community::follows::FollowChange;
+use crate::community::groups::MembershipChange;
 use crate::error::{Error, Result};
+use crate::store::groups::{self, Group};
 use crate::store::{deliveries, write_tx, DbConn};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Queues `activity` (which must carry `id` and `type`) for `inboxes`,
 /// signed by the local actor `signer`. Returns how many deliveries it made.
@@ -20,11 +27,184 @@ pub fn enqueue(
     let mut targets: Vec<String> = inboxes.to_vec();
     targets.sort();
     targets.dedup();
-    let data = activity.to_string();
+    // Every activity leaves with a JSON-LD context (Mastodon needs it).
+    let data = if activity.get("@context").is_some() {
+        activity.to_string()
+    } else {
+        let mut with_context = activity.clone();
+        if let Some(o) = with_context.as_object_mut() {
+            o.insert("@context".into(), context());
+        }
+        with_context.to_string()
+    };
     write_tx(conn, |conn| {
-        let Some(activity_id) = deliveries::record_activity(conn, id, kind, true, &data)? else {
+        let Some(activity_id) =
+            deliveries::record_activity(conn, id, kind, true, activity["actor"].as_str(), &data)?
+        else {
             return Ok(0);
         };
         deliveries::enqueue(conn, activity_id, signer, &targets)
     })
+}
+
+/// Queues `activity` and wakes the delivery worker.
+pub async fn send(
+    app: &crate::App,
+    activity: Value,
+    signer: &str,
+    inboxes: Vec<String>,
+) -> Result<()> {
+    let signer = signer.to_string();
+    let queued = app
+        .store
+        .run(move |conn| enqueue(conn, &activity, &signer, &inboxes))
+        .await?;
+    if queued > 0 {
+        app.delivery_wakeup.notify();
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::internal("cannot encode an activity", e))
+}
+
+fn undo(app: &crate::App, actor: &str, object: Value) -> Result<Value> {
+    let mut v = json!({
+        "type": "Undo",
+        "id": app.ids.activity("undo"),
+        "actor": actor,
+        "object": object,
+    });
+    v["@context"] = context();
+    Ok(v)
+}
+
+/// A local person asked to join a remote group (Follow), or a remote
+/// person's Follow of a local open group was admitted (Accept).
+pub async fn membership_joined(app: &crate::App, change: &MembershipChange) -> Result<()> {
+    let (Some(m), Some(follow_id)) = (&change.membership, &change.follow_id) else {
+        return Ok(());
+    };
+    let (g, p) = (&change.group, &change.person);
+    let follow = Follow::new(follow_id, &p.ap_id, &g.ap_id)?;
+    if !g.local && p.local {
+        return send(app, to_json(&follow)?, &p.ap_id, vec![g.inbox_url.clone()]).await;
+    }
+    if g.local && !p.local && m.state == "accepted" {
+        return answer(app, AnswerKind::Accept, &g.ap_id, &follow, p).await;
+    }
+    Ok(())
+}
+
+/// A local person left a remote group: Undo(Follow).
+pub async fn membership_left(app: &crate::App, change: &MembershipChange) -> Result<()> {
+    let (g, p) = (&change.group, &change.person);
+    match &change.follow_id {
+        Some(follow_id) if !g.local && p.local => {
+            let follow = Follow::new(follow_id, &p.ap_id, &g.ap_id)?;
+            send(
+                app,
+                undo(app, &p.ap_id, to_json(&follow)?)?,
+                &p.ap_id,
+                vec![g.inbox_url.clone()],
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A local moderator decided on a remote person's request: Accept or Reject.
+pub async fn membership_decided(app: &crate::App, change: &MembershipChange) -> Result<()> {
+    let (g, p) = (&change.group, &change.person);
+    match &change.follow_id {
+        Some(follow_id) if g.local && !p.local => {
+            let follow = Follow::new(follow_id, &p.ap_id, &g.ap_id)?;
+            let kind = if change.membership.is_some() {
+                AnswerKind::Accept
+            } else {
+                AnswerKind::Reject
+            };
+            answer(app, kind, &g.ap_id, &follow, p).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A local person followed (or stopped following) a remote person.
+pub async fn follow_changed(app: &crate::App, change: &FollowChange) -> Result<()> {
+    let (me, other) = (&change.follower, &change.followee);
+    let Some(follow_id) = &change.follow_id else {
+        return Ok(());
+    };
+    if !me.local || other.local {
+        return Ok(());
+    }
+    let follow = Follow::new(follow_id, &me.ap_id, &other.ap_id)?;
+    let inbox = vec![other.inbox_url.clone()];
+    match &change.follow {
+        Some(f) if f.state == "pending" => send(app, to_json(&follow)?, &me.ap_id, inbox).await,
+        Some(_) => Ok(()),
+        None => {
+            send(
+                app,
+                undo(app, &me.ap_id, to_json(&follow)?)?,
+                &me.ap_id,
+                inbox,
+            )
+            .await
+        }
+    }
+}
+
+/// A local group passes an activity on to its followers: `Announce` of the
+/// activity as it is, and for a new thread also `Announce` of the thread's
+/// id (what Mastodon and Pleroma show as a boost). Servers of the
+/// activity's own actor are left out: they have it already. A club's
+/// Announces go to its followers only, never Public.
+pub async fn relay(
+    app: &crate::App,
+    group: &Group,
+    activity: Value,
+    new_thread: Option<String>,
+) -> Result<()> {
+    let group_id = group.id;
+    let inboxes = app
+        .store
+        .run(move |conn| groups::remote_member_inboxes(conn, group_id))
+        .await?;
+    let origin = activity["actor"]
+        .as_str()
+        .and_then(|a| url::Url::parse(a).ok())
+        .map(|a| authority(&a));
+    let inboxes: Vec<String> = inboxes
+        .into_iter()
+        .filter(|i| {
+            let host = url::Url::parse(i).ok().map(|u| authority(&u));
+            origin.is_none() || host != origin
+        })
+        .collect();
+    let (to, cc) = if group.kind == "club" {
+        (vec![group.followers_url.clone()], Vec::new())
+    } else {
+        (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])
+    };
+    let announce = |object: Value| {
+        json!({
+            "@context": context(),
+            "type": "Announce",
+            "id": app.ids.activity("announce"),
+            "actor": group.ap_id,
+            "object": object,
+            "to": to,
+            "cc": cc,
+            "audience": group.ap_id,
+        })
+    };
+    send(app, announce(activity), &group.ap_id, inboxes.clone()).await?;
+    if let Some(thread) = new_thread {
+        send(app, announce(Value::String(thread)), &group.ap_id, inboxes).await?;
+    }
+    Ok(())
 }

@@ -4,9 +4,10 @@
 //! retried until `federation.give_up_after_hours`.
 
 use crate::error::{Error, Result};
+use crate::federation::actors::authority;
 use crate::federation::actors::Signer;
 use crate::federation::context::FedConfig;
-use crate::store::{deliveries, now};
+use crate::store::{deliveries, instances, now};
 use crate::App;
 use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::Data;
@@ -69,11 +70,29 @@ impl Wakeup {
     }
 }
 
-pub fn spawn(fed: FedConfig, wakeup: Wakeup) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+/// The worker task and the switch that asks it to stop.
+pub struct WorkerHandle {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl WorkerHandle {
+    /// Stops claiming, waits up to `grace` for deliveries in flight, then
+    /// aborts.
+    pub async fn stop(mut self, grace: std::time::Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(grace, &mut self.task).await.is_err() {
+            self.task.abort();
+        }
+    }
+}
+
+pub fn spawn(fed: FedConfig, wakeup: Wakeup) -> WorkerHandle {
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         let data = fed.to_request_data();
         let batch = data.config.federation.delivery_workers as i64;
-        loop {
+        while !*stopped.borrow() {
             let claimed = match claim(&data, batch).await {
                 Ok(c) => c,
                 Err(e) => {
@@ -84,13 +103,16 @@ pub fn spawn(fed: FedConfig, wakeup: Wakeup) -> tokio::task::JoinHandle<()> {
             if claimed.is_empty() {
                 tokio::select! {
                     _ = wakeup.0.notified() => {}
+                    // The handle is gone: nobody can stop us any more, so stop now.
+                    changed = stopped.changed() => if changed.is_err() { break },
                     _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
                 }
                 continue;
             }
             futures_util::future::join_all(claimed.into_iter().map(|c| deliver(&data, c))).await;
         }
-    })
+    });
+    WorkerHandle { task, stop }
 }
 
 async fn claim(data: &Data<App>, limit: i64) -> Result<Vec<deliveries::Claimed>> {
@@ -101,9 +123,72 @@ async fn claim(data: &Data<App>, limit: i64) -> Result<Vec<deliveries::Claimed>>
         .await
 }
 
+/// How often a server marked dead is tried again.
+const PROBE_EVERY_HOURS: i64 = 24;
+
+/// Whether deliveries to `host` are dropped now: it is marked dead and its
+/// next probe is not due.
+async fn skipped_as_dead(data: &Data<App>, host: &str) -> Result<bool> {
+    let host = host.to_string();
+    let at = now();
+    data.store
+        .run(move |conn| {
+            Ok(instances::by_domain(conn, &host)?
+                .is_some_and(|i| i.dead && i.next_probe_at.is_some_and(|p| p > at)))
+        })
+        .await
+}
+
+/// Records how a server answered: healthy again, or failing (and perhaps
+/// now dead).
+async fn record_health(data: &Data<App>, host: String, answered: bool) -> Result<()> {
+    let dead_after = Duration::hours(i64::from(data.config.federation.dead_after_hours));
+    let at = now();
+    data.store
+        .run(move |conn| {
+            if answered {
+                return instances::mark_alive(conn, &host, at);
+            }
+            let marked = instances::mark_failure(
+                conn,
+                &host,
+                at,
+                dead_after,
+                Duration::hours(PROBE_EVERY_HOURS),
+            )?;
+            if marked.is_some_and(|i| i.dead) {
+                tracing::warn!(instance = %host, "deliveries have failed for too long: server marked dead");
+            }
+            Ok(())
+        })
+        .await
+}
+
 async fn deliver(data: &Data<App>, claimed: deliveries::Claimed) {
     let id = claimed.delivery.id;
+    let host = Url::parse(&claimed.delivery.inbox_url)
+        .map(|u| authority(&u))
+        .unwrap_or_default();
+    match skipped_as_dead(data, &host).await {
+        Ok(true) => {
+            let dropped = data
+                .store
+                .run(move |conn| {
+                    deliveries::give_up(conn, id, "the receiving server is marked dead")
+                })
+                .await;
+            if let Err(e) = dropped {
+                tracing::warn!(error = ?e, delivery = id, "cannot drop a delivery");
+            }
+            return;
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = ?e, "cannot read a server's health"),
+    }
     let outcome = send(data, &claimed).await;
+    if let Err(e) = record_health(data, host, outcome.is_ok()).await {
+        tracing::warn!(error = ?e, "cannot record a server's health");
+    }
     let give_up_after = Duration::hours(i64::from(data.config.federation.give_up_after_hours));
     let result = match outcome {
         Ok(()) => {

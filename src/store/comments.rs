@@ -25,6 +25,8 @@ pub struct Comment {
     pub deleted: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
+    /// Waiting for a moderator's review.
+    pub held: bool,
 }
 
 #[derive(Insertable)]
@@ -39,6 +41,7 @@ pub struct NewComment {
     pub body_html: String,
     pub local: bool,
     pub created_at: NaiveDateTime,
+    pub held: bool,
 }
 
 #[derive(AsChangeset, Default)]
@@ -48,6 +51,8 @@ pub struct CommentChange {
     pub body_html: Option<String>,
     pub deleted: Option<bool>,
     pub updated_at: Option<Option<NaiveDateTime>>,
+    pub removed: Option<bool>,
+    pub held: Option<bool>,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Comment> {
@@ -113,4 +118,44 @@ pub fn local_authors_since(conn: &mut DbConn, since: NaiveDateTime) -> Result<Ve
         .select(comment::author_id)
         .distinct()
         .load(conn)?)
+}
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Comment>> {
+    Ok(comment::table
+        .filter(comment::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Ids of a person's comments in a group's threads that are not removed yet.
+pub fn live_ids_by_author_in_group(
+    conn: &mut DbConn,
+    author_id: i64,
+    group_id: i64,
+) -> Result<Vec<i64>> {
+    use super::schema::post;
+    Ok(comment::table
+        .inner_join(post::table)
+        .filter(comment::author_id.eq(author_id))
+        .filter(post::group_id.eq(group_id))
+        .filter(comment::removed.eq(false))
+        .select(comment::id)
+        .load(conn)?)
+}
+
+/// Comments held for review in threads of `group_ids` (all when `None`).
+pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<Vec<Comment>> {
+    use super::schema::post;
+    let mut q = comment::table
+        .inner_join(post::table)
+        .filter(comment::held.eq(true))
+        .filter(comment::deleted.eq(false))
+        .order(comment::id.asc())
+        .limit(limit)
+        .select(comment::all_columns)
+        .into_boxed();
+    if let Some(ids) = group_ids {
+        q = q.filter(post::group_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load(conn)?)
 }

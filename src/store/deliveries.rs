@@ -36,6 +36,7 @@ pub fn record_activity(
     ap_id: &str,
     kind: &str,
     local: bool,
+    actor: Option<&str>,
     data: &str,
 ) -> Result<Option<i64>> {
     let seen = activity::table
@@ -53,6 +54,7 @@ pub fn record_activity(
             activity::local.eq(local),
             activity::data.eq(data),
             activity::created_at.eq(now()),
+            activity::actor_ap_id.eq(actor),
         ))
         .returning(activity::id)
         .get_result::<i64>(conn)?;
@@ -165,6 +167,29 @@ pub fn give_up(conn: &mut DbConn, id: i64, error: &str) -> Result<()> {
 pub fn count_in_state(conn: &mut DbConn, state: &str) -> Result<i64> {
     Ok(delivery::table
         .filter(delivery::state.eq(state))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The newest activities of `kind` sent by the local actor `actor`
+/// (their JSON), newest first: a group's outbox.
+pub fn sent_by(conn: &mut DbConn, actor: &str, kind: &str, limit: i64) -> Result<Vec<String>> {
+    Ok(activity::table
+        .filter(activity::actor_ap_id.eq(actor))
+        .filter(activity::kind.eq(kind))
+        .filter(activity::local.eq(true))
+        .order(activity::id.desc())
+        .limit(limit)
+        .select(activity::data)
+        .load(conn)?)
+}
+
+/// How many activities of `kind` the local actor `actor` sent.
+pub fn count_sent_by(conn: &mut DbConn, actor: &str, kind: &str) -> Result<i64> {
+    Ok(activity::table
+        .filter(activity::actor_ap_id.eq(actor))
+        .filter(activity::kind.eq(kind))
+        .filter(activity::local.eq(true))
         .count()
         .get_result(conn)?)
 }

@@ -29,12 +29,14 @@ pub fn insert(
     follower_id: i64,
     followee_id: i64,
     state: &str,
+    ap_id: Option<&str>,
 ) -> Result<Follow> {
     Ok(diesel::insert_into(follow::table)
         .values((
             follow::follower_id.eq(follower_id),
             follow::followee_id.eq(followee_id),
             follow::state.eq(state),
+            follow::ap_id.eq(ap_id),
             follow::created_at.eq(now()),
         ))
         .returning(follow::all_columns)
@@ -112,4 +114,18 @@ pub fn count_following(conn: &mut DbConn, person_id: i64) -> Result<i64> {
         .filter(follow::state.eq("accepted"))
         .count()
         .get_result(conn)?)
+}
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Follow>> {
+    Ok(follow::table
+        .filter(follow::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_state(conn: &mut DbConn, id: i64, state: &str) -> Result<()> {
+    diesel::update(follow::table.find(id))
+        .set(follow::state.eq(state))
+        .execute(conn)?;
+    Ok(())
 }

@@ -81,6 +81,8 @@ pub struct Membership {
     pub follow_ap_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub banned_until: Option<NaiveDateTime>,
+    pub ban_reason: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
@@ -309,4 +311,87 @@ pub fn upsert_remote(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
             .get_result(conn)?),
         None => insert(conn, new),
     }
+}
+
+pub fn set_follow_ap_id(conn: &mut DbConn, id: i64, follow_ap_id: &str) -> Result<Membership> {
+    Ok(diesel::update(membership::table.find(id))
+        .set(membership::follow_ap_id.eq(follow_ap_id))
+        .returning(membership::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn membership_by_follow(conn: &mut DbConn, follow_ap_id: &str) -> Result<Option<Membership>> {
+    Ok(membership::table
+        .filter(membership::follow_ap_id.eq(follow_ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Distinct inboxes (shared where known) of a group's accepted remote
+/// members: where the group relays its activities.
+pub fn remote_member_inboxes(conn: &mut DbConn, group_id: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String, Option<String>)> = membership::table
+        .inner_join(person::table)
+        .filter(membership::group_id.eq(group_id))
+        .filter(membership::state.eq("accepted"))
+        .filter(person::local.eq(false))
+        .select((person::inbox_url, person::shared_inbox_url))
+        .load(conn)?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// Whether any person of the instance `instance_id` is an accepted member:
+/// that server may fetch the group's private content for them.
+pub fn has_member_on(conn: &mut DbConn, group_id: i64, instance_id: i64) -> Result<bool> {
+    let n: i64 = membership::table
+        .inner_join(person::table)
+        .filter(membership::group_id.eq(group_id))
+        .filter(membership::state.eq("accepted"))
+        .filter(person::instance_id.eq(instance_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Bans `person_id` from the group (a membership row in state `banned`,
+/// made if there was none), until `until` when given.
+pub fn ban(
+    conn: &mut DbConn,
+    person_id: i64,
+    group_id: i64,
+    until: Option<NaiveDateTime>,
+    reason: Option<&str>,
+) -> Result<Membership> {
+    let at = now();
+    if let Some(m) = membership(conn, person_id, group_id)? {
+        return Ok(diesel::update(membership::table.find(m.id))
+            .set((
+                membership::state.eq("banned"),
+                membership::role.eq("member"),
+                membership::banned_until.eq(until),
+                membership::ban_reason.eq(reason),
+                membership::updated_at.eq(at),
+            ))
+            .returning(membership::all_columns)
+            .get_result(conn)?);
+    }
+    Ok(diesel::insert_into(membership::table)
+        .values((
+            membership::person_id.eq(person_id),
+            membership::group_id.eq(group_id),
+            membership::state.eq("banned"),
+            membership::role.eq("member"),
+            membership::banned_until.eq(until),
+            membership::ban_reason.eq(reason),
+            membership::created_at.eq(at),
+            membership::updated_at.eq(at),
+        ))
+        .returning(membership::all_columns)
+        .get_result(conn)?)
 }

@@ -1,8 +1,9 @@
 //! Known servers, this one included.
 
 use super::schema::instance;
-use super::{now, DbConn};
+use super::{now, write_tx, DbConn};
 use crate::error::Result;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable)]
@@ -19,6 +20,9 @@ pub struct Instance {
     pub created_at: chrono::NaiveDateTime,
     pub public_key: Option<String>,
     pub private_key: Option<String>,
+    pub failing_since: Option<chrono::NaiveDateTime>,
+    pub dead: bool,
+    pub next_probe_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The row of this instance, created on first start.
@@ -86,4 +90,99 @@ pub fn ensure_remote(conn: &mut DbConn, domain: &str) -> Result<Instance> {
         ))
         .returning(instance::all_columns)
         .get_result::<Instance>(conn)?)
+}
+
+/// A remote server answered: it is healthy again. Cheap when it already was.
+pub fn mark_alive(conn: &mut DbConn, domain: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(
+        instance::table
+            .filter(instance::domain.eq(domain))
+            .filter(instance::failures.gt(0).or(instance::dead.eq(true))),
+    )
+    .set((
+        instance::failures.eq(0),
+        instance::failing_since.eq(None::<NaiveDateTime>),
+        instance::dead.eq(false),
+        instance::next_probe_at.eq(None::<NaiveDateTime>),
+        instance::last_seen_at.eq(Some(at)),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A delivery to a remote server failed. Once it has failed for longer than
+/// `dead_after`, it is marked dead: deliveries to it are dropped, except one
+/// probe every `probe_every`, until it answers again. Returns the row.
+pub fn mark_failure(
+    conn: &mut DbConn,
+    domain: &str,
+    at: NaiveDateTime,
+    dead_after: chrono::Duration,
+    probe_every: chrono::Duration,
+) -> Result<Option<Instance>> {
+    write_tx(conn, |conn| {
+        let Some(i) = by_domain(conn, domain)? else {
+            return Ok(None);
+        };
+        let since = i.failing_since.unwrap_or(at);
+        let dead = at - since >= dead_after;
+        let next_probe_at = dead.then(|| at + probe_every);
+        Ok(Some(
+            diesel::update(instance::table.find(i.id))
+                .set((
+                    instance::failures.eq(i.failures.saturating_add(1)),
+                    instance::failing_since.eq(Some(since)),
+                    instance::dead.eq(dead),
+                    instance::next_probe_at.eq(next_probe_at),
+                ))
+                .returning(instance::all_columns)
+                .get_result(conn)?,
+        ))
+    })
+}
+
+/// Remote servers marked dead, for the admin's view.
+pub fn dead(conn: &mut DbConn) -> Result<Vec<Instance>> {
+    Ok(instance::table
+        .filter(instance::dead.eq(true))
+        .order(instance::domain.asc())
+        .load(conn)?)
+}
+
+/// Sets a server's policy (`open`, `allowed`, `silenced`, `blocked`),
+/// recording the server first if it is new.
+pub fn set_policy(conn: &mut DbConn, domain: &str, policy: &str) -> Result<Instance> {
+    let i = ensure_remote(conn, domain)?;
+    Ok(diesel::update(instance::table.find(i.id))
+        .set(instance::policy.eq(policy))
+        .returning(instance::all_columns)
+        .get_result(conn)?)
+}
+
+/// Remote servers with a policy other than `open`, by domain.
+pub fn with_policy(conn: &mut DbConn) -> Result<Vec<Instance>> {
+    Ok(instance::table
+        .filter(instance::local.eq(false))
+        .filter(instance::policy.ne("open"))
+        .order(instance::domain.asc())
+        .load(conn)?)
+}
+
+pub fn setting(conn: &mut DbConn, key: &str) -> Result<Option<String>> {
+    use super::schema::setting;
+    Ok(setting::table
+        .find(key)
+        .select(setting::value)
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets a setting; run it in a write transaction (see `write_tx`).
+pub fn set_setting(conn: &mut DbConn, key: &str, value: &str) -> Result<()> {
+    use super::schema::setting;
+    diesel::delete(setting::table.find(key)).execute(conn)?;
+    diesel::insert_into(setting::table)
+        .values((setting::key.eq(key), setting::value.eq(value)))
+        .execute(conn)?;
+    Ok(())
 }

@@ -7,10 +7,14 @@ pub mod deliveries;
 pub mod follows;
 pub mod groups;
 pub mod instances;
+pub mod modlog;
 pub mod people;
 pub mod posts;
+pub mod reports;
 pub mod schema;
+pub mod terms;
 pub mod votes;
+pub mod watched;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};

@@ -25,6 +25,8 @@ pub struct Person {
     pub deleted: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Banned from this instance: refused everywhere here.
+    pub banned: bool,
 }
 
 #[derive(Insertable)]
@@ -52,6 +54,8 @@ pub struct LocalUser {
     pub role: String,
     pub state: String,
     pub created_at: NaiveDateTime,
+    /// The version of the terms of service the person accepted.
+    pub accepted_terms: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -252,4 +256,22 @@ pub fn upsert_remote(
         ))
         .returning(person::all_columns)
         .get_result(conn)?)
+}
+
+pub fn set_banned(conn: &mut DbConn, id: i64, banned: bool) -> Result<Person> {
+    Ok(diesel::update(person::table.find(id))
+        .set(person::banned.eq(banned))
+        .returning(person::all_columns)
+        .get_result(conn)?)
+}
+
+/// Which of `ids` are people of blocked servers.
+pub fn blocked_among(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<i64>> {
+    use super::schema::instance;
+    Ok(person::table
+        .inner_join(instance::table)
+        .filter(instance::policy.eq("blocked"))
+        .filter(person::id.eq_any(ids.to_vec()))
+        .select(person::id)
+        .load(conn)?)
 }

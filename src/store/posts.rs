@@ -29,6 +29,9 @@ pub struct Post {
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
     pub last_activity_at: NaiveDateTime,
+    /// Waiting for a moderator's review: shown to its author and the
+    /// moderators only.
+    pub held: bool,
 }
 
 #[derive(Insertable)]
@@ -45,6 +48,7 @@ pub struct NewPost {
     pub hot_rank: f64,
     pub created_at: NaiveDateTime,
     pub last_activity_at: NaiveDateTime,
+    pub held: bool,
 }
 
 #[derive(AsChangeset, Default)]
@@ -55,6 +59,10 @@ pub struct PostChange {
     pub body_html: Option<String>,
     pub deleted: Option<bool>,
     pub updated_at: Option<Option<NaiveDateTime>>,
+    pub removed: Option<bool>,
+    pub locked: Option<bool>,
+    pub pinned: Option<bool>,
+    pub held: Option<bool>,
 }
 
 /// Where a feed page starts: the sort key and id of the last item seen.
@@ -166,6 +174,10 @@ pub fn feed(
         .select(post::all_columns)
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
+        .filter(post::held.eq(false))
+        // Content of blocked servers is hidden, not erased (unblocking
+        // shows it again).
+        .filter(diesel::dsl::not(post::author_id.eq_any(blocked_people())))
         .limit(limit)
         .into_boxed();
     q = match scope {
@@ -212,6 +224,7 @@ pub fn pinned(conn: &mut DbConn, group_id: i64) -> Result<Vec<Post>> {
         .filter(post::pinned.eq(true))
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
+        .filter(post::held.eq(false))
         .order(post::created_at.desc())
         .load(conn)?)
 }
@@ -224,4 +237,56 @@ pub fn local_authors_since(conn: &mut DbConn, since: NaiveDateTime) -> Result<Ve
         .select(post::author_id)
         .distinct()
         .load(conn)?)
+}
+
+pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Post>> {
+    Ok(post::table
+        .filter(post::ap_id.eq(ap_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Ids of a person's threads in a group that are not removed yet.
+pub fn live_ids_by_author_in_group(
+    conn: &mut DbConn,
+    author_id: i64,
+    group_id: i64,
+) -> Result<Vec<i64>> {
+    Ok(post::table
+        .filter(post::author_id.eq(author_id))
+        .filter(post::group_id.eq(group_id))
+        .filter(post::removed.eq(false))
+        .select(post::id)
+        .load(conn)?)
+}
+
+/// Threads held for review in `group_ids` (all groups when `None`).
+pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<Vec<Post>> {
+    let mut q = post::table
+        .filter(post::held.eq(true))
+        .filter(post::deleted.eq(false))
+        .order(post::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(ids) = group_ids {
+        q = q.filter(post::group_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load(conn)?)
+}
+
+type BlockedPeople = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::InnerJoin<super::schema::person::table, super::schema::instance::table>,
+        diesel::dsl::Eq<super::schema::instance::policy, &'static str>,
+    >,
+    super::schema::person::id,
+>;
+
+/// People of blocked servers, as a subquery.
+fn blocked_people() -> BlockedPeople {
+    use super::schema::{instance, person};
+    person::table
+        .inner_join(instance::table)
+        .filter(instance::policy.eq("blocked"))
+        .select(person::id)
 }

@@ -15,6 +15,9 @@ diesel::table! {
         created_at -> Timestamp,
         public_key -> Nullable<Text>,
         private_key -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        dead -> Bool,
+        next_probe_at -> Nullable<Timestamp>,
     }
 }
 
@@ -43,6 +46,7 @@ diesel::table! {
         deleted -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        banned -> Bool,
     }
 }
 
@@ -55,6 +59,7 @@ diesel::table! {
         role -> Text,
         state -> Text,
         created_at -> Timestamp,
+        accepted_terms -> Nullable<BigInt>,
     }
 }
 
@@ -108,6 +113,8 @@ diesel::table! {
         follow_ap_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        banned_until -> Nullable<Timestamp>,
+        ban_reason -> Nullable<Text>,
     }
 }
 
@@ -145,6 +152,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         last_activity_at -> Timestamp,
+        held -> Bool,
     }
 }
 
@@ -166,6 +174,7 @@ diesel::table! {
         deleted -> Bool,
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
+        held -> Bool,
     }
 }
 
@@ -189,6 +198,7 @@ diesel::table! {
         local -> Bool,
         data -> Text,
         created_at -> Timestamp,
+        actor_ap_id -> Nullable<Text>,
     }
 }
 
@@ -206,6 +216,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    watched_word (id) {
+        id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        word -> Text,
+        action -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    terms (version) {
+        version -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    setting (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    report (id) {
+        id -> BigInt,
+        ap_id -> Nullable<Text>,
+        reporter_id -> Nullable<BigInt>,
+        origin_instance_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        person_id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        reason -> Text,
+        state -> Text,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        forwarded -> Bool,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mod_action (id) {
+        id -> BigInt,
+        action -> Text,
+        moderator_id -> BigInt,
+        group_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        remote -> Bool,
+        admin_only -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(person -> instance (instance_id));
 diesel::joinable!(local_user -> person (person_id));
 diesel::joinable!(auth_token -> local_user (local_user_id));
@@ -217,8 +289,10 @@ diesel::joinable!(post -> person (author_id));
 diesel::joinable!(comment -> post (post_id));
 diesel::joinable!(comment -> person (author_id));
 diesel::joinable!(delivery -> activity (activity_id));
+diesel::joinable!(report -> grp (group_id));
+diesel::joinable!(mod_action -> grp (group_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance, local_name, person, local_user, auth_token, grp, membership, follow, post, comment,
-    vote, activity, delivery,
+    vote, activity, delivery, report, mod_action,
 );

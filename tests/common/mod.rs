@@ -3,6 +3,7 @@
 //! afterwards), and talk to it over HTTP.
 #![allow(dead_code)]
 
+pub mod remote;
 pub mod sink;
 
 use diesel::{Connection, RunQueryDsl};
@@ -52,6 +53,15 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Loopback needs no TLS, and libpq's OpenSSL clean-up at process exit
+/// races with pool threads still holding TLS connections ("double free or
+/// corruption" after every test had passed).
+fn without_tls(url: &mut url::Url) {
+    if !url.query_pairs().any(|(k, _)| k == "sslmode") {
+        url.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+}
+
 /// A PostgreSQL database made for one test and dropped after it.
 pub struct PgDatabase {
     admin_url: String,
@@ -60,6 +70,9 @@ pub struct PgDatabase {
 
 impl PgDatabase {
     pub fn create(base: &str) -> (PgDatabase, String) {
+        let mut base_url = url::Url::parse(base).expect("postgres URL");
+        without_tls(&mut base_url);
+        let base = base_url.as_str();
         let name = format!(
             "guildhall_test_{}",
             &guildhall::community::tokens::random_token()[..16]
@@ -70,6 +83,7 @@ impl PgDatabase {
             .expect("create test database");
         let mut url = url::Url::parse(base).expect("postgres URL");
         url.set_path(&format!("/{name}"));
+        without_tls(&mut url);
         (
             PgDatabase {
                 admin_url: base.to_string(),
@@ -150,6 +164,9 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     config.keys.pool_size = 2;
     config.federation.debug = true;
     config.database.pool_size = 4;
+    // Tests post fast from fresh accounts: limits are tested where set.
+    config.moderation.posts_per_hour = 0;
+    config.moderation.new_account_days = 0;
     let pg = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {
@@ -161,6 +178,12 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     };
     tweak(&mut config);
     config.validate().expect("test config is valid");
+    // GUILDHALL_TEST_LOG=debug shows the servers' logs (with --no-capture).
+    if let Ok(level) = std::env::var("GUILDHALL_TEST_LOG") {
+        let mut log_config = config.clone();
+        log_config.log.level = level;
+        guildhall::logging::init(&log_config);
+    }
     let (app, running) = serve(config.clone(), listener).await;
     TestServer {
         url,
@@ -188,13 +211,8 @@ impl TestServer {
     /// Stops the server and starts it again on the same address and store,
     /// as an administrator's restart would.
     pub async fn restart(&mut self) {
-        if let Some(r) = self.running.take() {
-            r.stop().await;
-        }
-        let listener = std::net::TcpListener::bind(&self.config.bind).expect("rebind");
-        let (app, running) = serve(self.config.clone(), listener).await;
-        self.app = app;
-        self.running = Some(running);
+        self.down().await;
+        self.up().await;
     }
 
     pub async fn stop(mut self) {
@@ -308,5 +326,218 @@ impl TestServer {
         .expect(201)["id"]
             .as_i64()
             .expect("post id")
+    }
+}
+
+/// Polls `check` until it holds (federation is asynchronous), or panics
+/// after 20 seconds naming what was awaited.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+impl TestServer {
+    /// `host:port` of this server, as it appears in handles.
+    pub fn host(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+}
+
+impl TestServer {
+    /// Finds `group` (a handle like `support@host`) from this server and
+    /// joins it as `token`'s user, waiting until the group accepts.
+    pub async fn join_remote(&self, token: &str, group: &str) {
+        self.get(&format!("/api/v1/resolve?q=@{group}"), Some(token))
+            .await
+            .expect(200);
+        self.post(
+            &format!("/api/v1/groups/{group}/join"),
+            Some(token),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        eventually(&format!("{group} to accept the join"), || async {
+            let g = self
+                .get(&format!("/api/v1/groups/{group}"), Some(token))
+                .await
+                .expect(200);
+            g["membership"]["state"] == "accepted"
+        })
+        .await;
+    }
+
+    /// The thread titled `title` in `group`'s newest threads, as `token` sees it.
+    pub async fn find_thread(
+        &self,
+        token: Option<&str>,
+        group: &str,
+        title: &str,
+    ) -> Option<Value> {
+        let page = self
+            .get(&format!("/api/v1/groups/{group}/posts?sort=new"), token)
+            .await
+            .expect(200);
+        page["items"]
+            .as_array()?
+            .iter()
+            .find(|p| p["title"] == title)
+            .cloned()
+    }
+
+    /// Waits until `group` shows a thread titled `title`; returns it.
+    pub async fn await_thread(&self, token: Option<&str>, group: &str, title: &str) -> Value {
+        eventually(&format!("{title:?} in {group} on {}", self.url), || async {
+            self.find_thread(token, group, title).await.is_some()
+        })
+        .await;
+        self.find_thread(token, group, title).await.expect("thread")
+    }
+}
+
+impl TestServer {
+    /// From this server, `token`'s user asks to join the gated `group` on
+    /// `host` (a handle such as `makers@host:port`); the owner on `host`
+    /// (`owner`) sees the request and approves `member` (`bob@host:port`).
+    pub async fn join_gated(
+        &self,
+        token: &str,
+        group: &str,
+        host: &TestServer,
+        owner: &str,
+        member: &str,
+    ) {
+        self.request_join(token, group, host, owner, member).await;
+        self.approved_by(token, group, host, owner, member).await;
+    }
+
+    /// Asks to join the gated `group` and waits until its owner on `host`
+    /// sees the request; the membership here stays pending.
+    pub async fn request_join(
+        &self,
+        token: &str,
+        group: &str,
+        host: &TestServer,
+        owner: &str,
+        member: &str,
+    ) {
+        let local_name = group.split('@').next().expect("group name");
+        self.get(&format!("/api/v1/resolve?q=@{group}"), Some(token))
+            .await
+            .expect(200);
+        let m = self
+            .post(
+                &format!("/api/v1/groups/{group}/join"),
+                Some(token),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        assert_eq!(m["state"], "pending");
+        eventually(&format!("the request to join {group}"), || async {
+            let p = host
+                .get(
+                    &format!("/api/v1/groups/{local_name}/members?state=pending"),
+                    Some(owner),
+                )
+                .await
+                .expect(200);
+            p["items"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|m| m["person"]["name"] == member))
+        })
+        .await;
+        let g = self
+            .get(&format!("/api/v1/groups/{group}"), Some(token))
+            .await
+            .expect(200);
+        assert_eq!(
+            g["membership"]["state"], "pending",
+            "no answer before the owner decides"
+        );
+    }
+
+    /// The owner on `host` approves `member`'s pending request to join
+    /// `group`; waits until this server knows.
+    pub async fn approved_by(
+        &self,
+        token: &str,
+        group: &str,
+        host: &TestServer,
+        owner: &str,
+        member: &str,
+    ) {
+        let local_name = group.split('@').next().expect("group name");
+        host.post(
+            &format!("/api/v1/groups/{local_name}/members/{member}/approve"),
+            Some(owner),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        eventually(&format!("{group} to accept"), || async {
+            let g = self
+                .get(&format!("/api/v1/groups/{group}"), Some(token))
+                .await
+                .expect(200);
+            g["membership"]["state"] == "accepted"
+        })
+        .await;
+    }
+}
+
+impl TestServer {
+    /// Takes the server down (its store stays), as a crash or an outage
+    /// would; `up` brings it back on the same address.
+    pub async fn down(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+
+    pub async fn up(&mut self) {
+        let listener = std::net::TcpListener::bind(&self.config.bind).expect("rebind");
+        let (app, running) = serve(self.config.clone(), listener).await;
+        self.app = app;
+        self.running = Some(running);
+    }
+}
+
+impl TestServer {
+    /// A second process of the same instance: same public URL and store,
+    /// its own port (as several `guildhall serve` behind one proxy).
+    pub async fn second_process(&self) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let mut config = self.config.clone();
+        config.bind = listener.local_addr().expect("address").to_string();
+        config.data_dir = dir.path().to_path_buf();
+        if config.database_url.is_empty() {
+            // The SQLite file lives in the first process's data dir.
+            config.database_url = format!(
+                "sqlite://{}",
+                self.config.data_dir.join("guildhall.db").display()
+            );
+        }
+        let (app, running) = serve(config.clone(), listener).await;
+        TestServer {
+            url: self.url.clone(),
+            client: reqwest::Client::new(),
+            app,
+            config,
+            running: Some(running),
+            _dir: dir,
+            _pg: None,
+        }
     }
 }

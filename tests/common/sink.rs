@@ -113,7 +113,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, state: State) -> HttpRespon
 }
 
 /// Checks the Digest and the draft-cavage signature; returns the keyId.
-async fn verify(req: &HttpRequest, body: &[u8]) -> Result<String, String> {
+pub async fn verify(req: &HttpRequest, body: &[u8]) -> Result<String, String> {
     let header = |name: &str| {
         req.headers()
             .get(name)

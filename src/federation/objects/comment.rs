@@ -38,6 +38,19 @@ pub struct ReplyTarget<'a> {
 }
 
 impl NoteObject {
+    /// The Note of a stored comment with its context.
+    pub fn from_object(c: &crate::community::public::CommentObject) -> NoteObject {
+        NoteObject::from_rows(
+            &c.comment,
+            &c.author,
+            &c.group,
+            ReplyTarget {
+                ap_id: &c.parent_ap_id,
+                author: &c.parent_author,
+            },
+        )
+    }
+
     pub fn from_rows(
         c: &Comment,
         author: &Person,

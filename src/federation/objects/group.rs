@@ -25,7 +25,9 @@ pub struct GroupObject {
     pub inbox: String,
     pub outbox: Option<String>,
     pub followers: Option<String>,
-    /// The moderators collection (Lemmy reads it from here).
+    /// The moderators collection (Lemmy reads it from here). PeerTube puts
+    /// a list of accounts here, which is not read.
+    #[serde(default, deserialize_with = "plain_string")]
     pub attributed_to: Option<String>,
     pub moderators: Option<String>,
     pub featured: Option<String>,
@@ -72,4 +74,12 @@ impl GroupObject {
             updated: Some(utc(g.updated_at)),
         }
     }
+}
+
+/// A field read only when it is a plain string.
+fn plain_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
+    })
 }

@@ -6,6 +6,7 @@
 pub mod collection;
 pub mod comment;
 pub mod group;
+pub mod incoming;
 pub mod instance;
 pub mod person;
 pub mod post;

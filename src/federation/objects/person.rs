@@ -5,11 +5,14 @@ use crate::store::people::Person;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The actor types read as people; anything else is not a person.
+/// The actor types read as people; anything else is not a person. An
+/// `Application` is another server's instance actor (it signs fetches):
+/// kept, like a `Service`, as a bot.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum PersonKind {
     Person,
     Service,
+    Application,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

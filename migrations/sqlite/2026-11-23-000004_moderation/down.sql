@@ -1,0 +1,13 @@
+ALTER TABLE local_user DROP COLUMN accepted_terms;
+DROP TABLE terms;
+DROP TABLE watched_word;
+DROP INDEX comment_held;
+DROP INDEX post_held;
+ALTER TABLE comment DROP COLUMN held;
+ALTER TABLE post DROP COLUMN held;
+DROP TABLE setting;
+DROP TABLE mod_action;
+DROP TABLE report;
+ALTER TABLE person DROP COLUMN banned;
+ALTER TABLE membership DROP COLUMN ban_reason;
+ALTER TABLE membership DROP COLUMN banned_until;

@@ -1,0 +1,42 @@
+//! `Announce` from a remote group we follow: the group relays an activity
+//! of its members (`Announce(Create|Update|Delete|Like|Dislike|Undo)`),
+//! which is checked like one sent directly and, in addition, must concern
+//! content of that very group. `Announce(object)` (Mastodon-style boosts)
+//! and Announces from anyone but a known group are skipped.
+
+use super::content::Via;
+use super::{InboxActivity, ObjectActivity};
+use crate::error::{Error, Result};
+use crate::store::groups as group_rows;
+use crate::App;
+use activitypub_federation::config::Data;
+use serde_json::Value;
+
+pub async fn receive(data: &Data<App>, act: ObjectActivity) -> Result<()> {
+    let actor = act.actor.to_string();
+    let group = data
+        .store
+        .run(move |conn| group_rows::by_ap_id(conn, &actor))
+        .await?;
+    let Some(group) = group.filter(|g| !g.local) else {
+        tracing::info!(activity = %act.id, actor = %act.actor, "Announce from an actor that is not a remote group we know skipped");
+        return Ok(());
+    };
+    if !is_activity(&act.object) {
+        tracing::debug!(activity = %act.id, "Announce of an object (a boost) skipped: the group's Announce(Create) carries it");
+        return Ok(());
+    }
+    let inner = InboxActivity::from_value(act.object.clone()).map_err(Error::bad_request)?;
+    if matches!(inner, InboxActivity::Announce(_)) {
+        return Err(Error::bad_request(
+            "an Announce inside an Announce is not accepted",
+        ));
+    }
+    inner.verify_shape()?;
+    Box::pin(inner.receive_via(data, Via::Group(Box::new(group)))).await
+}
+
+/// Whether `value` is an activity (rather than an object).
+pub fn is_activity(value: &Value) -> bool {
+    value.get("actor").is_some() && value.get("object").is_some()
+}

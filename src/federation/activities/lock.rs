@@ -1,0 +1,43 @@
+//! `Lock` of a thread by a moderator (and `Undo(Lock)`): no new replies.
+
+use super::content::{self, Stored, Via};
+use super::create::relay;
+use super::moderate::{moderator, repeated};
+use super::ObjectActivity;
+use crate::error::Result;
+use crate::moderation::actions::{self, ThreadAction, Why};
+use crate::App;
+use activitypub_federation::config::Data;
+use serde_json::Value;
+
+/// `lock` false for an `Undo(Lock)`; `raw` is what a local group relays.
+pub async fn receive(
+    data: &Data<App>,
+    act: ObjectActivity,
+    lock: bool,
+    via: Via,
+    raw: &Value,
+) -> Result<()> {
+    let object = act.object_id()?;
+    let app = data.app_data();
+    let Some((Stored::Post(post), group)) = content::find(app, &object).await? else {
+        tracing::info!(object = %object, "Lock of something that is not a stored thread skipped");
+        return Ok(());
+    };
+    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+        return Ok(());
+    };
+    let action = if lock {
+        ThreadAction::Lock
+    } else {
+        ThreadAction::Unlock
+    };
+    let why = Why {
+        reason: None,
+        remote,
+    };
+    if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
+        relay(app, &group, raw, None).await?;
+    }
+    Ok(())
+}

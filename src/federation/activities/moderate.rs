@@ -1,0 +1,70 @@
+//! What moderation activities from other servers share: finding the
+//! moderator and checking the right to act. A remote group's moderation is
+//! taken from a person listed in its moderators collection (directly, or in
+//! that group's Announce); a local group's from one of its moderators.
+
+use super::content::{self, Via};
+use crate::community::Actor;
+use crate::error::{Error, ErrorKind, Result};
+use crate::federation::objects::incoming::value_url;
+use crate::store::groups::Group;
+use crate::App;
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
+use serde_json::Value;
+use url::Url;
+
+/// The moderator and whether the action was already decided by a remote
+/// group (`true`), or must pass our own moderator check (`false`).
+pub async fn moderator(
+    data: &Data<App>,
+    actor: &Url,
+    group: &Group,
+    via: &Via,
+) -> Result<Option<(Actor, bool)>> {
+    // Sent directly or relayed, a remote group's moderation counts when
+    // the actor is listed among its moderators: a banned person's server
+    // may no longer follow the group, and hears of the ban only directly.
+    if matches!(via, Via::Group(_)) {
+        content::admit(via, group, "a moderation action")?;
+    }
+    let person = content::remote_person(data, actor).await?;
+    if group.local {
+        return Ok(Some((person, false)));
+    }
+    if !listed_moderator(data, group, actor).await? {
+        return Err(Error::forbidden(format!(
+            "{actor} is not a moderator of {}",
+            group.ap_id
+        )));
+    }
+    Ok(Some((person, true)))
+}
+
+/// Whether the remote group's moderators collection lists `actor`.
+async fn listed_moderator(data: &Data<App>, group: &Group, actor: &Url) -> Result<bool> {
+    let url = group
+        .moderators_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/moderators", group.ap_id));
+    let url = Url::parse(&url)
+        .map_err(|_| Error::bad_request("the group's moderators collection is not a URL"))?;
+    let collection = fetch_object_http::<App, Value>(&url, data).await?.object;
+    let items = collection
+        .get("orderedItems")
+        .or_else(|| collection.get("items"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Ok(items.iter().filter_map(value_url).any(|m| &m == actor))
+}
+
+/// The same action twice (already removed, already locked, ...) changes
+/// nothing and is not an error for the sender.
+pub fn repeated<T>(result: Result<T>) -> Result<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind == ErrorKind::Conflict || e.kind == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,70 @@
+//! `Update` of a thread or comment by its author (an unknown object is
+//! stored as new, as Lemmy does), relayed by a local group; and `Update` of
+//! an actor's own profile, which is fetched again.
+
+use super::content::{self, Stored, Via};
+use super::create::{embedded_content, relay, store_new};
+use super::ObjectActivity;
+use crate::community::posts::{self, PostEdit};
+use crate::community::{comments, Body};
+use crate::error::{Error, Result};
+use crate::federation::actors::AnyActor;
+use crate::App;
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+
+/// Actor types whose `Update` is a profile change.
+const ACTOR_TYPES: &[&str] = &["Person", "Service", "Application", "Group"];
+
+pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<()> {
+    let kind = act.object.get("type").and_then(serde_json::Value::as_str);
+    if kind.is_some_and(|k| ACTOR_TYPES.contains(&k)) {
+        return refresh_actor(data, &act).await;
+    }
+    let Some(object) = embedded_content(&act)? else {
+        return Ok(());
+    };
+    let app = data.app_data();
+    let Some((stored, group)) = content::find(app, &object.id).await? else {
+        return store_new(data, &act, &object, via).await;
+    };
+    if !content::admit(&via, &group, "an edit")? {
+        return Ok(());
+    }
+    let author = content::remote_person(data, &act.actor).await?;
+    if stored.author_id() != author.id() {
+        return Err(Error::forbidden(
+            "only the author edits a thread or comment",
+        ));
+    }
+    let body = Body::Html {
+        html: object.html(),
+        source: object.markdown_source(),
+    };
+    match stored {
+        Stored::Post(p) => {
+            let edit = PostEdit {
+                title: Some(object.title(app.config.limits.title_chars)),
+                body: Some(body),
+            };
+            posts::edit(app, &author, p.id, edit).await?;
+        }
+        Stored::Comment(c) => {
+            comments::edit(app, &author, c.id, body).await?;
+        }
+    }
+    relay(app, &group, &act.raw, None).await
+}
+
+/// An actor changed its own profile (name, bio, key): fetched again from
+/// its origin rather than taken from the activity.
+async fn refresh_actor(data: &Data<App>, act: &ObjectActivity) -> Result<()> {
+    let id = act.object_id()?;
+    if id != act.actor {
+        return Err(Error::forbidden("an actor updates only its own profile"));
+    }
+    ObjectId::<AnyActor>::from(id)
+        .dereference_forced(data)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! The inboxes (shared `/inbox`, and per person and group): body size limit,
+//! domain block, signature (Date, Digest, the actor's key), parsing, and the
+//! activity's own checks and effects.
+
+use super::activities::InboxActivity;
+use super::actors::same_origin;
+use super::actors::{authority, AnyActor};
+use super::signature;
+use crate::error::{Error, Result};
+use crate::moderation::{limits, policy};
+use crate::store::{instances, now};
+use crate::App;
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::{ActivityHandler, Actor};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde_json::json;
+
+/// Activities are small; anything larger is refused before it is read.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+async fn read_body(mut payload: web::Payload) -> Result<web::Bytes> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::bad_request(format!("cannot read the body: {e}")))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(Error::too_large(format!(
+                "an activity is at most {MAX_BODY} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Refuses activities from servers we do not federate with (blocked, or
+/// not a partner in allowlist mode) before any other work, and
+/// notes that a server we could not reach is alive.
+async fn check_domain(app: &App, body: &[u8]) -> Result<()> {
+    let actor = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("actor").and_then(|a| a.as_str()).map(str::to_string))
+        .and_then(|a| url::Url::parse(&a).ok());
+    let Some(actor) = actor else {
+        return Ok(());
+    };
+    let domain = authority(&actor);
+    let domain_for_limit = domain.clone();
+    let refusal = app
+        .store
+        .run(move |conn| {
+            // A server we gave up on is talking again: deliver to it again.
+            if let Some(i) =
+                instances::by_domain(conn, &domain)?.filter(|i| i.dead || i.failures > 0)
+            {
+                instances::mark_alive(conn, &i.domain, now())?;
+            }
+            policy::refusal(conn, &domain)
+        })
+        .await?;
+    if let Some(why) = refusal {
+        return Err(Error::forbidden(why));
+    }
+    limits::check_remote(app, &domain_for_limit)?;
+    Ok(())
+}
+
+pub async fn inbox(
+    req: HttpRequest,
+    payload: web::Payload,
+    data: Data<App>,
+) -> Result<HttpResponse> {
+    let body = read_body(payload).await?;
+    check_domain(data.app_data(), &body).await?;
+    if req.headers().get("signature").is_none() {
+        return Err(Error::unauthorized(
+            "activities must carry an HTTP signature",
+        ));
+    }
+    signature::check_date(&req, chrono::Utc::now())?;
+    signature::check_digest(&req, &body)?;
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
+    let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;
+    let base = url::Url::parse(&data.config.base_url())
+        .map_err(|e| Error::internal("public_url is not a URL", e))?;
+    if same_origin(activity.id(), &base) {
+        return Err(Error::forbidden(
+            "an activity of this server cannot arrive from outside",
+        ));
+    }
+    let actor = ObjectId::<AnyActor>::from(activity.actor().clone())
+        .dereference(&data)
+        .await
+        .map_err(|e: Error| {
+            Error::unauthorized(format!(
+                "cannot get the key of {}: {}",
+                activity.actor(),
+                e.detail
+            ))
+        })?;
+    signature::verify(&req, actor.public_key_pem(), true)?;
+    activity.verify(&data).await?;
+    activity.receive(&data).await?;
+    Ok(HttpResponse::Accepted().json(json!({"status": "accepted"})))
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/inbox", web::post().to(inbox))
+        .route("/u/{name}/inbox", web::post().to(inbox))
+        .route("/g/{name}/inbox", web::post().to(inbox));
+}

@@ -1,0 +1,446 @@
+//! Moderators' and admins' actions: remove and restore threads and
+//! comments, lock and pin threads, ban people from a group (for a time, and
+//! optionally removing what they posted there) or from the whole server,
+//! and warnings. Each is checked, applied and written to the moderation
+//! log in one transaction. `remote` marks an action a remote group's
+//! moderator took, which federation has already checked.
+
+use super::log::{self, Entry, Target};
+use super::{require_moderator, require_staff_moderator};
+use crate::community::comments::enrich as enrich_comments;
+use crate::community::posts::{enrich, CommentInfo, PostInfo};
+use crate::community::{find_group, find_person, Actor};
+use crate::error::{Error, Result};
+use crate::store::comments::{self as comment_rows, CommentChange};
+use crate::store::groups::{self as group_rows, Group, Membership};
+use crate::store::people::{self, Person};
+use crate::store::posts::{self as post_rows, PostChange};
+use crate::store::{now, write_tx, DbConn};
+use crate::App;
+use chrono::NaiveDateTime;
+
+/// What a moderator does to a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAction {
+    Remove,
+    Restore,
+    Lock,
+    Unlock,
+    Pin,
+    Unpin,
+}
+
+impl ThreadAction {
+    pub fn parse(s: &str) -> Option<ThreadAction> {
+        Some(match s {
+            "remove" => ThreadAction::Remove,
+            "restore" => ThreadAction::Restore,
+            "lock" => ThreadAction::Lock,
+            "unlock" => ThreadAction::Unlock,
+            "pin" => ThreadAction::Pin,
+            "unpin" => ThreadAction::Unpin,
+            _ => return None,
+        })
+    }
+
+    /// The name in the moderation log.
+    pub fn log_name(self) -> &'static str {
+        match self {
+            ThreadAction::Remove => "remove_post",
+            ThreadAction::Restore => "restore_post",
+            ThreadAction::Lock => "lock",
+            ThreadAction::Unlock => "unlock",
+            ThreadAction::Pin => "pin",
+            ThreadAction::Unpin => "unpin",
+        }
+    }
+}
+
+/// Why a moderator acted, shown in the log.
+#[derive(Debug, Clone, Default)]
+pub struct Why {
+    pub reason: Option<String>,
+    /// Applied as received from a remote group's moderator.
+    pub remote: bool,
+}
+
+fn check_reason(reason: &Option<String>) -> Result<()> {
+    match reason {
+        Some(r) if r.chars().count() > 2000 => {
+            Err(Error::unprocessable("a reason has at most 2000 characters"))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub async fn on_thread(
+    app: &App,
+    actor: &Actor,
+    post_id: i64,
+    action: ThreadAction,
+    why: Why,
+) -> Result<PostInfo> {
+    check_reason(&why.reason)?;
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let post = post_rows::by_id(conn, post_id)?;
+                let group = group_rows::by_id(conn, post.group_id)?;
+                if !why.remote {
+                    require_moderator(conn, &actor, &group)?;
+                }
+                let (already, change) = match action {
+                    ThreadAction::Remove => (
+                        post.removed,
+                        PostChange {
+                            removed: Some(true),
+                            ..Default::default()
+                        },
+                    ),
+                    ThreadAction::Restore => (
+                        !post.removed,
+                        PostChange {
+                            removed: Some(false),
+                            ..Default::default()
+                        },
+                    ),
+                    ThreadAction::Lock => (
+                        post.locked,
+                        PostChange {
+                            locked: Some(true),
+                            ..Default::default()
+                        },
+                    ),
+                    ThreadAction::Unlock => (
+                        !post.locked,
+                        PostChange {
+                            locked: Some(false),
+                            ..Default::default()
+                        },
+                    ),
+                    ThreadAction::Pin => (
+                        post.pinned,
+                        PostChange {
+                            pinned: Some(true),
+                            ..Default::default()
+                        },
+                    ),
+                    ThreadAction::Unpin => (
+                        !post.pinned,
+                        PostChange {
+                            pinned: Some(false),
+                            ..Default::default()
+                        },
+                    ),
+                };
+                if already {
+                    return Err(Error::conflict(format!(
+                        "the thread is already in that state ({})",
+                        action.log_name()
+                    )));
+                }
+                let post = post_rows::update(conn, post_id, &change)?;
+                if !post.deleted {
+                    match action {
+                        ThreadAction::Remove => group_rows::add_post_count(conn, group.id, -1)?,
+                        ThreadAction::Restore => group_rows::add_post_count(conn, group.id, 1)?,
+                        _ => {}
+                    }
+                }
+                let target = Target {
+                    group_id: Some(group.id),
+                    post_id: Some(post.id),
+                    person_id: Some(post.author_id),
+                    ..Target::default()
+                };
+                log::record(conn, action.log_name(), actor.id(), target, entry(&why))?;
+                enrich(conn, Some(actor.id()), vec![post])?
+                    .pop()
+                    .ok_or_else(|| Error::not_found("thread vanished"))
+            })
+        })
+        .await
+}
+
+fn entry(why: &Why) -> Entry {
+    Entry {
+        reason: why.reason.clone(),
+        remote: why.remote,
+        ..Entry::default()
+    }
+}
+
+/// Removes (`remove`) or restores a comment.
+pub async fn on_comment(
+    app: &App,
+    actor: &Actor,
+    comment_id: i64,
+    remove: bool,
+    why: Why,
+) -> Result<CommentInfo> {
+    check_reason(&why.reason)?;
+    let actor = actor.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let c = comment_rows::by_id(conn, comment_id)?;
+                let post = post_rows::by_id(conn, c.post_id)?;
+                let group = group_rows::by_id(conn, post.group_id)?;
+                if !why.remote {
+                    require_moderator(conn, &actor, &group)?;
+                }
+                if c.removed == remove {
+                    return Err(Error::conflict("the comment is already in that state"));
+                }
+                let c = comment_rows::update(
+                    conn,
+                    comment_id,
+                    &CommentChange {
+                        removed: Some(remove),
+                        ..CommentChange::default()
+                    },
+                )?;
+                if !c.deleted {
+                    post_rows::add_comment(
+                        conn,
+                        post.id,
+                        if remove { -1 } else { 1 },
+                        post.last_activity_at,
+                    )?;
+                }
+                let target = Target {
+                    group_id: Some(group.id),
+                    post_id: Some(post.id),
+                    comment_id: Some(c.id),
+                    person_id: Some(c.author_id),
+                };
+                let name = if remove {
+                    "remove_comment"
+                } else {
+                    "restore_comment"
+                };
+                log::record(conn, name, actor.id(), target, entry(&why))?;
+                enrich_comments(conn, Some(actor.id()), vec![c])?
+                    .pop()
+                    .ok_or_else(|| Error::not_found("comment vanished"))
+            })
+        })
+        .await
+}
+
+/// A group ban: until when (forever when `None`), and whether to remove
+/// what the person posted in the group.
+#[derive(Debug, Clone, Default)]
+pub struct BanInput {
+    pub until: Option<NaiveDateTime>,
+    pub remove_content: bool,
+}
+
+/// The result of a ban: the membership row, with the group and person.
+pub struct Banned {
+    pub membership: Membership,
+    pub group: Group,
+    pub person: Person,
+}
+
+pub async fn ban(
+    app: &App,
+    actor: &Actor,
+    group: &str,
+    person: &str,
+    input: BanInput,
+    why: Why,
+) -> Result<Banned> {
+    check_reason(&why.reason)?;
+    if input.until.is_some_and(|u| u <= now()) {
+        return Err(Error::unprocessable("a ban ends in the future"));
+    }
+    let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &group)?;
+                let person = find_person(conn, &person)?;
+                if !why.remote {
+                    require_moderator(conn, &actor, &group)?;
+                }
+                if person.id == actor.id() {
+                    return Err(Error::unprocessable("you cannot ban yourself"));
+                }
+                let before = group_rows::membership(conn, person.id, group.id)?;
+                if before
+                    .as_ref()
+                    .is_some_and(|m| m.role == "owner" && m.state == "accepted")
+                {
+                    return Err(Error::forbidden("a group's owner cannot be banned from it"));
+                }
+                if before.as_ref().is_some_and(|m| m.state == "accepted") {
+                    group_rows::add_member_count(conn, group.id, -1)?;
+                }
+                let membership = group_rows::ban(
+                    conn,
+                    person.id,
+                    group.id,
+                    input.until,
+                    why.reason.as_deref(),
+                )?;
+                if input.remove_content {
+                    remove_everything_by(conn, &person, &group)?;
+                }
+                let target = Target {
+                    group_id: Some(group.id),
+                    person_id: Some(person.id),
+                    ..Target::default()
+                };
+                let mut e = entry(&why);
+                e.expires_at = input.until;
+                log::record(conn, "ban", actor.id(), target, e)?;
+                Ok(Banned {
+                    membership,
+                    group,
+                    person,
+                })
+            })
+        })
+        .await
+}
+
+/// Removes a banned person's threads and comments in a group.
+fn remove_everything_by(conn: &mut DbConn, person: &Person, group: &Group) -> Result<()> {
+    for id in post_rows::live_ids_by_author_in_group(conn, person.id, group.id)? {
+        let post = post_rows::update(
+            conn,
+            id,
+            &PostChange {
+                removed: Some(true),
+                ..PostChange::default()
+            },
+        )?;
+        if !post.deleted {
+            group_rows::add_post_count(conn, group.id, -1)?;
+        }
+    }
+    for id in comment_rows::live_ids_by_author_in_group(conn, person.id, group.id)? {
+        let c = comment_rows::update(
+            conn,
+            id,
+            &CommentChange {
+                removed: Some(true),
+                ..CommentChange::default()
+            },
+        )?;
+        if !c.deleted {
+            let post = post_rows::by_id(conn, c.post_id)?;
+            post_rows::add_comment(conn, post.id, -1, post.last_activity_at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Lifts a group ban; the person may join again.
+pub async fn unban(
+    app: &App,
+    actor: &Actor,
+    group: &str,
+    person: &str,
+    why: Why,
+) -> Result<Banned> {
+    let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &group)?;
+                let person = find_person(conn, &person)?;
+                if !why.remote {
+                    require_moderator(conn, &actor, &group)?;
+                }
+                let m = group_rows::membership(conn, person.id, group.id)?
+                    .filter(|m| m.state == "banned")
+                    .ok_or_else(|| {
+                        Error::not_found(format!("{} is not banned here", person.name))
+                    })?;
+                group_rows::delete_membership(conn, m.id)?;
+                let target = Target {
+                    group_id: Some(group.id),
+                    person_id: Some(person.id),
+                    ..Target::default()
+                };
+                log::record(conn, "unban", actor.id(), target, entry(&why))?;
+                Ok(Banned {
+                    membership: m,
+                    group,
+                    person,
+                })
+            })
+        })
+        .await
+}
+
+/// Bans (`banned`) or unbans a person from this whole server: refused on
+/// every path, local and from other servers. In the admins' audit log.
+pub async fn instance_ban(
+    app: &App,
+    actor: &Actor,
+    person: &str,
+    banned: bool,
+    reason: Option<String>,
+) -> Result<Person> {
+    require_staff_moderator(actor)?;
+    check_reason(&reason)?;
+    let (actor, person) = (actor.clone(), person.to_string());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let person = find_person(conn, &person)?;
+                if person.id == actor.id() {
+                    return Err(Error::unprocessable("you cannot ban yourself"));
+                }
+                if person.banned == banned {
+                    return Err(Error::conflict("the person is already in that state"));
+                }
+                let person = people::set_banned(conn, person.id, banned)?;
+                let target = Target {
+                    person_id: Some(person.id),
+                    ..Target::default()
+                };
+                let entry = Entry {
+                    reason,
+                    admin_only: true,
+                    ..Entry::default()
+                };
+                let name = if banned {
+                    "instance_ban"
+                } else {
+                    "instance_unban"
+                };
+                log::record(conn, name, actor.id(), target, entry)?;
+                Ok(person)
+            })
+        })
+        .await
+}
+
+/// A warning to a member, on the record.
+pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why) -> Result<()> {
+    if why.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(Error::unprocessable("a warning says why"));
+    }
+    check_reason(&why.reason)?;
+    let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &group)?;
+            let person = find_person(conn, &person)?;
+            if !why.remote {
+                require_moderator(conn, &actor, &group)?;
+            }
+            let target = Target {
+                group_id: Some(group.id),
+                person_id: Some(person.id),
+                ..Target::default()
+            };
+            log::record(conn, "warn", actor.id(), target, entry(&why)).map(|_| ())
+        })
+        .await
+}

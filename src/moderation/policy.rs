@@ -1,0 +1,130 @@
+//! Federation policy: the instance's mode (open to every server, or only to
+//! allowed partners) and each server's policy (allowed, silenced, blocked).
+//! Changed at run time by the admin API and CLI, read from the store on
+//! every use, and applied to the inbox, fetches and deliveries alike.
+
+use super::log::{self, Entry, Target};
+use super::require_staff_moderator;
+use crate::community::Actor;
+use crate::error::{Error, Result};
+use crate::store::instances::{self, Instance};
+use crate::store::{write_tx, DbConn};
+use crate::App;
+
+pub const POLICIES: &[&str] = &["open", "allowed", "silenced", "blocked"];
+pub const MODES: &[&str] = &["open", "allowlist"];
+const MODE_KEY: &str = "federation.mode";
+
+/// `open` (every server not blocked) or `allowlist` (allowed servers only).
+pub fn mode(conn: &mut DbConn) -> Result<String> {
+    Ok(instances::setting(conn, MODE_KEY)?.unwrap_or_else(|| "open".into()))
+}
+
+/// Why the server at `domain` may not federate with us, if it may not.
+pub fn refusal(conn: &mut DbConn, domain: &str) -> Result<Option<&'static str>> {
+    let known = instances::by_domain(conn, domain)?;
+    if known.as_ref().is_some_and(|i| i.local) {
+        return Ok(None);
+    }
+    let policy = known.as_ref().map_or("open", |i| i.policy.as_str());
+    if policy == "blocked" {
+        return Ok(Some(
+            "this server does not federate with your domain (blocked)",
+        ));
+    }
+    if policy != "allowed" && mode(conn)? == "allowlist" {
+        return Ok(Some(
+            "this server federates with its partners only, and your domain is not one",
+        ));
+    }
+    Ok(None)
+}
+
+/// Whether content and votes from `domain` are silenced here.
+pub fn silenced(conn: &mut DbConn, domain: &str) -> Result<bool> {
+    Ok(instances::by_domain(conn, domain)?.is_some_and(|i| i.policy == "silenced"))
+}
+
+fn check(value: &str, allowed: &[&str], what: &str) -> Result<()> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::unprocessable(format!(
+            "{what} must be one of {}; got {value:?}",
+            allowed.join(", ")
+        )))
+    }
+}
+
+/// Sets a server's policy. `actor` is `None` for the CLI (the operator).
+pub async fn set_policy(
+    app: &App,
+    actor: Option<&Actor>,
+    domain: &str,
+    policy: &str,
+) -> Result<Instance> {
+    if let Some(a) = actor {
+        require_staff_moderator(a)?;
+    }
+    check(policy, POLICIES, "policy")?;
+    let domain = domain.trim().to_lowercase();
+    if domain.is_empty() || domain.contains('/') || domain.contains(' ') {
+        return Err(Error::unprocessable(
+            "a domain is a host name, with :port if it has one",
+        ));
+    }
+    if domain == app.config.domain() {
+        return Err(Error::unprocessable("this is our own domain"));
+    }
+    let (policy, moderator) = (policy.to_string(), actor.map(Actor::id));
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let i = instances::set_policy(conn, &domain, &policy)?;
+                if let Some(m) = moderator {
+                    let entry = Entry {
+                        reason: Some(format!("{domain}: {policy}")),
+                        admin_only: true,
+                        ..Entry::default()
+                    };
+                    log::record(conn, "domain_policy", m, Target::default(), entry)?;
+                }
+                Ok(i)
+            })
+        })
+        .await
+}
+
+pub async fn set_mode(app: &App, actor: Option<&Actor>, mode: &str) -> Result<String> {
+    if let Some(a) = actor {
+        require_staff_moderator(a)?;
+    }
+    check(mode, MODES, "mode")?;
+    let (mode, moderator) = (mode.to_string(), actor.map(Actor::id));
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                instances::set_setting(conn, MODE_KEY, &mode)?;
+                if let Some(m) = moderator {
+                    let entry = Entry {
+                        reason: Some(format!("federation mode: {mode}")),
+                        admin_only: true,
+                        ..Entry::default()
+                    };
+                    log::record(conn, "federation_mode", m, Target::default(), entry)?;
+                }
+                Ok(mode)
+            })
+        })
+        .await
+}
+
+/// The mode and every server with a policy other than `open`.
+pub async fn overview(app: &App, actor: Option<&Actor>) -> Result<(String, Vec<Instance>)> {
+    if let Some(a) = actor {
+        require_staff_moderator(a)?;
+    }
+    app.store
+        .run(|conn| Ok((mode(conn)?, instances::with_policy(conn)?)))
+        .await
+}
