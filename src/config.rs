@@ -43,6 +43,7 @@ pub struct Config {
     pub log: LogConfig,
     pub community: CommunityConfig,
     pub moderation: ModerationConfig,
+    pub reputation: crate::reputation::settings::ReputationConfig,
     pub limits: LimitsConfig,
     pub keys: KeysConfig,
     pub federation: FederationConfig,
@@ -139,6 +140,7 @@ impl Default for Config {
             log: LogConfig::default(),
             community: CommunityConfig::default(),
             moderation: ModerationConfig::default(),
+            reputation: Default::default(),
             limits: LimitsConfig::default(),
             keys: KeysConfig::default(),
             federation: FederationConfig::default(),
@@ -281,6 +283,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("moderation.new_account_posts_per_hour", ValueKind::Integer),
     ("moderation.new_account_links", ValueKind::Boolean),
     ("moderation.flag_threshold", ValueKind::Integer),
+    ("reputation.daily_vote_cap", ValueKind::Integer),
+    ("reputation.daily_instance_cap", ValueKind::Integer),
+    ("reputation.serial_vote_limit", ValueKind::Integer),
     ("limits.request_body_bytes", ValueKind::Integer),
     ("limits.title_chars", ValueKind::Integer),
     ("limits.post_body_bytes", ValueKind::Integer),
@@ -447,6 +452,9 @@ impl Config {
                 "federation.dead_after_hours",
                 "must be at least 1",
             ));
+        }
+        if let Some((key, problem)) = self.reputation.problem() {
+            return Err(config_error(key, problem));
         }
         if self.keys.pool_size > 1000 {
             return Err(config_error("keys.pool_size", "must be at most 1000"));

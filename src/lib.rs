@@ -11,6 +11,7 @@ pub mod federation;
 pub mod jobs;
 pub mod logging;
 pub mod moderation;
+pub mod reputation;
 pub mod server;
 pub mod store;
 

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use guildhall::config::Config;
 use guildhall::moderation::policy;
+use guildhall::reputation;
 use guildhall::{community, logging, server, App};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -57,6 +58,12 @@ enum AdminTask {
         #[command(subcommand)]
         task: DomainTask,
     },
+    /// Set a local account's role: user, staff, moderator or admin.
+    SetRole { name: String, role: String },
+    /// Recompute every person's reputation from the ledger.
+    RecomputeReputation,
+    /// Reverse serial voting of the last 24 hours now (a daily job does it).
+    ReverseSerialVotes,
 }
 
 #[derive(Subcommand)]
@@ -73,6 +80,8 @@ enum DomainTask {
     Reset { domain: String },
     /// `open` (every server not blocked) or `allowlist` (partners only).
     Mode { mode: String },
+    /// How much a server's votes weigh in reputation (0 to 10; default 1).
+    Weight { domain: String, weight: f64 },
 }
 
 #[derive(Subcommand)]
@@ -201,7 +210,34 @@ fn admin(config: Config, task: AdminTask) -> Result<(), guildhall::error::Error>
                 DomainTask::Mode { mode } => {
                     println!("mode {}", rt.block_on(policy::set_mode(&app, None, &mode))?);
                 }
+                DomainTask::Weight { domain, weight } => {
+                    let i = rt.block_on(reputation::admin::set_vote_weight(
+                        &app, None, &domain, weight,
+                    ))?;
+                    println!("{} vote weight {}", i.domain, i.vote_weight);
+                }
             }
+        }
+        AdminTask::SetRole { name, role } => {
+            let rt = runtime()?;
+            let account = rt.block_on(community::accounts::set_role(&app, None, &name, &role))?;
+            println!("{} {}", account.person.name, account.user.role);
+        }
+        AdminTask::RecomputeReputation => {
+            let rt = runtime()?;
+            let n = rt.block_on(reputation::admin::recompute(&app, None))?;
+            println!("recomputed the reputation of {n} people");
+        }
+        AdminTask::ReverseSerialVotes => {
+            let rt = runtime()?;
+            let done = rt.block_on(reputation::admin::reverse_serial_votes(&app, None))?;
+            for r in &done {
+                println!(
+                    "person {} -> person {}: {} votes, {:+} points reversed",
+                    r.voter_id, r.author_id, r.votes, -r.points
+                );
+            }
+            println!("{} serial voting runs reversed", done.len());
         }
         AdminTask::ApproveUser { name } => {
             let rt = runtime()?;

@@ -39,6 +39,8 @@ impl RunningServer {
 /// The running delivery worker.
 pub struct Worker {
     handle: crate::jobs::delivery::WorkerHandle,
+    /// The daily reputation job.
+    daily: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -47,6 +49,7 @@ impl Worker {
     /// Lets deliveries in flight finish (and record their outcome, so a
     /// restart does not wait for their lease to expire), then stops.
     pub async fn stop(self) {
+        self.daily.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -64,6 +67,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
             u64::from(app.config.federation.request_timeout_secs) + 5,
         ),
         handle: worker,
+        daily: crate::jobs::reputation::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let data = web::Data::new(app);

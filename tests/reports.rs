@@ -304,7 +304,7 @@ async fn local_reports_reach_the_right_queues(backend: Backend) {
     let resolved_log = log_of(&s, "resolve_report", false).await;
     assert_eq!(resolved_log.len(), 1);
     let entry = &resolved_log[0];
-    assert_eq!(entry.moderator_id, ann_id);
+    assert_eq!(entry.moderator_id, Some(ann_id));
     assert_eq!(entry.post_id, Some(t));
     assert_eq!(entry.person_id, Some(bob_id));
     assert!(entry.group_id.is_some());

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod people;
 pub mod posts;
 pub mod reports;
+pub mod reputation;
 pub mod request_id;
 pub mod review;
 pub mod terms;
@@ -43,6 +44,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(review::routes)
                 .configure(terms::routes)
                 .configure(reports::routes)
+                .configure(reputation::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -242,7 +242,8 @@ pub struct LogParams {
 pub struct LogEntryView {
     pub id: i64,
     pub action: String,
-    pub moderator: PersonRef,
+    /// Null for the server's own automatic actions (and CLI changes).
+    pub moderator: Option<PersonRef>,
     pub group: Option<GroupRef>,
     pub person: Option<PersonRef>,
     pub post_id: Option<i64>,
@@ -260,7 +261,7 @@ impl From<&LogLine> for LogEntryView {
         LogEntryView {
             id: a.id,
             action: a.action.clone(),
-            moderator: PersonRef::from(&l.moderator),
+            moderator: l.moderator.as_ref().map(PersonRef::from),
             group: l.group.as_ref().map(GroupRef::from),
             person: l.person.as_ref().map(PersonRef::from),
             post_id: a.post_id,

@@ -1,6 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
-use super::{accounts, domains, groups, moderation, people, posts, reports, review, terms};
+use super::{
+    accounts, domains, groups, moderation, people, posts, reports, reputation, review, terms,
+};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -43,6 +45,10 @@ impl Modify for BearerAuth {
         review::group_words, review::add_group_word, review::instance_words,
         review::add_instance_word, review::remove_word,
         terms::current, terms::accept, terms::publish,
+        reputation::history, reputation::badges, reputation::instance_board,
+        reputation::group_board, reputation::accept, reputation::unaccept,
+        reputation::kudos_post, reputation::kudos_comment, reputation::set_role,
+        reputation::set_vote_weight, reputation::recompute, reputation::serial_votes,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

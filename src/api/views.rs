@@ -6,14 +6,17 @@ use crate::community::groups::GroupInfo;
 use crate::community::handle;
 use crate::community::posts::{CommentInfo, PostInfo, Thread};
 use crate::community::votes::Tally;
+use crate::reputation::badges;
+use crate::reputation::board::Standing;
 use crate::store::groups::{Group, Membership};
 use crate::store::people::Person;
+use crate::store::reputation::BadgeRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
@@ -113,7 +116,70 @@ pub struct PersonView {
     pub following: i64,
     /// How the signed-in viewer relates to this person (absent otherwise).
     pub relationship: Option<RelationshipView>,
+    /// This server's role of a local person: user, staff, moderator or
+    /// admin (null for remote people).
+    pub role: Option<String>,
+    /// Reputation as this server judges it, for local and remote people.
+    pub reputation: ReputationView,
+    pub badges: Vec<BadgeView>,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReputationView {
+    pub points: i64,
+    pub rank: String,
+    /// Answers accepted as solutions.
+    pub solutions: i64,
+    pub upvotes_received: i64,
+    /// The next rank up and what it needs (null at the top).
+    pub next_rank: Option<RankView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RankView {
+    pub name: String,
+    pub min_reputation: i64,
+    pub min_solutions: i64,
+    pub min_days: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BadgeView {
+    /// The badge's key, e.g. `first_solution`.
+    pub badge: String,
+    pub title: String,
+    pub description: String,
+    pub awarded_at: DateTime<Utc>,
+}
+
+impl From<&Standing> for ReputationView {
+    fn from(s: &Standing) -> Self {
+        ReputationView {
+            points: s.summary.points,
+            rank: s.summary.rank.clone(),
+            solutions: s.summary.solutions,
+            upvotes_received: s.summary.upvotes,
+            next_rank: s.next_rank.as_ref().map(|r| RankView {
+                name: r.name.clone(),
+                min_reputation: r.min_reputation,
+                min_solutions: r.min_solutions,
+                min_days: r.min_days,
+            }),
+        }
+    }
+}
+
+impl From<&BadgeRow> for BadgeView {
+    fn from(b: &BadgeRow) -> Self {
+        let known = badges::by_name(&b.name);
+        BadgeView {
+            badge: b.name.clone(),
+            title: known.map_or(b.name.as_str(), |k| k.title).to_string(),
+            description: known.map_or("", |k| k.description).to_string(),
+            awarded_at: utc(b.awarded_at),
+        }
+    }
 }
 
 impl From<&Profile> for PersonView {
@@ -125,6 +191,9 @@ impl From<&Profile> for PersonView {
             followers: p.followers,
             following: p.following,
             relationship: p.relationship.map(Into::into),
+            role: p.role.clone(),
+            reputation: ReputationView::from(&p.standing),
+            badges: p.standing.badges.iter().map(BadgeView::from).collect(),
             created_at: utc(p.person.created_at),
         }
     }
@@ -263,6 +332,8 @@ pub struct PostView {
     /// Waiting for a moderator's review (seen by its author and the
     /// moderators only).
     pub held: bool,
+    /// A question's accepted answer (a comment id), if any.
+    pub accepted_comment_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -291,6 +362,7 @@ impl From<&PostInfo> for PostView {
             deleted: p.deleted,
             removed: p.removed,
             held: p.held,
+            accepted_comment_id: p.accepted_comment_id,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
         }

@@ -339,6 +339,49 @@ pub async fn decide_registration(
         .await
 }
 
+pub const ROLES: &[&str] = &["user", "staff", "moderator", "admin"];
+
+/// An administrator (or the CLI, `actor` None) sets a local account's
+/// instance role: user, staff (the brand's employees), moderator or admin.
+pub async fn set_role(app: &App, actor: Option<&Actor>, name: &str, role: &str) -> Result<Account> {
+    if let Some(actor) = actor {
+        require_admin(actor)?;
+    }
+    if !ROLES.contains(&role) {
+        return Err(Error::unprocessable(format!(
+            "role must be one of {}; got {role:?}",
+            ROLES.join(", ")
+        )));
+    }
+    let (name, role) = (name.to_string(), role.to_string());
+    let by = actor.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut account = account_by_name(conn, &name)?
+                    .ok_or_else(|| Error::not_found(format!("no account named {name:?}")))?;
+                people::set_role(conn, account.user.id, &role)?;
+                crate::moderation::log::record(
+                    conn,
+                    "set_role",
+                    by,
+                    crate::moderation::log::Target {
+                        person_id: Some(account.person.id),
+                        ..Default::default()
+                    },
+                    crate::moderation::log::Entry {
+                        reason: Some(format!("{name}: {role}")),
+                        admin_only: true,
+                        ..Default::default()
+                    },
+                )?;
+                account.user.role = role;
+                Ok(account)
+            })
+        })
+        .await
+}
+
 /// `guildhall admin create-user`: an active account, admin if asked.
 pub fn create_user_blocking(app: &App, name: &str, password: &str, admin: bool) -> Result<Account> {
     names::validate_name(name)?;

@@ -75,7 +75,7 @@ pub async fn create_received(
     origin: Origin,
 ) -> Result<CommentInfo> {
     check_body(app, input.body.text())?;
-    crate::moderation::limits::check_posting(app, actor, input.body.text())?;
+    crate::moderation::limits::check_posting(app, actor, input.body.text()).await?;
     let (body_source, body_html) = input.body.render();
     let max_depth = app.config.limits.comment_depth;
     let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);

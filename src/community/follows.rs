@@ -4,6 +4,7 @@
 use super::{find_person, Actor};
 use crate::error::{Error, Result};
 use crate::store::follows as rows;
+use crate::store::people as rows_people;
 use crate::store::people::Person;
 use crate::store::{write_tx, DbConn};
 use crate::App;
@@ -29,6 +30,9 @@ pub struct Profile {
     pub followers: i64,
     pub following: i64,
     pub relationship: Option<Relationship>,
+    /// This server's role of a local person.
+    pub role: Option<String>,
+    pub standing: crate::reputation::board::Standing,
 }
 
 fn relationship(conn: &mut DbConn, me: i64, other: i64) -> Result<Relationship> {
@@ -151,10 +155,12 @@ pub async fn follow_answered(
 }
 
 pub async fn profile(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<Profile> {
-    let (handle, viewer) = (handle.to_string(), viewer.map(Actor::id));
+    let (handle, viewer, app2) = (handle.to_string(), viewer.map(Actor::id), app.clone());
     app.store
         .run(move |conn| {
             let person = find_person(conn, &handle)?;
+            let role = rows_people::local_user_by_person(conn, person.id)?.map(|u| u.role);
+            let standing = crate::reputation::board::standing(conn, &app2, &person)?;
             let relationship = match viewer {
                 Some(me) if me != person.id => Some(relationship(conn, me, person.id)?),
                 _ => None,
@@ -163,6 +169,8 @@ pub async fn profile(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<
                 followers: rows::count_followers(conn, person.id)?,
                 following: rows::count_following(conn, person.id)?,
                 relationship,
+                role,
+                standing,
                 person,
             })
         })

@@ -11,6 +11,7 @@ pub mod names;
 pub mod posts;
 pub mod public;
 pub mod ranking;
+pub mod solutions;
 pub mod throttle;
 pub mod tokens;
 pub mod votes;

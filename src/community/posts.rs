@@ -26,6 +26,8 @@ pub struct PostInfo {
     pub group: Group,
     /// The viewer's vote: -1, 0 or 1.
     pub my_vote: i32,
+    /// The ActivityPub id of a question's accepted answer.
+    pub accepted_answer: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,9 +139,19 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
         }
         None => Vec::new(),
     };
+    let accepted_ids: Vec<i64> = posts.iter().filter_map(|p| p.accepted_comment_id).collect();
+    let accepted = if accepted_ids.is_empty() {
+        Vec::new()
+    } else {
+        crate::store::comments::by_ids(conn, &accepted_ids)?
+    };
     posts
         .into_iter()
         .map(|post| {
+            let accepted_answer = post
+                .accepted_comment_id
+                .and_then(|id| accepted.iter().find(|c| c.id == id))
+                .map(|c| c.ap_id.clone());
             let author = authors
                 .iter()
                 .find(|a| a.id == post.author_id)
@@ -159,6 +171,7 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
                 author,
                 group,
                 my_vote,
+                accepted_answer,
             })
         })
         .collect()
@@ -207,7 +220,8 @@ async fn create_in(
         app,
         actor,
         &format!("{title}\n{}", input.body.text()),
-    )?;
+    )
+    .await?;
     let kind = input.kind.unwrap_or_else(|| "discussion".into());
     if !KINDS.contains(&kind.as_str()) {
         return Err(Error::unprocessable(format!(
@@ -491,6 +505,7 @@ mod tests {
             updated_at: None,
             last_activity_at: at,
             held: false,
+            accepted_comment_id: None,
         }
     }
 

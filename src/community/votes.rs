@@ -4,6 +4,7 @@
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
+use crate::reputation::ledger::{self, VoteChange};
 use crate::store::votes::{self as rows, VoteTarget};
 use crate::store::{comments, groups, posts, write_tx};
 use crate::App;
@@ -36,7 +37,7 @@ pub async fn vote_with_id(
             "downvotes are switched off on this server",
         ));
     }
-    let actor = actor.clone();
+    let (actor, config) = (actor.clone(), app.config.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -70,6 +71,19 @@ pub async fn vote_with_id(
                     (Some(v), 0) => rows::delete(conn, v.id)?,
                     (Some(v), new) => rows::set_value(conn, v.id, new)?,
                 }
+                let change = VoteChange {
+                    voter: &actor.person,
+                    author_id,
+                    post_id,
+                    comment_id: match target {
+                        VoteTarget::Comment(id) => Some(id),
+                        VoteTarget::Post(_) => None,
+                    },
+                    group_id: group.id,
+                    on_answer: post.kind == "question" && matches!(target, VoteTarget::Comment(_)),
+                    new: value,
+                };
+                ledger::on_vote(conn, &config.reputation, &change)?;
                 let (up, down) = ranking::vote_delta(old, value);
                 let (score, upvotes, downvotes) = match target {
                     VoteTarget::Post(id) => {

@@ -123,7 +123,16 @@ async fn person(
             former_type,
             at,
         } => tombstone(&req, &ap_id, former_type, at),
-        Served::Live(p) if wants_activity_json(&req) => with_context(PersonObject::from_row(&p)),
+        Served::Live(p) if wants_activity_json(&req) => {
+            let id = p.id;
+            let user = app
+                .store
+                .run(move |conn| crate::store::people::local_user_by_person(conn, id))
+                .await?;
+            with_context(
+                PersonObject::from_row(&p).with_role(user.as_ref().map(|u| u.role.as_str())),
+            )
+        }
         Served::Live(p) => html(
             p.display_name.as_deref().unwrap_or(&p.name),
             p.bio_html.as_deref().unwrap_or(""),

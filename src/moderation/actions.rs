@@ -11,6 +11,7 @@ use crate::community::comments::enrich as enrich_comments;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
+use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, CommentChange};
 use crate::store::groups::{self as group_rows, Group, Membership};
 use crate::store::people::{self, Person};
@@ -81,7 +82,7 @@ pub async fn on_thread(
     why: Why,
 ) -> Result<PostInfo> {
     check_reason(&why.reason)?;
-    let actor = actor.clone();
+    let (actor, config) = (actor.clone(), app.config.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -154,7 +155,23 @@ pub async fn on_thread(
                     person_id: Some(post.author_id),
                     ..Target::default()
                 };
-                log::record(conn, action.log_name(), actor.id(), target, entry(&why))?;
+                if matches!(action, ThreadAction::Remove | ThreadAction::Restore) {
+                    let work = Work {
+                        author_id: post.author_id,
+                        post_id: Some(post.id),
+                        comment_id: None,
+                        group_id: Some(group.id),
+                    };
+                    let removed = action == ThreadAction::Remove;
+                    ledger::on_removal(conn, &config.reputation, &actor.person, work, removed)?;
+                }
+                log::record(
+                    conn,
+                    action.log_name(),
+                    Some(actor.id()),
+                    target,
+                    entry(&why),
+                )?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -180,7 +197,7 @@ pub async fn on_comment(
     why: Why,
 ) -> Result<CommentInfo> {
     check_reason(&why.reason)?;
-    let actor = actor.clone();
+    let (actor, config) = (actor.clone(), app.config.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -215,12 +232,19 @@ pub async fn on_comment(
                     comment_id: Some(c.id),
                     person_id: Some(c.author_id),
                 };
+                let work = Work {
+                    author_id: c.author_id,
+                    post_id: Some(post.id),
+                    comment_id: Some(c.id),
+                    group_id: Some(group.id),
+                };
+                ledger::on_removal(conn, &config.reputation, &actor.person, work, remove)?;
                 let name = if remove {
                     "remove_comment"
                 } else {
                     "restore_comment"
                 };
-                log::record(conn, name, actor.id(), target, entry(&why))?;
+                log::record(conn, name, Some(actor.id()), target, entry(&why))?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -295,7 +319,7 @@ pub async fn ban(
                 };
                 let mut e = entry(&why);
                 e.expires_at = input.until;
-                log::record(conn, "ban", actor.id(), target, e)?;
+                log::record(conn, "ban", Some(actor.id()), target, e)?;
                 Ok(Banned {
                     membership,
                     group,
@@ -366,7 +390,7 @@ pub async fn unban(
                     person_id: Some(person.id),
                     ..Target::default()
                 };
-                log::record(conn, "unban", actor.id(), target, entry(&why))?;
+                log::record(conn, "unban", Some(actor.id()), target, entry(&why))?;
                 Ok(Banned {
                     membership: m,
                     group,
@@ -414,7 +438,7 @@ pub async fn instance_ban(
                 } else {
                     "instance_unban"
                 };
-                log::record(conn, name, actor.id(), target, entry)?;
+                log::record(conn, name, Some(actor.id()), target, entry)?;
                 Ok(person)
             })
         })
@@ -440,7 +464,7 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
                 person_id: Some(person.id),
                 ..Target::default()
             };
-            log::record(conn, "warn", actor.id(), target, entry(&why)).map(|_| ())
+            log::record(conn, "warn", Some(actor.id()), target, entry(&why)).map(|_| ())
         })
         .await
 }

@@ -1,21 +1,47 @@
 //! Content hidden pending review when its open reports weigh enough: each
-//! report (a flag) weighs by who made it, and once the sum reaches
-//! `moderation.flag_threshold` the thread or comment is held for review.
+//! report (a flag) weighs by who made it (moderators fully, members by
+//! their rank), and once the sum reaches `moderation.flag_threshold` the
+//! thread or comment is held for review.
 
 use crate::community::is_group_moderator;
+use crate::config::Config;
 use crate::error::Result;
+use crate::reputation::settings::Rank;
 use crate::store::comments::{self as comment_rows, CommentChange};
 use crate::store::groups as group_rows;
 use crate::store::people;
 use crate::store::posts::{self as post_rows, PostChange};
 use crate::store::reports::{self, Report};
+use crate::store::reputation as reputation_rows;
 use crate::store::DbConn;
 
+/// What decides how much flags weigh.
+#[derive(Debug, Clone)]
+pub struct FlagRules {
+    pub threshold: u32,
+    pub ranks: Vec<Rank>,
+}
+
+impl FlagRules {
+    pub fn new(config: &Config) -> FlagRules {
+        FlagRules {
+            threshold: config.moderation.flag_threshold,
+            ranks: config.reputation.ranks.clone(),
+        }
+    }
+}
+
 /// How much one report counts. Moderators' and admins' flags count fully
-/// (they hide at once); everyone else's counts 1 for now (per-person
-/// weights come with reputation); automatic ones (watched words) only ask
-/// for attention.
-pub fn weight(conn: &mut DbConn, report: &Report, local_instance_id: i64) -> Result<f64> {
+/// (they hide at once), and so do those of ranks that `hides_at_once`;
+/// other members' count their rank's `flag_weight` (1 for a person with
+/// no reputation yet); automatic ones (watched words) only ask for
+/// attention.
+pub fn weight(
+    conn: &mut DbConn,
+    rules: &FlagRules,
+    report: &Report,
+    local_instance_id: i64,
+) -> Result<f64> {
     let Some(reporter) = report.reporter_id else {
         return Ok(if report.origin_instance_id == local_instance_id {
             0.0
@@ -29,10 +55,15 @@ pub fn weight(conn: &mut DbConn, report: &Report, local_instance_id: i64) -> Res
         Some(g) => is_group_moderator(group_rows::membership(conn, reporter, g)?.as_ref()),
         None => false,
     };
-    Ok(if staff || moderator {
-        f64::INFINITY
-    } else {
-        1.0
+    if staff || moderator {
+        return Ok(f64::INFINITY);
+    }
+    let rank = reputation_rows::summary(conn, reporter)?
+        .and_then(|s| rules.ranks.iter().find(|r| r.name == s.rank).cloned());
+    Ok(match rank {
+        Some(r) if r.hides_at_once => f64::INFINITY,
+        Some(r) => r.flag_weight,
+        None => 1.0,
     })
 }
 
@@ -40,11 +71,12 @@ pub fn weight(conn: &mut DbConn, report: &Report, local_instance_id: i64) -> Res
 /// weigh at least `threshold` (0: never). Returns whether it was held now.
 pub fn hide_when_flagged(
     conn: &mut DbConn,
-    threshold: u32,
+    rules: &FlagRules,
     local_instance_id: i64,
     post_id: Option<i64>,
     comment_id: Option<i64>,
 ) -> Result<bool> {
+    let threshold = rules.threshold;
     if threshold == 0 {
         return Ok(false);
     }
@@ -55,7 +87,7 @@ pub fn hide_when_flagged(
     };
     let mut total = 0.0;
     for r in reports::open_about(conn, post_id, comment_id)? {
-        total += weight(conn, &r, local_instance_id)?;
+        total += weight(conn, rules, &r, local_instance_id)?;
     }
     if total < f64::from(threshold) {
         return Ok(false);

@@ -1,10 +1,11 @@
 //! Rate limits on posting: threads and comments per local account per hour,
-//! stricter for new accounts (which may not post links either), and
-//! activities per remote server per minute. Counted in memory by each
-//! process; staff are not limited.
+//! stricter for new accounts and newcomer ranks (which may not post links
+//! either), and activities per remote server per minute. Counted in memory
+//! by each process; staff are not limited.
 
 use crate::community::{Actor, InstanceRole};
 use crate::error::{Error, Result};
+use crate::reputation::ledger::summary_of;
 use crate::store::now;
 use crate::App;
 use std::time::Instant;
@@ -17,19 +18,39 @@ pub fn has_link(text: &str) -> bool {
         .any(|p| lower.contains(p))
 }
 
-/// Checks (and counts) one new thread or comment by a local person.
-pub fn check_posting(app: &App, actor: &Actor, text: &str) -> Result<()> {
+/// Checks (and counts) one new thread or comment by a local person. New
+/// accounts, and members of the newcomer ranks, are limited alike.
+pub async fn check_posting(app: &App, actor: &Actor, text: &str) -> Result<()> {
     if !actor.person.local || actor.role != InstanceRole::User {
         return Ok(());
     }
     let m = &app.config.moderation;
     let age = now() - actor.person.created_at;
-    let new = age < chrono::Duration::days(i64::from(m.new_account_days));
+    let new_account = age < chrono::Duration::days(i64::from(m.new_account_days));
+    let newcomer_rank = if new_account || app.config.reputation.newcomer_ranks.is_empty() {
+        None
+    } else {
+        let (person, app2) = (actor.person.clone(), app.clone());
+        let rank = app
+            .store
+            .run(move |conn| summary_of(conn, &app2.config.reputation, &person))
+            .await?
+            .rank;
+        app.config
+            .reputation
+            .newcomer_ranks
+            .contains(&rank)
+            .then_some(rank)
+    };
+    let new = new_account || newcomer_rank.is_some();
     if new && !m.new_account_links && has_link(text) {
-        return Err(Error::unprocessable(format!(
-            "new accounts cannot post links during their first {} days",
-            m.new_account_days
-        )));
+        return Err(Error::unprocessable(match newcomer_rank {
+            Some(rank) => format!("members of rank {rank} cannot post links yet"),
+            None => format!(
+                "new accounts cannot post links during their first {} days",
+                m.new_account_days
+            ),
+        }));
     }
     let key = actor.id().to_string();
     let at = Instant::now();

@@ -33,7 +33,7 @@ pub struct Entry {
 pub fn record(
     conn: &mut DbConn,
     action: &str,
-    moderator_id: i64,
+    moderator_id: Option<i64>,
     target: Target,
     entry: Entry,
 ) -> Result<ModAction> {
@@ -59,7 +59,8 @@ pub fn record(
 #[derive(Debug, Clone)]
 pub struct LogLine {
     pub action: ModAction,
-    pub moderator: Person,
+    /// None: an automatic action of the server.
+    pub moderator: Option<Person>,
     pub group: Option<Group>,
     pub person: Option<Person>,
 }
@@ -109,7 +110,10 @@ pub async fn list(app: &App, q: Query, audit: bool, limit: i64) -> Result<Vec<Lo
             actions
                 .into_iter()
                 .map(|action| {
-                    let moderator = people::by_id(conn, action.moderator_id)?;
+                    let moderator = action
+                        .moderator_id
+                        .map(|m| people::by_id(conn, m))
+                        .transpose()?;
                     let group = action
                         .group_id
                         .map(|g| group_rows::by_id(conn, g))

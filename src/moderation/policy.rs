@@ -56,6 +56,20 @@ fn check(value: &str, allowed: &[&str], what: &str) -> Result<()> {
     }
 }
 
+/// A remote server's domain as stored: lower case, checked.
+pub fn clean_domain(app: &App, domain: &str) -> Result<String> {
+    let domain = domain.trim().to_lowercase();
+    if domain.is_empty() || domain.contains('/') || domain.contains(' ') {
+        return Err(Error::unprocessable(
+            "a domain is a host name, with :port if it has one",
+        ));
+    }
+    if domain == app.config.domain() {
+        return Err(Error::unprocessable("this is our own domain"));
+    }
+    Ok(domain)
+}
+
 /// Sets a server's policy. `actor` is `None` for the CLI (the operator).
 pub async fn set_policy(
     app: &App,
@@ -67,28 +81,19 @@ pub async fn set_policy(
         require_staff_moderator(a)?;
     }
     check(policy, POLICIES, "policy")?;
-    let domain = domain.trim().to_lowercase();
-    if domain.is_empty() || domain.contains('/') || domain.contains(' ') {
-        return Err(Error::unprocessable(
-            "a domain is a host name, with :port if it has one",
-        ));
-    }
-    if domain == app.config.domain() {
-        return Err(Error::unprocessable("this is our own domain"));
-    }
+    let domain = clean_domain(app, domain)?;
     let (policy, moderator) = (policy.to_string(), actor.map(Actor::id));
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let i = instances::set_policy(conn, &domain, &policy)?;
-                if let Some(m) = moderator {
-                    let entry = Entry {
-                        reason: Some(format!("{domain}: {policy}")),
-                        admin_only: true,
-                        ..Entry::default()
-                    };
-                    log::record(conn, "domain_policy", m, Target::default(), entry)?;
-                }
+                // From the CLI there is no moderator: logged as the server's.
+                let entry = Entry {
+                    reason: Some(format!("{domain}: {policy}")),
+                    admin_only: true,
+                    ..Entry::default()
+                };
+                log::record(conn, "domain_policy", moderator, Target::default(), entry)?;
                 Ok(i)
             })
         })
@@ -105,14 +110,13 @@ pub async fn set_mode(app: &App, actor: Option<&Actor>, mode: &str) -> Result<St
         .run(move |conn| {
             write_tx(conn, |conn| {
                 instances::set_setting(conn, MODE_KEY, &mode)?;
-                if let Some(m) = moderator {
-                    let entry = Entry {
-                        reason: Some(format!("federation mode: {mode}")),
-                        admin_only: true,
-                        ..Entry::default()
-                    };
-                    log::record(conn, "federation_mode", m, Target::default(), entry)?;
-                }
+                // From the CLI there is no moderator: logged as the server's.
+                let entry = Entry {
+                    reason: Some(format!("federation mode: {mode}")),
+                    admin_only: true,
+                    ..Entry::default()
+                };
+                log::record(conn, "federation_mode", moderator, Target::default(), entry)?;
                 Ok(mode)
             })
         })

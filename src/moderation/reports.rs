@@ -10,6 +10,7 @@ use super::log::{self, Entry, Target};
 use super::{can_moderate, require_moderator, require_staff_moderator};
 use crate::community::{can_read, check_not_banned, find_group, find_person, Actor};
 use crate::error::{Error, ErrorKind, Result};
+use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
@@ -218,7 +219,7 @@ pub async fn create(
     let reason = check_reason(reason)?;
     let actor = actor.clone();
     let origin = app.local_instance_id;
-    let threshold = app.config.moderation.flag_threshold;
+    let rules = flags::FlagRules::new(&app.config);
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
@@ -247,13 +248,7 @@ pub async fn create(
                         created_at: now(),
                     },
                 )?;
-                flags::hide_when_flagged(
-                    conn,
-                    threshold,
-                    origin,
-                    report.post_id,
-                    report.comment_id,
-                )?;
+                flags::hide_when_flagged(conn, &rules, origin, report.post_id, report.comment_id)?;
                 enrich(conn, report, origin)
             })
         })
@@ -394,7 +389,7 @@ pub async fn close(
     reason: &str,
 ) -> Result<ReportInfo> {
     let reason = check_reason(reason)?;
-    let actor = actor.clone();
+    let (actor, config) = (actor.clone(), app.config.clone());
     let local = app.local_instance_id;
     app.store
         .run(move |conn| {
@@ -405,10 +400,19 @@ pub async fn close(
                     .ok_or_else(|| {
                     Error::conflict(format!("the report is already {}", report.state))
                 })?;
+                if closed.state == "resolved" {
+                    let work = Work {
+                        author_id: closed.person_id,
+                        post_id: closed.post_id,
+                        comment_id: closed.comment_id,
+                        group_id: closed.group_id,
+                    };
+                    ledger::on_report_upheld(conn, &config.reputation, &actor.person, work)?;
+                }
                 log::record(
                     conn,
                     decision.log_name(),
-                    actor.id(),
+                    Some(actor.id()),
                     Target {
                         group_id: closed.group_id,
                         post_id: closed.post_id,
@@ -527,8 +531,7 @@ pub struct Received {
 /// reported there stays unknown. Returns how many were stored; a repeated
 /// Flag stores nothing.
 pub async fn receive(app: &App, received: Received) -> Result<usize> {
-    let (threshold, local_instance_id) =
-        (app.config.moderation.flag_threshold, app.local_instance_id);
+    let (rules, local_instance_id) = (flags::FlagRules::new(&app.config), app.local_instance_id);
     if received.sender.banned {
         tracing::info!(flag = %received.ap_id, "a report from a person banned here ignored");
         return Ok(0);
@@ -537,7 +540,7 @@ pub async fn receive(app: &App, received: Received) -> Result<usize> {
         .store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                store_received(conn, &received, threshold, local_instance_id)
+                store_received(conn, &received, &rules, local_instance_id)
             })
         })
         .await;
@@ -552,7 +555,7 @@ pub async fn receive(app: &App, received: Received) -> Result<usize> {
 fn store_received(
     conn: &mut DbConn,
     r: &Received,
-    threshold: u32,
+    rules: &flags::FlagRules,
     local_instance_id: i64,
 ) -> Result<usize> {
     if rows::by_ap_id(conn, &r.ap_id)?.is_some() {
@@ -617,7 +620,7 @@ fn store_received(
                 created_at: at,
             },
         )?;
-        flags::hide_when_flagged(conn, threshold, local_instance_id, t.post_id, t.comment_id)?;
+        flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
     }
     Ok(targets.len())
 }

@@ -82,7 +82,7 @@ pub async fn decide_post(app: &App, actor: &Actor, id: i64, approve: bool) -> Re
                 } else {
                     "reject_post"
                 };
-                log::record(conn, name, actor.id(), target, Entry::default())?;
+                log::record(conn, name, Some(actor.id()), target, Entry::default())?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -133,7 +133,7 @@ pub async fn decide_comment(
                 } else {
                     "reject_comment"
                 };
-                log::record(conn, name, actor.id(), target, Entry::default())?;
+                log::record(conn, name, Some(actor.id()), target, Entry::default())?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))

@@ -84,6 +84,12 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Comment> {
         .ok_or_else(|| Error::not_found(format!("no comment {id}")))
 }
 
+pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Comment>> {
+    Ok(comment::table
+        .filter(comment::id.eq_any(ids.to_vec()))
+        .load(conn)?)
+}
+
 /// All comments of a thread, oldest first (parents before children).
 pub fn of_post(conn: &mut DbConn, post_id: i64) -> Result<Vec<Comment>> {
     Ok(comment::table

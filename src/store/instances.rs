@@ -186,3 +186,17 @@ pub fn set_setting(conn: &mut DbConn, key: &str, value: &str) -> Result<()> {
         .execute(conn)?;
     Ok(())
 }
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Instance> {
+    Ok(instance::table.find(id).first(conn)?)
+}
+
+/// Sets how much votes from `domain` weigh in reputation (creating the
+/// server's row if it is not known yet).
+pub fn set_vote_weight(conn: &mut DbConn, domain: &str, weight: f64) -> Result<Instance> {
+    let i = ensure_remote(conn, domain)?;
+    Ok(diesel::update(instance::table.find(i.id))
+        .set(instance::vote_weight.eq(weight))
+        .returning(instance::all_columns)
+        .get_result(conn)?)
+}

@@ -11,6 +11,7 @@ pub mod modlog;
 pub mod people;
 pub mod posts;
 pub mod reports;
+pub mod reputation;
 pub mod schema;
 pub mod terms;
 pub mod votes;

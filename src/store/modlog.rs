@@ -12,7 +12,8 @@ use diesel::prelude::*;
 pub struct ModAction {
     pub id: i64,
     pub action: String,
-    pub moderator_id: i64,
+    /// None: done by the server itself (an automatic action).
+    pub moderator_id: Option<i64>,
     pub group_id: Option<i64>,
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,
@@ -28,7 +29,8 @@ pub struct ModAction {
 #[diesel(table_name = mod_action)]
 pub struct NewModAction {
     pub action: String,
-    pub moderator_id: i64,
+    /// None: done by the server itself (an automatic action).
+    pub moderator_id: Option<i64>,
     pub group_id: Option<i64>,
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,

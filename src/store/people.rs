@@ -169,6 +169,13 @@ pub fn set_local_user_state(conn: &mut DbConn, local_user_id: i64, state: &str) 
     Ok(())
 }
 
+pub fn set_role(conn: &mut DbConn, local_user_id: i64, role: &str) -> Result<()> {
+    diesel::update(local_user::table.find(local_user_id))
+        .set(local_user::role.eq(role))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn update_profile(conn: &mut DbConn, person_id: i64, change: &ProfileChange) -> Result<Person> {
     Ok(diesel::update(person::table.find(person_id))
         .set(change)

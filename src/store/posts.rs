@@ -32,6 +32,8 @@ pub struct Post {
     /// Waiting for a moderator's review: shown to its author and the
     /// moderators only.
     pub held: bool,
+    /// A question's accepted answer.
+    pub accepted_comment_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -63,6 +65,7 @@ pub struct PostChange {
     pub locked: Option<bool>,
     pub pinned: Option<bool>,
     pub held: Option<bool>,
+    pub accepted_comment_id: Option<Option<i64>>,
 }
 
 /// Where a feed page starts: the sort key and id of the last item seen.

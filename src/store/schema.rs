@@ -153,6 +153,7 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         last_activity_at -> Timestamp,
         held -> Bool,
+        accepted_comment_id -> Nullable<BigInt>,
     }
 }
 
@@ -265,7 +266,7 @@ diesel::table! {
     mod_action (id) {
         id -> BigInt,
         action -> Text,
-        moderator_id -> BigInt,
+        moderator_id -> Nullable<BigInt>,
         group_id -> Nullable<BigInt>,
         post_id -> Nullable<BigInt>,
         comment_id -> Nullable<BigInt>,
@@ -278,7 +279,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reputation_event (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        amount -> BigInt,
+        raw_amount -> BigInt,
+        reason -> Text,
+        actor_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        origin_instance_id -> BigInt,
+        reversed_at -> Nullable<Timestamp>,
+        reversal -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+diesel::table! {
+    reputation (person_id) {
+        person_id -> BigInt,
+        points -> BigInt,
+        solutions -> BigInt,
+        upvotes -> BigInt,
+        rank -> Text,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    badge (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        name -> Text,
+        awarded_at -> Timestamp,
+    }
+}
 diesel::joinable!(person -> instance (instance_id));
+diesel::joinable!(reputation -> person (person_id));
 diesel::joinable!(local_user -> person (person_id));
 diesel::joinable!(auth_token -> local_user (local_user_id));
 diesel::joinable!(grp -> instance (instance_id));
@@ -293,6 +330,22 @@ diesel::joinable!(report -> grp (group_id));
 diesel::joinable!(mod_action -> grp (group_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    instance, local_name, person, local_user, auth_token, grp, membership, follow, post, comment,
-    vote, activity, delivery, report, mod_action,
+    instance,
+    local_name,
+    person,
+    local_user,
+    auth_token,
+    grp,
+    membership,
+    follow,
+    post,
+    comment,
+    vote,
+    activity,
+    delivery,
+    report,
+    mod_action,
+    reputation_event,
+    reputation,
+    badge,
 );

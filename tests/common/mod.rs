@@ -167,6 +167,7 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     // Tests post fast from fresh accounts: limits are tested where set.
     config.moderation.posts_per_hour = 0;
     config.moderation.new_account_days = 0;
+    config.reputation.newcomer_ranks = Vec::new();
     let pg = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {

@@ -365,6 +365,27 @@ impl Remote {
     /// A new actor of type `kind` at `/users/NAME`, with a key of its own.
     pub async fn actor(&self, name: &str, kind: &str) -> RemoteActor {
         let (key, public_key_pem) = new_key().await;
+        self.register(name, kind, key, public_key_pem)
+    }
+
+    /// A new actor that signs with `other`'s key pair: many actors
+    /// without generating a key for each.
+    pub fn actor_sharing_key(&self, name: &str, kind: &str, other: &RemoteActor) -> RemoteActor {
+        self.register(
+            name,
+            kind,
+            other.signer.key.clone(),
+            other.public_key_pem.clone(),
+        )
+    }
+
+    fn register(
+        &self,
+        name: &str,
+        kind: &str,
+        key: RsaPrivateKey,
+        public_key_pem: String,
+    ) -> RemoteActor {
         let id = format!("{}/users/{name}", self.url);
         let actor = RemoteActor {
             name: name.to_string(),

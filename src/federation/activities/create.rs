@@ -97,9 +97,10 @@ pub async fn store_new(
         return Ok(());
     }
     let author = content::remote_person(data, &act.actor).await?;
-    let kind = match object.kind.as_str() {
-        "Question" => "question",
-        "Article" => "article",
+    let kind = match (object.kind.as_str(), object.thread_kind.as_deref()) {
+        (_, Some(k)) if posts::KINDS.contains(&k) => k,
+        ("Question", _) => "question",
+        ("Article", _) => "article",
         _ => "discussion",
     };
     let input = PostInput {

@@ -6,7 +6,7 @@ use super::content::{self, Stored, Via};
 use super::create::{embedded_content, relay, store_new};
 use super::ObjectActivity;
 use crate::community::posts::{self, PostEdit};
-use crate::community::{comments, Body};
+use crate::community::{comments, solutions, Body};
 use crate::error::{Error, Result};
 use crate::federation::actors::AnyActor;
 use crate::App;
@@ -48,6 +48,10 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
                 body: Some(body),
             };
             posts::edit(app, &author, p.id, edit).await?;
+            if let Some(answer) = &object.accepted_answer {
+                let answer = answer.as_ref().map(ToString::to_string);
+                solutions::accept_received(app, &author, p.id, answer).await?;
+            }
         }
         Stored::Comment(c) => {
             comments::edit(app, &author, c.id, body).await?;

@@ -44,6 +44,26 @@ pub struct IncomingObject {
     #[serde(default, deserialize_with = "list")]
     pub attachment: Vec<Value>,
     pub published: Option<DateTime<Utc>>,
+    /// Guildhall's kind of thread (`question`, ...), when a Guildhall
+    /// server sent it.
+    #[serde(default, deserialize_with = "text")]
+    pub thread_kind: Option<String>,
+    /// A question's accepted answer: absent (not said), null (none) or a
+    /// comment's id.
+    #[serde(default, deserialize_with = "accepted")]
+    pub accepted_answer: Option<Option<Url>>,
+}
+
+/// Tells an absent `acceptedAnswer` (None) from a null one (Some(None));
+/// anything but a URL or an object with an `id` URL counts as null.
+fn accepted<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Url>>, D::Error> {
+    let v = Value::deserialize(d)?;
+    let id = match &v {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(o) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    Ok(Some(id.and_then(|s| Url::parse(s).ok())))
 }
 
 impl IncomingObject {

@@ -29,6 +29,7 @@ pub fn context() -> Value {
             "lemmy": "https://join-lemmy.org/ns#",
             "pt": "https://joinpeertube.org/ns#",
             "toot": "http://joinmastodon.org/ns#",
+            "sc": "http://schema.org/",
             "sensitive": "as:sensitive",
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
             "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
@@ -36,7 +37,10 @@ pub fn context() -> Value {
             "commentsEnabled": "pt:commentsEnabled",
             "discoverable": "toot:discoverable",
             "featured": {"@id": "toot:featured", "@type": "@id"},
-            "moderators": {"@id": "lemmy:moderators", "@type": "@id"}
+            "moderators": {"@id": "lemmy:moderators", "@type": "@id"},
+            "acceptedAnswer": {"@id": "sc:acceptedAnswer", "@type": "@id"},
+            "threadKind": "sc:additionalType",
+            "instanceRole": "sc:roleName"
         }
     ])
 }

@@ -37,6 +37,10 @@ pub struct PersonObject {
     pub discoverable: Option<bool>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// This server's role of a local person (staff, moderator, admin);
+    /// absent for members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_role: Option<String>,
 }
 
 impl PersonObject {
@@ -65,6 +69,13 @@ impl PersonObject {
             discoverable: Some(true),
             published: Some(utc(p.created_at)),
             updated: Some(utc(p.updated_at)),
+            instance_role: None,
         }
+    }
+
+    /// The same, with the person's instance role when it is not "user".
+    pub fn with_role(mut self, role: Option<&str>) -> PersonObject {
+        self.instance_role = role.filter(|r| *r != "user").map(str::to_string);
+        self
     }
 }

@@ -32,6 +32,13 @@ pub struct PageObject {
     pub url: Option<String>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// Guildhall's kind of thread: discussion, question, idea or article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_kind: Option<String>,
+    /// A question's accepted answer (schema.org `acceptedAnswer`); null
+    /// on a question without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_answer: Option<Option<String>>,
 }
 
 impl PageObject {
@@ -64,6 +71,8 @@ impl PageObject {
             url: Some(p.ap_id.clone()),
             published: Some(utc(p.created_at)),
             updated: p.updated_at.map(utc),
+            thread_kind: Some(p.kind.clone()),
+            accepted_answer: (p.kind == "question").then(|| i.accepted_answer.clone()),
         }
     }
 }
