@@ -233,8 +233,8 @@ fn admin(config: Config, task: AdminTask) -> Result<(), guildhall::error::Error>
             let done = rt.block_on(reputation::admin::reverse_serial_votes(&app, None))?;
             for r in &done {
                 println!(
-                    "person {} -> person {}: {} votes, {:+} points reversed",
-                    r.voter_id, r.author_id, r.votes, -r.points
+                    "{} -> {}: {} votes, {:+} points reversed",
+                    r.voter.name, r.author.name, r.votes, -r.points
                 );
             }
             println!("{} serial voting runs reversed", done.len());

@@ -362,31 +362,14 @@ pub struct ReversalList {
     responses((status = 200, body = ReversalList), (status = 403, body = ErrorBody)))]
 pub async fn serial_votes(app: web::Data<App>, auth: Auth) -> Result<HttpResponse, Error> {
     let done = admin::reverse_serial_votes(&app, Some(&auth.actor())).await?;
-    let ids: Vec<i64> = done
-        .iter()
-        .flat_map(|r| [r.voter_id, r.author_id])
-        .collect();
-    let people = app
-        .store
-        .run(move |conn| crate::store::people::by_ids(conn, &ids))
-        .await?;
-    let find = |id: i64| {
-        people
-            .iter()
-            .find(|p| p.id == id)
-            .map(PersonRef::from)
-            .ok_or_else(|| Error::not_found("a person of the reversal is missing"))
-    };
     let items = done
         .iter()
-        .map(|r| {
-            Ok(ReversalView {
-                voter: find(r.voter_id)?,
-                author: find(r.author_id)?,
-                votes: r.votes,
-                points: r.points,
-            })
+        .map(|r| ReversalView {
+            voter: PersonRef::from(&r.voter),
+            author: PersonRef::from(&r.author),
+            votes: r.votes,
+            points: r.points,
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect();
     Ok(HttpResponse::Ok().json(ReversalList { items }))
 }

@@ -91,50 +91,24 @@ pub async fn on_thread(
                 if !why.remote {
                     require_moderator(conn, &actor, &group)?;
                 }
-                let (already, change) = match action {
-                    ThreadAction::Remove => (
-                        post.removed,
-                        PostChange {
-                            removed: Some(true),
-                            ..Default::default()
-                        },
-                    ),
-                    ThreadAction::Restore => (
-                        !post.removed,
-                        PostChange {
-                            removed: Some(false),
-                            ..Default::default()
-                        },
-                    ),
-                    ThreadAction::Lock => (
-                        post.locked,
-                        PostChange {
-                            locked: Some(true),
-                            ..Default::default()
-                        },
-                    ),
-                    ThreadAction::Unlock => (
-                        !post.locked,
-                        PostChange {
-                            locked: Some(false),
-                            ..Default::default()
-                        },
-                    ),
-                    ThreadAction::Pin => (
-                        post.pinned,
-                        PostChange {
-                            pinned: Some(true),
-                            ..Default::default()
-                        },
-                    ),
-                    ThreadAction::Unpin => (
-                        !post.pinned,
-                        PostChange {
-                            pinned: Some(false),
-                            ..Default::default()
-                        },
-                    ),
+                let (current, wanted) = match action {
+                    ThreadAction::Remove | ThreadAction::Restore => {
+                        (post.removed, action == ThreadAction::Remove)
+                    }
+                    ThreadAction::Lock | ThreadAction::Unlock => {
+                        (post.locked, action == ThreadAction::Lock)
+                    }
+                    ThreadAction::Pin | ThreadAction::Unpin => {
+                        (post.pinned, action == ThreadAction::Pin)
+                    }
                 };
+                let already = current == wanted;
+                let mut change = PostChange::default();
+                match action {
+                    ThreadAction::Remove | ThreadAction::Restore => change.removed = Some(wanted),
+                    ThreadAction::Lock | ThreadAction::Unlock => change.locked = Some(wanted),
+                    ThreadAction::Pin | ThreadAction::Unpin => change.pinned = Some(wanted),
+                }
                 if already {
                     return Err(Error::conflict(format!(
                         "the thread is already in that state ({})",

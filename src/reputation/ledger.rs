@@ -336,11 +336,11 @@ pub fn recompute_all(conn: &mut DbConn, cfg: &ReputationConfig) -> Result<usize>
     Ok(ids.len())
 }
 
-/// What the serial-voting job reversed: (voter, author, votes, points).
+/// What the serial-voting job reversed.
 #[derive(Debug, Clone)]
 pub struct Reversed {
-    pub voter_id: i64,
-    pub author_id: i64,
+    pub voter: Person,
+    pub author: Person,
     pub votes: usize,
     pub points: i64,
 }
@@ -388,8 +388,8 @@ pub fn reverse_serial_votes(
             },
         )?;
         done.push(Reversed {
-            voter_id: run.voter_id,
-            author_id: run.author_id,
+            voter: people::by_id(conn, run.voter_id)?,
+            author,
             votes: run.event_ids.len(),
             points,
         });

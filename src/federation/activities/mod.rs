@@ -254,49 +254,40 @@ impl<'de> Deserialize<'de> for InboxActivity {
     }
 }
 
+impl InboxActivity {
+    /// The activity's id and actor, whatever its type.
+    fn id_and_actor(&self) -> (&Url, &Url) {
+        match self {
+            InboxActivity::Follow(a) => (&a.id, &a.actor),
+            InboxActivity::Accept(a) | InboxActivity::Reject(a) => (&a.id, &a.actor),
+            InboxActivity::Undo(a) => (&a.id, &a.actor),
+            InboxActivity::Create(a)
+            | InboxActivity::Update(a)
+            | InboxActivity::Delete(a)
+            | InboxActivity::Like(a)
+            | InboxActivity::Dislike(a)
+            | InboxActivity::Announce(a)
+            | InboxActivity::Lock(a)
+            | InboxActivity::Add(a)
+            | InboxActivity::Remove(a)
+            | InboxActivity::Block(a) => (&a.id, &a.actor),
+            InboxActivity::Flag(a) => (&a.id, &a.actor),
+            InboxActivity::Unsupported { id, actor, .. } => (id, actor),
+        }
+    }
+}
+
 #[async_trait]
 impl ActivityHandler for InboxActivity {
     type DataType = App;
     type Error = Error;
 
     fn id(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => &a.id,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.id,
-            InboxActivity::Undo(a) => &a.id,
-            InboxActivity::Create(a)
-            | InboxActivity::Update(a)
-            | InboxActivity::Delete(a)
-            | InboxActivity::Like(a)
-            | InboxActivity::Dislike(a)
-            | InboxActivity::Announce(a)
-            | InboxActivity::Lock(a)
-            | InboxActivity::Add(a)
-            | InboxActivity::Remove(a)
-            | InboxActivity::Block(a) => &a.id,
-            InboxActivity::Flag(a) => &a.id,
-            InboxActivity::Unsupported { id, .. } => id,
-        }
+        self.id_and_actor().0
     }
 
     fn actor(&self) -> &Url {
-        match self {
-            InboxActivity::Follow(a) => &a.actor,
-            InboxActivity::Accept(a) | InboxActivity::Reject(a) => &a.actor,
-            InboxActivity::Undo(a) => &a.actor,
-            InboxActivity::Create(a)
-            | InboxActivity::Update(a)
-            | InboxActivity::Delete(a)
-            | InboxActivity::Like(a)
-            | InboxActivity::Dislike(a)
-            | InboxActivity::Announce(a)
-            | InboxActivity::Lock(a)
-            | InboxActivity::Add(a)
-            | InboxActivity::Remove(a)
-            | InboxActivity::Block(a) => &a.actor,
-            InboxActivity::Flag(a) => &a.actor,
-            InboxActivity::Unsupported { actor, .. } => actor,
-        }
+        self.id_and_actor().1
     }
 
     async fn verify(&self, _data: &Data<App>) -> Result<()> {
