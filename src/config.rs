@@ -47,6 +47,23 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub keys: KeysConfig,
     pub federation: FederationConfig,
+    pub cache: CacheConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// How long an answer built for readers without an account (group
+    /// feeds, threads) may be served again; 0 turns the cache off.
+    pub anonymous_ttl_ms: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            anonymous_ttl_ms: 1000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,7 +92,7 @@ impl Default for FederationConfig {
     fn default() -> Self {
         FederationConfig {
             debug: false,
-            delivery_workers: 8,
+            delivery_workers: 32,
             fetch_limit: 20,
             give_up_after_hours: 168,
             retry_base_secs: 30,
@@ -144,6 +161,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             keys: KeysConfig::default(),
             federation: FederationConfig::default(),
+            cache: CacheConfig::default(),
         }
     }
 }
@@ -303,6 +321,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("federation.retry_base_secs", ValueKind::Integer),
     ("federation.dead_after_hours", ValueKind::Integer),
     ("federation.request_timeout_secs", ValueKind::Integer),
+    ("cache.anonymous_ttl_ms", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.

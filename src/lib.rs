@@ -15,6 +15,13 @@ pub mod reputation;
 pub mod server;
 pub mod store;
 
+/// mimalloc: allocation is a large share of the work per request (JSON
+/// trees, rows, strings), and glibc's malloc spent a seventh of the
+/// inbox's CPU time in it (docs/performance.md). Built without transparent
+/// huge pages (`no_thp`): with them an idle server held 48 MiB, not 31.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use community::throttle::Throttle;
 use config::Config;
 use error::Result;
@@ -42,6 +49,8 @@ pub struct App {
     pub remote_throttle: Arc<Throttle>,
     /// Wakes the delivery worker when an activity is queued.
     pub delivery_wakeup: jobs::delivery::Wakeup,
+    /// Answers kept for readers without an account.
+    pub answers: Arc<api::cache::AnswerCache>,
 }
 
 impl App {
@@ -86,6 +95,9 @@ impl App {
             )),
             instance: Arc::new(instance),
             delivery_wakeup: jobs::delivery::Wakeup::default(),
+            answers: Arc::new(api::cache::AnswerCache::new(Duration::from_millis(
+                config.cache.anonymous_ttl_ms,
+            ))),
             config: Arc::new(config),
             store,
         })

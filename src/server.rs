@@ -5,7 +5,8 @@ use crate::api;
 use crate::error::{Error, ErrorKind, Result};
 use crate::App;
 use activitypub_federation::config::FederationMiddleware;
-use actix_web::dev::ServerHandle;
+use actix_web::dev::{ServerHandle, Service};
+use actix_web::http::Method;
 use actix_web::{web, HttpServer};
 use std::net::{SocketAddr, TcpListener};
 use tracing_actix_web::TracingLogger;
@@ -61,7 +62,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         .map_err(|e| Error::with_cause(ErrorKind::Internal, "cannot read the bound address", e))?;
     app.keys.refill();
     let fed = crate::federation::context::build(&app).await?;
-    let worker = crate::jobs::delivery::spawn(fed.clone(), app.delivery_wakeup.clone());
+    let worker = crate::jobs::delivery::spawn(app.clone(), app.delivery_wakeup.clone())?;
     let worker = Worker {
         grace: std::time::Duration::from_secs(
             u64::from(app.config.federation.request_timeout_secs) + 5,
@@ -75,6 +76,21 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         actix_web::App::new()
             .app_data(data.clone())
             .wrap(FederationMiddleware::new(fed.clone()))
+            .wrap_fn(|req, srv| {
+                // Any request that may write ends the cached answers.
+                let writes = !matches!(*req.method(), Method::GET | Method::HEAD);
+                let answers = req
+                    .app_data::<web::Data<App>>()
+                    .map(|app| app.answers.clone());
+                let answer = srv.call(req);
+                async move {
+                    let res = answer.await;
+                    if let (true, Some(answers)) = (writes, answers) {
+                        answers.note_write();
+                    }
+                    res
+                }
+            })
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
             .configure(crate::federation::http::routes)

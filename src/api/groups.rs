@@ -2,6 +2,7 @@
 //! feed of threads.
 
 use super::auth::{Auth, MaybeAuth};
+use super::cache::json_for;
 use super::views::{
     GroupList, GroupView, MemberList, MemberView, MembershipView, PersonRef, PostPage, PostView,
 };
@@ -11,7 +12,7 @@ use crate::error::{Error, ErrorBody};
 use crate::federation::outbox;
 use crate::federation::publish::{self, Change};
 use crate::App;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -330,21 +331,20 @@ pub struct FeedQuery {
 #[utoipa::path(get, path = "/api/v1/groups/{name}/posts", tag = "posts", params(("name" = String, Path), FeedQuery),
     responses((status = 200, body = PostPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn feed(
+    req: HttpRequest,
     app: web::Data<App>,
     auth: MaybeAuth,
     name: web::Path<String>,
     q: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, Error> {
     let sort = posts::parse_sort(q.sort.as_deref())?;
-    let page = posts::group_feed(
-        &app,
-        auth.actor().as_ref(),
-        &name,
-        sort,
-        q.cursor.as_deref(),
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(post_page(&page)))
+    let viewer = auth.actor();
+    json_for(&app.answers, &req, viewer.is_none(), async {
+        let page =
+            posts::group_feed(&app, viewer.as_ref(), &name, sort, q.cursor.as_deref()).await?;
+        Ok(post_page(&page))
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]

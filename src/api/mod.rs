@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cache;
 pub mod domains;
 pub mod groups;
 pub mod moderation;

@@ -1,6 +1,7 @@
 //! Threads, comments and votes.
 
 use super::auth::{Auth, MaybeAuth};
+use super::cache::json_for;
 use super::views::{CommentView, PostView, ThreadView, VoteView};
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostEdit};
@@ -10,7 +11,7 @@ use crate::error::{Error, ErrorBody};
 use crate::federation::publish::{self, Change};
 use crate::store::votes::VoteTarget;
 use crate::App;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -29,12 +30,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(get, path = "/api/v1/posts/{id}", tag = "posts", params(("id" = i64, Path)),
     responses((status = 200, body = ThreadView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
+    req: HttpRequest,
     app: web::Data<App>,
     auth: MaybeAuth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let thread = posts::get(&app, auth.actor().as_ref(), *id).await?;
-    Ok(HttpResponse::Ok().json(ThreadView::from(&thread)))
+    let viewer = auth.actor();
+    json_for(&app.answers, &req, viewer.is_none(), async {
+        let thread = posts::get(&app, viewer.as_ref(), *id).await?;
+        Ok(ThreadView::from(&thread))
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -37,11 +37,11 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes> {
 /// Refuses activities from servers we do not federate with (blocked, or
 /// not a partner in allowlist mode) before any other work, and
 /// notes that a server we could not reach is alive.
-async fn check_domain(app: &App, body: &[u8]) -> Result<()> {
-    let actor = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("actor").and_then(|a| a.as_str()).map(str::to_string))
-        .and_then(|a| url::Url::parse(&a).ok());
+async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<()> {
+    let actor = activity
+        .get("actor")
+        .and_then(|a| a.as_str())
+        .and_then(|a| url::Url::parse(a).ok());
     let Some(actor) = actor else {
         return Ok(());
     };
@@ -72,7 +72,9 @@ pub async fn inbox(
     data: Data<App>,
 ) -> Result<HttpResponse> {
     let body = read_body(payload).await?;
-    check_domain(data.app_data(), &body).await?;
+    let value: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
+    check_domain(data.app_data(), &value).await?;
     if req.headers().get("signature").is_none() {
         return Err(Error::unauthorized(
             "activities must carry an HTTP signature",
@@ -80,8 +82,6 @@ pub async fn inbox(
     }
     signature::check_date(&req, chrono::Utc::now())?;
     signature::check_digest(&req, &body)?;
-    let value: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
     let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;
     let base = url::Url::parse(&data.config.base_url())
         .map_err(|e| Error::internal("public_url is not a URL", e))?;

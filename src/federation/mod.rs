@@ -15,5 +15,6 @@ pub mod objects;
 pub mod outbox;
 pub mod publish;
 pub mod resolve;
+pub mod sending;
 pub mod signature;
 pub mod webfinger;

@@ -13,8 +13,19 @@ use crate::store::{deliveries, write_tx, DbConn};
 use serde_json::{json, Value};
 
 /// Queues `activity` (which must carry `id` and `type`) for `inboxes`,
-/// signed by the local actor `signer`. Returns how many deliveries it made.
+/// signed by the local actor `signer`, in a transaction of its own.
+/// Returns how many deliveries it made.
 pub fn enqueue(
+    conn: &mut DbConn,
+    activity: &Value,
+    signer: &str,
+    inboxes: &[String],
+) -> Result<usize> {
+    write_tx(conn, |conn| enqueue_in_tx(conn, activity, signer, inboxes))
+}
+
+/// `enqueue` inside the caller's write transaction.
+fn enqueue_in_tx(
     conn: &mut DbConn,
     activity: &Value,
     signer: &str,
@@ -37,14 +48,12 @@ pub fn enqueue(
         }
         with_context.to_string()
     };
-    write_tx(conn, |conn| {
-        let Some(activity_id) =
-            deliveries::record_activity(conn, id, kind, true, activity["actor"].as_str(), &data)?
-        else {
-            return Ok(0);
-        };
-        deliveries::enqueue(conn, activity_id, signer, &targets)
-    })
+    let Some(activity_id) =
+        deliveries::record_activity(conn, id, kind, true, activity["actor"].as_str(), &data)?
+    else {
+        return Ok(0);
+    };
+    deliveries::enqueue(conn, activity_id, signer, &targets)
 }
 
 /// Queues `activity` and wakes the delivery worker.
@@ -169,22 +178,10 @@ pub async fn relay(
     activity: Value,
     new_thread: Option<String>,
 ) -> Result<()> {
-    let group_id = group.id;
-    let inboxes = app
-        .store
-        .run(move |conn| groups::remote_member_inboxes(conn, group_id))
-        .await?;
     let origin = activity["actor"]
         .as_str()
         .and_then(|a| url::Url::parse(a).ok())
         .map(|a| authority(&a));
-    let inboxes: Vec<String> = inboxes
-        .into_iter()
-        .filter(|i| {
-            let host = url::Url::parse(i).ok().map(|u| authority(&u));
-            origin.is_none() || host != origin
-        })
-        .collect();
     let (to, cc) = if group.kind == "club" {
         (vec![group.followers_url.clone()], Vec::new())
     } else {
@@ -202,9 +199,34 @@ pub async fn relay(
             "audience": group.ap_id,
         })
     };
-    send(app, announce(activity), &group.ap_id, inboxes.clone()).await?;
+    let mut announces = vec![announce(activity)];
     if let Some(thread) = new_thread {
-        send(app, announce(Value::String(thread)), &group.ap_id, inboxes).await?;
+        announces.push(announce(Value::String(thread)));
+    }
+    let (group_id, signer) = (group.id, group.ap_id.clone());
+    // One store call and one transaction for the followers' inboxes and
+    // both Announces: the relay runs for every thread and comment received.
+    let queued = app
+        .store
+        .run(move |conn| {
+            let inboxes: Vec<String> = groups::remote_member_inboxes(conn, group_id)?
+                .into_iter()
+                .filter(|i| {
+                    let host = url::Url::parse(i).ok().map(|u| authority(&u));
+                    origin.is_none() || host != origin
+                })
+                .collect();
+            write_tx(conn, |conn| {
+                let mut queued = 0;
+                for a in &announces {
+                    queued += enqueue_in_tx(conn, a, &signer, &inboxes)?;
+                }
+                Ok(queued)
+            })
+        })
+        .await?;
+    if queued > 0 {
+        app.delivery_wakeup.notify();
     }
     Ok(())
 }

@@ -1,22 +1,26 @@
 //! The delivery worker: claims due deliveries from the store, signs them as
-//! their local actor and POSTs them, retrying with exponential backoff. A
-//! 2xx, or a 4xx other than 408/429, ends a delivery; anything else is
-//! retried until `federation.give_up_after_hours`.
+//! their local actor and POSTs them (federation::sending), retrying with
+//! exponential backoff. A 2xx, or a 4xx other than 408/429, ends a
+//! delivery; anything else is retried until `federation.give_up_after_hours`.
+//! It keeps a steady number in flight rather than sending in rounds that
+//! wait for their slowest receiver.
 
 use crate::error::{Error, Result};
-use crate::federation::actors::authority;
-use crate::federation::actors::Signer;
-use crate::federation::context::FedConfig;
-use crate::store::{deliveries, instances, now};
+use crate::federation::actors::{authority, Signer};
+use crate::federation::sending::{
+    check_inbox_url, parse_private_key, post_signed, Answer, SigningKeys,
+};
+use crate::moderation::policy;
+use crate::store::{deliveries, instances, now, write_tx, DbConn};
 use crate::App;
-use activitypub_federation::activity_sending::SendActivityTask;
-use activitypub_federation::config::Data;
-use activitypub_federation::traits::ActivityHandler;
-use async_trait::async_trait;
+use actix_web::web::Bytes;
 use chrono::Duration;
-use serde::Serialize;
+use chrono::NaiveDateTime;
+use ring::signature::RsaKeyPair;
+use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::Notify;
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinSet;
 use url::Url;
 
 /// How long a claimed delivery stays with its worker before another may
@@ -28,36 +32,6 @@ const LEASE_SECS: i64 = 120;
 pub fn backoff_secs(attempts: i32, base: u32) -> i64 {
     let exp = attempts.clamp(1, 20) - 1;
     (i64::from(base) << exp).min(86_400)
-}
-
-/// An activity as stored: sent byte for byte as it was queued.
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-struct StoredActivity {
-    json: serde_json::Value,
-    #[serde(skip)]
-    id: Url,
-    #[serde(skip)]
-    actor: Url,
-}
-
-#[async_trait]
-impl ActivityHandler for StoredActivity {
-    type DataType = App;
-    type Error = Error;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
-    async fn verify(&self, _data: &Data<App>) -> Result<()> {
-        Err(Error::bad_request("outgoing activities are not received"))
-    }
-    async fn receive(self, _data: &Data<App>) -> Result<()> {
-        Err(Error::bad_request("outgoing activities are not received"))
-    }
 }
 
 /// Wakes the worker when something is queued.
@@ -77,8 +51,8 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Stops claiming, waits up to `grace` for deliveries in flight, then
-    /// aborts.
+    /// Stops claiming, waits up to `grace` for deliveries in flight and
+    /// their outcomes, then aborts.
     pub async fn stop(mut self, grace: std::time::Duration) {
         let _ = self.stop.send(true);
         if tokio::time::timeout(grace, &mut self.task).await.is_err() {
@@ -87,166 +61,310 @@ impl WorkerHandle {
     }
 }
 
-pub fn spawn(fed: FedConfig, wakeup: Wakeup) -> WorkerHandle {
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(async move {
-        let data = fed.to_request_data();
-        let batch = data.config.federation.delivery_workers as i64;
-        while !*stopped.borrow() {
-            let claimed = match claim(&data, batch).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = ?e, "cannot claim deliveries");
-                    Vec::new()
-                }
-            };
-            if claimed.is_empty() {
-                tokio::select! {
-                    _ = wakeup.0.notified() => {}
-                    // The handle is gone: nobody can stop us any more, so stop now.
-                    changed = stopped.changed() => if changed.is_err() { break },
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-                }
-                continue;
-            }
-            futures_util::future::join_all(claimed.into_iter().map(|c| deliver(&data, c))).await;
-        }
-    });
-    WorkerHandle { task, stop }
+/// What every delivery of this process shares.
+struct Sender {
+    app: App,
+    client: reqwest::Client,
+    keys: SigningKeys,
+    outcomes: mpsc::UnboundedSender<Outcome>,
 }
 
-async fn claim(data: &Data<App>, limit: i64) -> Result<Vec<deliveries::Claimed>> {
+/// How one delivery ended, written to the store in batches.
+struct Outcome {
+    claimed: deliveries::Claimed,
+    host: String,
+    result: Result<Attempt>,
+}
+
+/// What became of a claimed delivery (`Err`: no answer, try again).
+enum Attempt {
+    /// The receiver answered.
+    Answered(Answer),
+    /// Not sent, and never will be: the inbox URL is refused, the domain
+    /// policy refuses the server, or it is marked dead. Kept as failed.
+    Held(String),
+    /// The inbox is on this server: nothing to send.
+    Local,
+}
+
+/// Starts the worker: it keeps up to `federation.delivery_workers`
+/// deliveries in flight, claiming more as they finish, and writes their
+/// outcomes in batches.
+pub fn spawn(app: App, wakeup: Wakeup) -> Result<WorkerHandle> {
+    let client = reqwest::Client::builder()
+        .user_agent(format!("Guildhall/{}", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        // Shorter than the keep-alive of common receivers (nginx: 75 s),
+        // so that an idle connection is dropped here before it is there.
+        .pool_idle_timeout(std::time::Duration::from_secs(50))
+        .build()
+        .map_err(|e| Error::internal("cannot build the delivery HTTP client", e))?;
+    let (outcomes, received) = mpsc::unbounded_channel();
+    let sender = Arc::new(Sender {
+        app: app.clone(),
+        client,
+        keys: SigningKeys::new(1024),
+        outcomes,
+    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        let recorder = tokio::spawn(record_outcomes(app, received));
+        claim_and_send(sender, wakeup, stopped).await;
+        // Every sender handle is gone now: the recorder drains and ends.
+        let _ = recorder.await;
+    });
+    Ok(WorkerHandle { task, stop })
+}
+
+async fn claim_and_send(
+    sender: Arc<Sender>,
+    wakeup: Wakeup,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let workers = sender.app.config.federation.delivery_workers.max(1);
+    // Claiming is a write: claim for a quarter of the slots at least,
+    // unless nothing is in flight.
+    let least = (workers / 4).max(1);
+    let mut in_flight = JoinSet::new();
+    while !*stopped.borrow() {
+        while in_flight.try_join_next().is_some() {}
+        let free = workers - in_flight.len();
+        if free < least {
+            tokio::select! {
+                _ = in_flight.join_next() => {}
+                changed = stopped.changed() => if changed.is_err() { break },
+            }
+            continue;
+        }
+        let claimed = match claim(&sender.app, free as i64).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = ?e, "cannot claim deliveries");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            let idle = tokio::time::sleep(std::time::Duration::from_secs(1));
+            tokio::select! {
+                _ = wakeup.0.notified() => {}
+                // The handle is gone: nobody can stop us any more, so stop now.
+                changed = stopped.changed() => if changed.is_err() { break },
+                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                _ = idle => {}
+            }
+            continue;
+        }
+        for c in claimed {
+            in_flight.spawn(deliver(sender.clone(), c));
+        }
+    }
+    while in_flight.join_next().await.is_some() {}
+}
+
+/// A claimed delivery, and why it must not be sent, if so.
+struct Claim {
+    delivery: deliveries::Claimed,
+    host: String,
+    held: Option<&'static str>,
+}
+
+/// Claims due deliveries and, in the same store call, reads once per
+/// receiving server whether anything may be sent to it now.
+async fn claim(app: &App, limit: i64) -> Result<Vec<Claim>> {
     let at = now();
     let lease = at + Duration::seconds(LEASE_SECS);
-    data.store
-        .run(move |conn| deliveries::claim_due(conn, at, lease, limit))
+    app.store
+        .run(move |conn| {
+            let claimed = deliveries::claim_due(conn, at, lease, limit)?;
+            let mut held: HashMap<String, Option<&'static str>> = HashMap::new();
+            let mut claims = Vec::with_capacity(claimed.len());
+            for delivery in claimed {
+                let host = Url::parse(&delivery.delivery.inbox_url)
+                    .map(|u| authority(&u))
+                    .unwrap_or_default();
+                let why = match held.get(&host) {
+                    Some(why) => *why,
+                    None => {
+                        let why = held_back(conn, &host, at)?;
+                        held.insert(host.clone(), why);
+                        why
+                    }
+                };
+                claims.push(Claim {
+                    delivery,
+                    host,
+                    held: why,
+                });
+            }
+            Ok(claims)
+        })
         .await
 }
 
 /// How often a server marked dead is tried again.
 const PROBE_EVERY_HOURS: i64 = 24;
 
-/// Whether deliveries to `host` are dropped now: it is marked dead and its
-/// next probe is not due.
-async fn skipped_as_dead(data: &Data<App>, host: &str) -> Result<bool> {
-    let host = host.to_string();
-    let at = now();
-    data.store
-        .run(move |conn| {
-            Ok(instances::by_domain(conn, &host)?
-                .is_some_and(|i| i.dead && i.next_probe_at.is_some_and(|p| p > at)))
-        })
-        .await
+/// Why nothing is sent to `host` now, if so: the domain policy refuses
+/// it, or it is marked dead and its next probe is not due.
+fn held_back(conn: &mut DbConn, host: &str, at: NaiveDateTime) -> Result<Option<&'static str>> {
+    if let Some(why) = policy::refusal(conn, host)? {
+        return Ok(Some(why));
+    }
+    let dead = instances::by_domain(conn, host)?
+        .is_some_and(|i| i.dead && i.next_probe_at.is_some_and(|p| p > at));
+    Ok(dead.then_some("the receiving server is marked dead"))
 }
 
-/// Records how a server answered: healthy again, or failing (and perhaps
-/// now dead).
-async fn record_health(data: &Data<App>, host: String, answered: bool) -> Result<()> {
-    let dead_after = Duration::hours(i64::from(data.config.federation.dead_after_hours));
-    let at = now();
-    data.store
-        .run(move |conn| {
-            if answered {
-                return instances::mark_alive(conn, &host, at);
-            }
-            let marked = instances::mark_failure(
-                conn,
-                &host,
-                at,
-                dead_after,
-                Duration::hours(PROBE_EVERY_HOURS),
-            )?;
-            if marked.is_some_and(|i| i.dead) {
-                tracing::warn!(instance = %host, "deliveries have failed for too long: server marked dead");
-            }
-            Ok(())
-        })
-        .await
-}
-
-async fn deliver(data: &Data<App>, claimed: deliveries::Claimed) {
-    let id = claimed.delivery.id;
-    let host = Url::parse(&claimed.delivery.inbox_url)
-        .map(|u| authority(&u))
-        .unwrap_or_default();
-    match skipped_as_dead(data, &host).await {
-        Ok(true) => {
-            let dropped = data
-                .store
-                .run(move |conn| {
-                    deliveries::give_up(conn, id, "the receiving server is marked dead")
-                })
-                .await;
-            if let Err(e) = dropped {
-                tracing::warn!(error = ?e, delivery = id, "cannot drop a delivery");
-            }
-            return;
-        }
-        Ok(false) => {}
-        Err(e) => tracing::warn!(error = ?e, "cannot read a server's health"),
-    }
-    let outcome = send(data, &claimed).await;
-    if let Err(e) = record_health(data, host, outcome.is_ok()).await {
-        tracing::warn!(error = ?e, "cannot record a server's health");
-    }
-    let give_up_after = Duration::hours(i64::from(data.config.federation.give_up_after_hours));
-    let result = match outcome {
-        Ok(()) => {
-            data.store
-                .run(move |conn| deliveries::finish(conn, id))
-                .await
-        }
-        Err(e) => {
-            let error = e.to_string();
-            let attempts = claimed.delivery.attempts;
-            let base = data.config.federation.retry_base_secs;
-            let next = now() + Duration::seconds(backoff_secs(attempts, base));
-            let expired = next - claimed.delivery.created_at > give_up_after;
-            tracing::info!(
-                inbox = %claimed.delivery.inbox_url,
-                activity = %claimed.activity_ap_id,
-                attempts,
-                expired,
-                error = %error,
-                "delivery failed"
-            );
-            data.store
-                .run(move |conn| {
-                    if expired {
-                        deliveries::give_up(conn, id, &error)
-                    } else {
-                        deliveries::retry_at(conn, id, next, &error)
-                    }
-                })
-                .await
-        }
+async fn deliver(sender: Arc<Sender>, claim: Claim) {
+    let result = send(&sender, &claim).await;
+    let outcome = Outcome {
+        claimed: claim.delivery,
+        host: claim.host,
+        result,
     };
-    if let Err(e) = result {
-        tracing::warn!(error = ?e, delivery = id, "cannot record a delivery's outcome");
+    if sender.outcomes.send(outcome).is_err() {
+        tracing::warn!("delivery outcome lost: the recorder has stopped");
     }
 }
 
-async fn send(data: &Data<App>, claimed: &deliveries::Claimed) -> Result<()> {
-    let signer = Signer::load(data.app_data(), &claimed.delivery.signer_ap_id)
-        .await?
-        .ok_or_else(|| Error::not_found("the signing actor no longer exists"))?;
-    let json: serde_json::Value = serde_json::from_str(&claimed.activity_json)
-        .map_err(|e| Error::internal("a queued activity is not JSON", e))?;
+async fn send(sender: &Sender, claim: &Claim) -> Result<Attempt> {
+    let app = &sender.app;
+    let claimed = &claim.delivery;
     let parse =
         |s: &str| Url::parse(s).map_err(|e| Error::internal("a queued URL is not valid", e));
-    let activity = StoredActivity {
-        id: parse(&claimed.activity_ap_id)?,
-        actor: signer.id.clone(),
-        json,
-    };
     let inbox = parse(&claimed.delivery.inbox_url)?;
-    let tasks = SendActivityTask::prepare(&activity, &signer, vec![inbox], data).await?;
-    // No task: the inbox is local or not allowed (private address outside
-    // debug mode); nothing will ever change that.
-    for task in tasks {
-        task.sign_and_send(data).await?;
+    if claim.host == app.config.domain() {
+        return Ok(Attempt::Local);
     }
-    Ok(())
+    if let Some(why) = claim.held {
+        return Ok(Attempt::Held(why.to_string()));
+    }
+    if let Err(e) = check_inbox_url(&inbox, app.config.federation.debug).await {
+        return Ok(Attempt::Held(e.detail));
+    }
+    let signer = &claimed.delivery.signer_ap_id;
+    let key = signing_key(sender, signer).await?;
+    let body = Bytes::from(claimed.activity_json.clone());
+    let timeout =
+        std::time::Duration::from_secs(u64::from(app.config.federation.request_timeout_secs));
+    post_signed(&sender.client, &key, signer, &inbox, body, timeout)
+        .await
+        .map(Attempt::Answered)
+}
+
+/// The parsed key of the local actor `signer`, read and parsed once.
+async fn signing_key(sender: &Sender, signer: &str) -> Result<Arc<RsaKeyPair>> {
+    if let Some(key) = sender.keys.get(signer) {
+        return Ok(key);
+    }
+    let actor = Signer::load(&sender.app, signer)
+        .await?
+        .ok_or_else(|| Error::not_found("the signing actor no longer exists"))?;
+    let pem = actor.private_key;
+    let key = tokio::task::spawn_blocking(move || parse_private_key(&pem))
+        .await
+        .map_err(|e| Error::internal("key parsing stopped", e))??;
+    let key = Arc::new(key);
+    sender.keys.insert(signer, key.clone());
+    Ok(key)
+}
+
+/// Most outcomes written in one transaction.
+const OUTCOMES_PER_WRITE: usize = 256;
+
+/// Writes outcomes as they come, many to a transaction when many come at
+/// once; ends when every sender is gone and all are written.
+async fn record_outcomes(app: App, mut received: mpsc::UnboundedReceiver<Outcome>) {
+    let mut batch = Vec::with_capacity(OUTCOMES_PER_WRITE);
+    while received.recv_many(&mut batch, OUTCOMES_PER_WRITE).await > 0 {
+        let outcomes = std::mem::take(&mut batch);
+        let count = outcomes.len();
+        if let Err(e) = write_outcomes(&app, outcomes).await {
+            tracing::warn!(error = ?e, count, "cannot record delivery outcomes");
+        }
+    }
+}
+
+async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
+    let federation = &app.config.federation;
+    let dead_after = Duration::hours(i64::from(federation.dead_after_hours));
+    let give_up_after = Duration::hours(i64::from(federation.give_up_after_hours));
+    let base = federation.retry_base_secs;
+    let at = now();
+    let mut rows = Vec::with_capacity(outcomes.len());
+    // Each server's health once per batch: answered if any delivery to it
+    // got an answer.
+    let mut health: HashMap<String, bool> = HashMap::new();
+    for o in outcomes {
+        let id = o.claimed.delivery.id;
+        // Only an answer, or its absence, says anything of a server's
+        // health; what was never sent says nothing.
+        match &o.result {
+            Ok(Attempt::Answered(_)) => {
+                health.insert(o.host.clone(), true);
+            }
+            Err(_) => {
+                health.entry(o.host.clone()).or_insert(false);
+            }
+            Ok(Attempt::Held(_) | Attempt::Local) => {}
+        }
+        let row = match o.result {
+            Ok(Attempt::Answered(Answer::Delivered)) | Ok(Attempt::Local) => {
+                deliveries::Ending::Done
+            }
+            Ok(Attempt::Answered(Answer::Refused(why))) => {
+                tracing::info!(inbox = %o.claimed.delivery.inbox_url, activity = %o.claimed.activity_ap_id, why = %why, "delivery refused for good");
+                deliveries::Ending::Done
+            }
+            Ok(Attempt::Held(why)) => {
+                tracing::info!(inbox = %o.claimed.delivery.inbox_url, activity = %o.claimed.activity_ap_id, why = %why, "delivery not sent");
+                deliveries::Ending::GiveUp(why)
+            }
+            Err(e) => {
+                let attempts = o.claimed.delivery.attempts;
+                let next = at + Duration::seconds(backoff_secs(attempts, base));
+                let expired = next - o.claimed.delivery.created_at > give_up_after;
+                tracing::info!(
+                    inbox = %o.claimed.delivery.inbox_url,
+                    activity = %o.claimed.activity_ap_id,
+                    attempts,
+                    expired,
+                    error = %e,
+                    "delivery failed"
+                );
+                let error = e.to_string();
+                if expired {
+                    deliveries::Ending::GiveUp(error)
+                } else {
+                    deliveries::Ending::RetryAt(next, error)
+                }
+            }
+        };
+        rows.push((id, row));
+    }
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                for (host, answered) in &health {
+                    if *answered {
+                        instances::mark_alive(conn, host, at)?;
+                        continue;
+                    }
+                    let marked = instances::mark_failure(
+                        conn,
+                        host,
+                        at,
+                        dead_after,
+                        Duration::hours(PROBE_EVERY_HOURS),
+                    )?;
+                    if marked.is_some_and(|i| i.dead) {
+                        tracing::warn!(instance = %host, "deliveries have failed for too long: server marked dead");
+                    }
+                }
+                deliveries::end_all(conn, &rows)
+            })
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -274,6 +274,9 @@ fn days_since(then: NaiveDateTime, at: NaiveDateTime) -> i64 {
 /// Recomputes a person's summary from the ledger: points, solutions,
 /// upvotes, rank; awards the badges now earned.
 pub fn refresh(conn: &mut DbConn, cfg: &ReputationConfig, person_id: i64) -> Result<Summary> {
+    // Concurrent votes for one author: one refresh at a time, each seeing
+    // the events the others committed.
+    rows::lock_summary(conn, person_id)?;
     let at = now();
     let person = people::by_id(conn, person_id)?;
     let (points, solutions, upvotes) = rows::totals(conn, person_id)?;

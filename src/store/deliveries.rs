@@ -77,18 +77,30 @@ pub fn enqueue(
     inboxes: &[String],
 ) -> Result<usize> {
     let at = now();
-    // One statement per row: batch inserts are not shared by both backends.
-    for inbox in inboxes {
-        diesel::insert_into(delivery::table)
-            .values((
-                delivery::activity_id.eq(activity_id),
-                delivery::inbox_url.eq(inbox.as_str()),
-                delivery::signer_ap_id.eq(signer),
-                delivery::state.eq("pending"),
-                delivery::next_attempt_at.eq(at),
-                delivery::created_at.eq(at),
-            ))
-            .execute(conn)?;
+    for chunk in inboxes.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|inbox| {
+                (
+                    delivery::activity_id.eq(activity_id),
+                    delivery::inbox_url.eq(inbox.as_str()),
+                    delivery::signer_ap_id.eq(signer),
+                    delivery::state.eq("pending"),
+                    delivery::next_attempt_at.eq(at),
+                    delivery::created_at.eq(at),
+                )
+            })
+            .collect();
+        // Multi-row INSERTs are not offered through the shared connection
+        // type: one statement per chunk on each backend's own.
+        match conn {
+            DbConn::Pg(c) => diesel::insert_into(delivery::table)
+                .values(&rows)
+                .execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(delivery::table)
+                .values(&rows)
+                .execute(c)?,
+        };
     }
     Ok(inboxes.len())
 }
@@ -139,28 +151,46 @@ pub fn claim_due(
     })
 }
 
-/// Delivered (or refused for good by the receiver): the row is done.
-pub fn finish(conn: &mut DbConn, id: i64) -> Result<()> {
-    diesel::delete(delivery::table.find(id)).execute(conn)?;
-    Ok(())
+/// How a claimed delivery ends its attempt.
+#[derive(Debug, Clone)]
+pub enum Ending {
+    /// Delivered, or refused for good by the receiver: the row is done.
+    Done,
+    /// Tried again at this time; the error is kept.
+    RetryAt(NaiveDateTime, String),
+    /// Kept for the record, never tried again.
+    GiveUp(String),
 }
 
-pub fn retry_at(conn: &mut DbConn, id: i64, at: NaiveDateTime, error: &str) -> Result<()> {
-    diesel::update(delivery::table.find(id))
-        .set((
-            delivery::state.eq("pending"),
-            delivery::next_attempt_at.eq(at),
-            delivery::last_error.eq(error),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Kept for the record, never tried again.
-pub fn give_up(conn: &mut DbConn, id: i64, error: &str) -> Result<()> {
-    diesel::update(delivery::table.find(id))
-        .set((delivery::state.eq("failed"), delivery::last_error.eq(error)))
-        .execute(conn)?;
+/// Records how claimed deliveries ended (run it in a write transaction).
+pub fn end_all(conn: &mut DbConn, endings: &[(i64, Ending)]) -> Result<()> {
+    let done: Vec<i64> = endings
+        .iter()
+        .filter(|(_, e)| matches!(e, Ending::Done))
+        .map(|(id, _)| *id)
+        .collect();
+    for ids in done.chunks(500) {
+        diesel::delete(delivery::table.filter(delivery::id.eq_any(ids))).execute(conn)?;
+    }
+    for (id, ending) in endings {
+        match ending {
+            Ending::Done => {}
+            Ending::RetryAt(at, error) => {
+                diesel::update(delivery::table.find(id))
+                    .set((
+                        delivery::state.eq("pending"),
+                        delivery::next_attempt_at.eq(at),
+                        delivery::last_error.eq(error),
+                    ))
+                    .execute(conn)?;
+            }
+            Ending::GiveUp(error) => {
+                diesel::update(delivery::table.find(id))
+                    .set((delivery::state.eq("failed"), delivery::last_error.eq(error)))
+                    .execute(conn)?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Known servers, this one included.
 
 use super::schema::instance;
-use super::{now, write_tx, DbConn};
+use super::{now, DbConn};
 use crate::error::Result;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -113,6 +113,7 @@ pub fn mark_alive(conn: &mut DbConn, domain: &str, at: NaiveDateTime) -> Result<
 /// A delivery to a remote server failed. Once it has failed for longer than
 /// `dead_after`, it is marked dead: deliveries to it are dropped, except one
 /// probe every `probe_every`, until it answers again. Returns the row.
+/// Call it inside a write transaction (it reads, then writes).
 pub fn mark_failure(
     conn: &mut DbConn,
     domain: &str,
@@ -120,25 +121,23 @@ pub fn mark_failure(
     dead_after: chrono::Duration,
     probe_every: chrono::Duration,
 ) -> Result<Option<Instance>> {
-    write_tx(conn, |conn| {
-        let Some(i) = by_domain(conn, domain)? else {
-            return Ok(None);
-        };
-        let since = i.failing_since.unwrap_or(at);
-        let dead = at - since >= dead_after;
-        let next_probe_at = dead.then(|| at + probe_every);
-        Ok(Some(
-            diesel::update(instance::table.find(i.id))
-                .set((
-                    instance::failures.eq(i.failures.saturating_add(1)),
-                    instance::failing_since.eq(Some(since)),
-                    instance::dead.eq(dead),
-                    instance::next_probe_at.eq(next_probe_at),
-                ))
-                .returning(instance::all_columns)
-                .get_result(conn)?,
-        ))
-    })
+    let Some(i) = by_domain(conn, domain)? else {
+        return Ok(None);
+    };
+    let since = i.failing_since.unwrap_or(at);
+    let dead = at - since >= dead_after;
+    let next_probe_at = dead.then(|| at + probe_every);
+    Ok(Some(
+        diesel::update(instance::table.find(i.id))
+            .set((
+                instance::failures.eq(i.failures.saturating_add(1)),
+                instance::failing_since.eq(Some(since)),
+                instance::dead.eq(dead),
+                instance::next_probe_at.eq(next_probe_at),
+            ))
+            .returning(instance::all_columns)
+            .get_result(conn)?,
+    ))
 }
 
 /// Remote servers marked dead, for the admin's view.

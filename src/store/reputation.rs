@@ -159,6 +159,20 @@ pub fn totals(conn: &mut DbConn, person_id: i64) -> Result<(i64, i64, i64)> {
         .first(conn)?)
 }
 
+/// Holds, until the end of the transaction, the right to rewrite the
+/// summary of `person_id`. SQLite's write transactions already run one
+/// at a time; on PostgreSQL two transactions adding events for the same
+/// person would otherwise both insert the first summary row (a conflict)
+/// or each sum the ledger without the other's event.
+pub fn lock_summary(conn: &mut DbConn, person_id: i64) -> Result<()> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7151, CAST($1 % 2147483647 AS INTEGER))")
+            .bind::<diesel::sql_types::BigInt, _>(person_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 pub fn save_summary(conn: &mut DbConn, s: &Summary) -> Result<()> {
     let updated = diesel::update(reputation::table.find(s.person_id))
         .set((

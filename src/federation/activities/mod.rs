@@ -58,7 +58,7 @@ pub struct ObjectActivity {
 
 impl ObjectActivity {
     pub fn parse(value: Value) -> std::result::Result<ObjectActivity, serde_json::Error> {
-        let mut a: ObjectActivity = serde_json::from_value(value.clone())?;
+        let mut a = ObjectActivity::deserialize(&value)?;
         a.raw = value;
         Ok(a)
     }
@@ -139,8 +139,7 @@ impl InboxActivity {
             "Accept" => InboxActivity::Accept(serde_json::from_value(value).map_err(parse_err)?),
             "Reject" => InboxActivity::Reject(serde_json::from_value(value).map_err(parse_err)?),
             "Undo" => {
-                let mut undo: undo::Undo =
-                    serde_json::from_value(value.clone()).map_err(parse_err)?;
+                let mut undo = undo::Undo::deserialize(&value).map_err(parse_err)?;
                 undo.raw = value;
                 InboxActivity::Undo(undo)
             }
