@@ -11,7 +11,8 @@ use crate::federation::sending::{
     check_inbox_url, parse_private_key, post_signed, Answer, SigningKeys,
 };
 use crate::moderation::policy;
-use crate::store::{deliveries, instances, now, write_tx, DbConn};
+use crate::store::instances::{self, Instance};
+use crate::store::{deliveries, now, write_tx};
 use crate::App;
 use actix_web::web::Bytes;
 use chrono::Duration;
@@ -168,35 +169,42 @@ struct Claim {
     held: Option<&'static str>,
 }
 
-/// Claims due deliveries and, in the same store call, reads once per
-/// receiving server whether anything may be sent to it now.
+/// Claims due deliveries and, in the same store call, reads whether
+/// anything may be sent to their servers now (two queries for the batch).
 async fn claim(app: &App, limit: i64) -> Result<Vec<Claim>> {
     let at = now();
     let lease = at + Duration::seconds(LEASE_SECS);
     app.store
         .run(move |conn| {
             let claimed = deliveries::claim_due(conn, at, lease, limit)?;
-            let mut held: HashMap<String, Option<&'static str>> = HashMap::new();
-            let mut claims = Vec::with_capacity(claimed.len());
-            for delivery in claimed {
-                let host = Url::parse(&delivery.delivery.inbox_url)
-                    .map(|u| authority(&u))
-                    .unwrap_or_default();
-                let why = match held.get(&host) {
-                    Some(why) => *why,
-                    None => {
-                        let why = held_back(conn, &host, at)?;
-                        held.insert(host.clone(), why);
-                        why
-                    }
-                };
-                claims.push(Claim {
-                    delivery,
-                    host,
-                    held: why,
-                });
+            if claimed.is_empty() {
+                return Ok(Vec::new());
             }
-            Ok(claims)
+            let hosts: Vec<String> = claimed
+                .iter()
+                .map(|d| {
+                    Url::parse(&d.delivery.inbox_url)
+                        .map(|u| authority(&u))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let mut distinct = hosts.clone();
+            distinct.sort();
+            distinct.dedup();
+            let known = instances::by_domains(conn, &distinct)?;
+            let mode = policy::mode(conn)?;
+            Ok(claimed
+                .into_iter()
+                .zip(hosts)
+                .map(|(delivery, host)| {
+                    let row = known.iter().find(|i| i.domain == host);
+                    Claim {
+                        held: held_back(row, &mode, at),
+                        delivery,
+                        host,
+                    }
+                })
+                .collect())
         })
         .await
 }
@@ -204,15 +212,14 @@ async fn claim(app: &App, limit: i64) -> Result<Vec<Claim>> {
 /// How often a server marked dead is tried again.
 const PROBE_EVERY_HOURS: i64 = 24;
 
-/// Why nothing is sent to `host` now, if so: the domain policy refuses
+/// Why nothing is sent to a server now, if so: the domain policy refuses
 /// it, or it is marked dead and its next probe is not due.
-fn held_back(conn: &mut DbConn, host: &str, at: NaiveDateTime) -> Result<Option<&'static str>> {
-    if let Some(why) = policy::refusal(conn, host)? {
-        return Ok(Some(why));
-    }
-    let dead = instances::by_domain(conn, host)?
-        .is_some_and(|i| i.dead && i.next_probe_at.is_some_and(|p| p > at));
-    Ok(dead.then_some("the receiving server is marked dead"))
+fn held_back(known: Option<&Instance>, mode: &str, at: NaiveDateTime) -> Option<&'static str> {
+    policy::refusal_in(known, mode).or_else(|| {
+        known
+            .is_some_and(|i| i.dead && i.next_probe_at.is_some_and(|p| p > at))
+            .then_some("the receiving server is marked dead")
+    })
 }
 
 async fn deliver(sender: Arc<Sender>, claim: Claim) {

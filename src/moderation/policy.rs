@@ -27,17 +27,26 @@ pub fn refusal(conn: &mut DbConn, domain: &str) -> Result<Option<&'static str>> 
         return Ok(None);
     }
     let policy = known.as_ref().map_or("open", |i| i.policy.as_str());
+    if policy == "blocked" || policy == "allowed" {
+        return Ok(refusal_in(known.as_ref(), "open"));
+    }
+    Ok(refusal_in(known.as_ref(), &mode(conn)?))
+}
+
+/// `refusal` for a server whose row (if any) and the federation mode are
+/// already read: for many servers at once.
+pub fn refusal_in(known: Option<&Instance>, mode: &str) -> Option<&'static str> {
+    if known.is_some_and(|i| i.local) {
+        return None;
+    }
+    let policy = known.map_or("open", |i| i.policy.as_str());
     if policy == "blocked" {
-        return Ok(Some(
-            "this server does not federate with your domain (blocked)",
-        ));
+        return Some("this server does not federate with your domain (blocked)");
     }
-    if policy != "allowed" && mode(conn)? == "allowlist" {
-        return Ok(Some(
-            "this server federates with its partners only, and your domain is not one",
-        ));
+    if policy != "allowed" && mode == "allowlist" {
+        return Some("this server federates with its partners only, and your domain is not one");
     }
-    Ok(None)
+    None
 }
 
 /// Whether content and votes from `domain` are silenced here.

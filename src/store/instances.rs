@@ -62,6 +62,13 @@ pub fn by_domain(conn: &mut DbConn, domain: &str) -> Result<Option<Instance>> {
         .optional()?)
 }
 
+/// The rows of those of `domains` that are known.
+pub fn by_domains(conn: &mut DbConn, domains: &[String]) -> Result<Vec<Instance>> {
+    Ok(instance::table
+        .filter(instance::domain.eq_any(domains))
+        .load(conn)?)
+}
+
 pub fn set_keys(
     conn: &mut DbConn,
     id: i64,
