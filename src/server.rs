@@ -96,6 +96,8 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
             .configure(crate::federation::http::routes)
             .configure(crate::federation::inbox::routes)
             .configure(api::configure(&data))
+            // Last: answers 405 or 404 for what no route above took.
+            .configure(api::unrouted)
     })
     .workers(workers)
     .shutdown_timeout(30)

@@ -19,7 +19,12 @@ pub mod views;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::ResponseError;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -49,7 +54,8 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)
-                .route("/openapi.json", web::get().to(openapi::serve)),
+                .route("/openapi.json", web::get().to(openapi::serve))
+                .configure(unrouted),
         )
         .default_service(web::to(not_found));
     }
@@ -80,6 +86,40 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     Error::new(ErrorKind::NotFound, format!("no such resource: {err}")).into()
+}
+
+/// Registered after every route (of the app, and of the `/api/v1` scope,
+/// whose unmatched paths do not reach the app's routes): a path no route
+/// takes is 404; a path that routes take with other methods is 405 with
+/// `Allow`. Actix's method guards note on the request the methods they
+/// were checked against (only on routes whose path matched), and a
+/// resource without routes answers 405 with an `Allow` of those, or
+/// without one when there were none; that answer is made JSON here.
+pub fn unrouted(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/{tail:.*}").wrap(from_fn(method_or_not_found)));
+}
+
+async fn method_or_not_found(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse, actix_web::Error> {
+    let what = format!("{} {}", req.method(), req.path());
+    let answer = next.call(req).await?;
+    let allow = answer.headers().get(header::ALLOW).cloned();
+    let (req, _) = answer.into_parts();
+    let response = match allow {
+        Some(allow) => {
+            let detail = format!(
+                "{what}: this path takes {}",
+                allow.to_str().unwrap_or("other methods")
+            );
+            let mut response = Error::new(ErrorKind::MethodNotAllowed, detail).error_response();
+            response.headers_mut().insert(header::ALLOW, allow);
+            response
+        }
+        None => Error::not_found(format!("no route for {what}")).error_response(),
+    };
+    Ok(ServiceResponse::new(req, response))
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, Error> {

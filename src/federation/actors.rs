@@ -4,6 +4,7 @@
 
 use super::objects::group::GroupObject;
 use super::objects::person::{PersonKind, PersonObject};
+use super::objects::Endpoints;
 use crate::community::markdown;
 use crate::error::{Error, Result};
 use crate::store::groups::{self as group_rows, Group, NewGroup};
@@ -50,6 +51,18 @@ pub fn check_origin(id: &Url, expected: &Url) -> Result<()> {
             "{id} does not belong to the origin of {expected}"
         )))
     }
+}
+
+/// An actor's shared inbox, kept only when it shares the actor's origin:
+/// a group relays to shared inboxes, and a foreign one would have us sign
+/// and send activities to a server the actor does not speak for.
+fn own_shared_inbox(id: &Url, endpoints: Option<Endpoints>) -> Option<String> {
+    let shared = endpoints?.shared_inbox?;
+    let own = Url::parse(&shared).is_ok_and(|u| same_origin(&u, id));
+    if !own {
+        tracing::info!(actor = %id, shared_inbox = %shared, "a shared inbox on another origin is ignored");
+    }
+    own.then_some(shared)
 }
 
 fn parse_url(s: &str) -> Result<Url> {
@@ -111,7 +124,7 @@ impl Object for ApPerson {
             local: false,
             instance_id: 0,
             inbox_url: json.inbox.clone(),
-            shared_inbox_url: json.endpoints.and_then(|e| e.shared_inbox),
+            shared_inbox_url: own_shared_inbox(&id, json.endpoints),
             public_key: json.public_key.public_key_pem.clone(),
             private_key: None,
             created_at: json.published.map_or(at, |p| p.naive_utc()),
@@ -229,7 +242,7 @@ impl Object for ApGroup {
             local: false,
             instance_id: 0,
             inbox_url: json.inbox.clone(),
-            shared_inbox_url: json.endpoints.and_then(|e| e.shared_inbox),
+            shared_inbox_url: own_shared_inbox(&id, json.endpoints),
             followers_url: json
                 .followers
                 .unwrap_or_else(|| format!("{}/followers", json.id)),

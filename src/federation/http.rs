@@ -11,12 +11,14 @@ use super::objects::person::PersonObject;
 use super::objects::post::PageObject;
 use super::objects::tombstone::Tombstone;
 use super::objects::{utc, WithContext};
+use super::signature::{self, Signed};
 use super::{nodeinfo, webfinger};
 use crate::community::public::{self, Served};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::App;
-use activitypub_federation::actix_web::signing_actor;
 use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Actor;
 use actix_web::http::header::ACCEPT;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -28,28 +30,29 @@ pub const ACTIVITY_JSON: &str = "application/activity+json";
 const OUTBOX_ITEMS: i64 = 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/.well-known/webfinger",
-        web::get().to(webfinger::webfinger),
-    )
-    .route(
-        "/.well-known/host-meta",
-        web::get().to(webfinger::host_meta),
-    )
-    .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
-    .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
-    .route("/actor", web::get().to(instance_actor))
-    .route("/u/{name}", web::get().to(person))
-    .route("/u/{name}/followers", web::get().to(person_followers))
-    .route("/u/{name}/following", web::get().to(person_following))
-    .route("/g/{name}", web::get().to(group))
-    .route("/g/{name}/followers", web::get().to(group_followers))
-    .route("/g/{name}/moderators", web::get().to(group_moderators))
-    .route("/g/{name}/featured", web::get().to(group_featured))
-    .route("/g/{name}/outbox", web::get().to(group_outbox))
-    .route("/u/{name}/outbox", web::get().to(person_outbox))
-    .route("/post/{id}", web::get().to(post))
-    .route("/comment/{id}", web::get().to(comment));
+    cfg.route("/", web::get().to(root))
+        .route(
+            "/.well-known/webfinger",
+            web::get().to(webfinger::webfinger),
+        )
+        .route(
+            "/.well-known/host-meta",
+            web::get().to(webfinger::host_meta),
+        )
+        .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
+        .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
+        .route("/actor", web::get().to(instance_actor))
+        .route("/u/{name}", web::get().to(person))
+        .route("/u/{name}/followers", web::get().to(person_followers))
+        .route("/u/{name}/following", web::get().to(person_following))
+        .route("/g/{name}", web::get().to(group))
+        .route("/g/{name}/followers", web::get().to(group_followers))
+        .route("/g/{name}/moderators", web::get().to(group_moderators))
+        .route("/g/{name}/featured", web::get().to(group_featured))
+        .route("/g/{name}/outbox", web::get().to(group_outbox))
+        .route("/u/{name}/outbox", web::get().to(person_outbox))
+        .route("/post/{id}", web::get().to(post))
+        .route("/comment/{id}", web::get().to(comment));
 }
 
 /// Whether the client asked for ActivityPub JSON rather than a web page.
@@ -100,6 +103,20 @@ fn tombstone(
             .content_type("text/html; charset=utf-8")
             .body("<!doctype html>\n<html><body><p>This was deleted.</p></body></html>\n")
     }
+}
+
+/// The server root: the instance actor to ActivityPub clients (Lemmy
+/// learns a site from its root, following the id to `/actor`), a small
+/// page naming the site to browsers.
+async fn root(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
+    if wants_activity_json(&req) {
+        return instance_actor(app).await;
+    }
+    html(
+        &app.config.site_name,
+        "<p>A Guildhall community server. Its API is described at \
+         <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>",
+    )
 }
 
 async fn instance_actor(app: web::Data<App>) -> HttpResponse {
@@ -262,7 +279,8 @@ async fn reader(req: &HttpRequest, data: &Data<App>) -> Result<Option<i64>> {
     Ok(signer(req, data).await?.map(|p| p.instance_id))
 }
 
-/// The verified signer of a fetch, when it is signed.
+/// The verified signer of a fetch, when it is signed: the same rule as a
+/// delivery's (signature::check), without a body.
 async fn signer(
     req: &HttpRequest,
     data: &Data<App>,
@@ -270,7 +288,16 @@ async fn signer(
     if req.headers().get("signature").is_none() {
         return Ok(None);
     }
-    Ok(Some(signing_actor::<ApPerson>(req, None, data).await?.0))
+    let params = signature::check(req, Signed::Fetch, &[], chrono::Utc::now())?;
+    let owner = signature::key_owner(&params.key_id)?;
+    let actor = ObjectId::<ApPerson>::from(owner.clone())
+        .dereference(data)
+        .await
+        .map_err(|e: Error| {
+            Error::unauthorized(format!("cannot get the key of {owner}: {}", e.detail))
+        })?;
+    signature::verify(req, Signed::Fetch, actor.public_key_pem())?;
+    Ok(Some(actor.0))
 }
 
 async fn post(

@@ -5,7 +5,7 @@
 use super::activities::InboxActivity;
 use super::actors::same_origin;
 use super::actors::{authority, AnyActor};
-use super::signature;
+use super::signature::{self, Signed};
 use crate::error::{Error, Result};
 use crate::moderation::{limits, policy};
 use crate::store::{instances, now};
@@ -35,8 +35,7 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes> {
 }
 
 /// Refuses activities from servers we do not federate with (blocked, or
-/// not a partner in allowlist mode) before any other work, and
-/// notes that a server we could not reach is alive.
+/// not a partner in allowlist mode) before any other work.
 async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<()> {
     let actor = activity
         .get("actor")
@@ -49,21 +48,29 @@ async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<()> {
     let domain_for_limit = domain.clone();
     let refusal = app
         .store
-        .run(move |conn| {
-            // A server we gave up on is talking again: deliver to it again.
-            if let Some(i) =
-                instances::by_domain(conn, &domain)?.filter(|i| i.dead || i.failures > 0)
-            {
-                instances::mark_alive(conn, &i.domain, now())?;
-            }
-            policy::refusal(conn, &domain)
-        })
+        .run(move |conn| policy::refusal(conn, &domain))
         .await?;
     if let Some(why) = refusal {
         return Err(Error::forbidden(why));
     }
     limits::check_remote(app, &domain_for_limit)?;
     Ok(())
+}
+
+/// A server we gave up on is talking again: deliver to it again. Only
+/// after its signature verified, or anyone could revive any server.
+async fn note_alive(app: &App, actor: &url::Url) -> Result<()> {
+    let domain = authority(actor);
+    app.store
+        .run(move |conn| {
+            if let Some(i) =
+                instances::by_domain(conn, &domain)?.filter(|i| i.dead || i.failures > 0)
+            {
+                instances::mark_alive(conn, &i.domain, now())?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 pub async fn inbox(
@@ -75,13 +82,7 @@ pub async fn inbox(
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
     check_domain(data.app_data(), &value).await?;
-    if req.headers().get("signature").is_none() {
-        return Err(Error::unauthorized(
-            "activities must carry an HTTP signature",
-        ));
-    }
-    signature::check_date(&req, chrono::Utc::now())?;
-    signature::check_digest(&req, &body)?;
+    signature::check(&req, Signed::Delivery, &body, chrono::Utc::now())?;
     let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;
     let base = url::Url::parse(&data.config.base_url())
         .map_err(|e| Error::internal("public_url is not a URL", e))?;
@@ -100,7 +101,8 @@ pub async fn inbox(
                 e.detail
             ))
         })?;
-    signature::verify(&req, actor.public_key_pem(), true)?;
+    signature::verify(&req, Signed::Delivery, actor.public_key_pem())?;
+    note_alive(data.app_data(), activity.actor()).await?;
     activity.verify(&data).await?;
     activity.receive(&data).await?;
     Ok(HttpResponse::Accepted().json(json!({"status": "accepted"})))

@@ -155,6 +155,52 @@ pub async fn check_inbox_url(inbox: &Url, debug: bool) -> Result<()> {
     Ok(())
 }
 
+/// Which addresses deliveries may connect to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Public addresses only (production).
+    Public,
+    /// Any address: `federation.debug`, for test servers on loopback.
+    Any,
+}
+
+/// The delivery client's name resolver: it refuses a name when any of its
+/// addresses is not public, so the addresses connected to are the ones
+/// checked. A check before sending followed by the client's own lookup
+/// would let a name answer a public address first and a private one next
+/// (DNS rebinding).
+pub struct CheckedResolver {
+    reach: Reach,
+}
+
+impl CheckedResolver {
+    pub fn new(reach: Reach) -> CheckedResolver {
+        CheckedResolver { reach }
+    }
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let reach = self.reach;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addresses: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if reach == Reach::Public {
+                if let Some(private) = addresses.iter().find(|a| !is_public(a.ip())) {
+                    return Err(format!(
+                        "{host} resolves to {}, which is not a public address",
+                        private.ip()
+                    )
+                    .into());
+                }
+            }
+            let addresses: reqwest::dns::Addrs = Box::new(addresses.into_iter());
+            Ok(addresses)
+        })
+    }
+}
+
 /// Whether an address is reachable on the public internet (not loopback,
 /// private, link-local, shared, documentation or unspecified).
 pub fn is_public(ip: IpAddr) -> bool {
@@ -281,14 +327,12 @@ mod tests {
             req = req.insert_header((*name, value.as_str()));
         }
         let req = req.to_http_request();
-        crate::federation::signature::check_digest(&req, body).expect("digest");
-        crate::federation::signature::verify(&req, &keys.public_key, true).expect("verifies");
+        use crate::federation::signature::{check, verify, Signed};
+        let params = check(&req, Signed::Delivery, body, chrono::Utc::now()).expect("checked");
+        verify(&req, Signed::Delivery, &keys.public_key).expect("verifies");
         let other = KeyPool::new(0).take_blocking().expect("another key pair");
-        assert!(crate::federation::signature::verify(&req, &other.public_key, true).is_err());
-        assert_eq!(
-            crate::federation::signature::key_id(&req).as_deref(),
-            Some("https://here.example/g/cats#main-key")
-        );
+        assert!(verify(&req, Signed::Delivery, &other.public_key).is_err());
+        assert_eq!(params.key_id, "https://here.example/g/cats#main-key");
     }
 
     #[test]
@@ -315,6 +359,22 @@ mod tests {
         ] {
             assert!(is_public(public.parse().expect("ip")), "{public}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_delivery_resolver_refuses_private_addresses_outside_debug() {
+        use reqwest::dns::Resolve;
+        let name = |n: &str| n.parse::<reqwest::dns::Name>().expect("a name");
+        let public = CheckedResolver::new(Reach::Public);
+        assert!(public.resolve(name("localhost")).await.is_err());
+        assert!(public.resolve(name("127.0.0.1")).await.is_err());
+        let any = CheckedResolver::new(Reach::Any);
+        let found: Vec<_> = any
+            .resolve(name("localhost"))
+            .await
+            .expect("resolved")
+            .collect();
+        assert!(found.iter().all(|a| a.ip().is_loopback()) && !found.is_empty());
     }
 
     #[tokio::test]

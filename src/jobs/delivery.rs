@@ -8,7 +8,7 @@
 use crate::error::{Error, Result};
 use crate::federation::actors::{authority, Signer};
 use crate::federation::sending::{
-    check_inbox_url, parse_private_key, post_signed, Answer, SigningKeys,
+    check_inbox_url, parse_private_key, post_signed, Answer, CheckedResolver, Reach, SigningKeys,
 };
 use crate::moderation::policy;
 use crate::store::instances::{self, Instance};
@@ -92,7 +92,14 @@ enum Attempt {
 /// deliveries in flight, claiming more as they finish, and writes their
 /// outcomes in batches.
 pub fn spawn(app: App, wakeup: Wakeup) -> Result<WorkerHandle> {
+    let reach = if app.config.federation.debug {
+        Reach::Any
+    } else {
+        Reach::Public
+    };
     let client = reqwest::Client::builder()
+        // Connects only to the addresses its own lookup checked.
+        .dns_resolver(Arc::new(CheckedResolver::new(reach)))
         .user_agent(format!("Guildhall/{}", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         // Shorter than the keep-alive of common receivers (nginx: 75 s),
