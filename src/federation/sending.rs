@@ -123,7 +123,9 @@ pub fn signed_headers(
 
 /// Whether `inbox` may be delivered to at all: http(s) with a domain name
 /// (https only, no explicit port and no private or loopback address
-/// outside debug mode). The domain policy is checked by the caller.
+/// outside debug mode). The domain policy is checked by the caller. This
+/// refuses such an inbox for good; the connection itself is made only to
+/// addresses the delivery client's [`CheckedResolver`] checked.
 pub async fn check_inbox_url(inbox: &Url, debug: bool) -> Result<()> {
     let refuse = |why: &str| Err(Error::bad_request(format!("inbox {inbox}: {why}")));
     match inbox.scheme() {
