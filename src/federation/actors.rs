@@ -380,3 +380,31 @@ impl Actor for Signer {
         self.inbox.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_inbox_is_kept_only_on_the_actors_origin() {
+        let id = Url::parse("https://a.example/g/cats").expect("url");
+        let shared = |s: &str| {
+            Some(Endpoints {
+                shared_inbox: Some(s.to_string()),
+            })
+        };
+        assert_eq!(
+            own_shared_inbox(&id, shared("https://a.example/inbox")).as_deref(),
+            Some("https://a.example/inbox")
+        );
+        for foreign in [
+            "https://b.example/inbox",
+            "https://a.example:8443/inbox",
+            "http://a.example/inbox",
+            "not a url",
+        ] {
+            assert_eq!(own_shared_inbox(&id, shared(foreign)), None, "{foreign}");
+        }
+        assert_eq!(own_shared_inbox(&id, None), None);
+    }
+}
