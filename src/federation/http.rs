@@ -30,29 +30,29 @@ pub const ACTIVITY_JSON: &str = "application/activity+json";
 const OUTBOX_ITEMS: i64 = 20;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(root))
-        .route(
-            "/.well-known/webfinger",
-            web::get().to(webfinger::webfinger),
-        )
-        .route(
-            "/.well-known/host-meta",
-            web::get().to(webfinger::host_meta),
-        )
-        .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
-        .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
-        .route("/actor", web::get().to(instance_actor))
-        .route("/u/{name}", web::get().to(person))
-        .route("/u/{name}/followers", web::get().to(person_followers))
-        .route("/u/{name}/following", web::get().to(person_following))
-        .route("/g/{name}", web::get().to(group))
-        .route("/g/{name}/followers", web::get().to(group_followers))
-        .route("/g/{name}/moderators", web::get().to(group_moderators))
-        .route("/g/{name}/featured", web::get().to(group_featured))
-        .route("/g/{name}/outbox", web::get().to(group_outbox))
-        .route("/u/{name}/outbox", web::get().to(person_outbox))
-        .route("/post/{id}", web::get().to(post))
-        .route("/comment/{id}", web::get().to(comment));
+    cfg.route(
+        "/.well-known/webfinger",
+        web::get().to(webfinger::webfinger),
+    )
+    .route(
+        "/.well-known/host-meta",
+        web::get().to(webfinger::host_meta),
+    )
+    .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
+    .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
+    .route("/actor", web::get().to(instance_actor))
+    .route("/u/{name}", web::get().to(person))
+    .route("/u/{name}/followers", web::get().to(person_followers))
+    .route("/u/{name}/following", web::get().to(person_following))
+    .route("/g/{name}", web::get().to(group))
+    .route("/g/{name}/followers", web::get().to(group_followers))
+    .route("/g/{name}/moderators", web::get().to(group_moderators))
+    .route("/g/{name}/featured", web::get().to(group_featured))
+    .route("/g/{name}/outbox", web::get().to(group_outbox))
+    .route("/u/{name}/outbox", web::get().to(person_outbox))
+    .route("/post/{id}", web::get().to(post))
+    .route("/comment/{id}", web::get().to(comment))
+    .route("/", web::get().to(root));
 }
 
 /// Whether the client asked for ActivityPub JSON rather than a web page.

@@ -35,41 +35,40 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes> {
 }
 
 /// Refuses activities from servers we do not federate with (blocked, or
-/// not a partner in allowlist mode) before any other work.
-async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<()> {
+/// not a partner in allowlist mode) before any other work. Answers the
+/// sender's server when we gave up on it (dead, or failing): it is marked
+/// alive once the activity's signature verified ([`revive`]), not before,
+/// or anyone could revive any server.
+async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<Option<String>> {
     let actor = activity
         .get("actor")
         .and_then(|a| a.as_str())
         .and_then(|a| url::Url::parse(a).ok());
     let Some(actor) = actor else {
-        return Ok(());
+        return Ok(None);
     };
     let domain = authority(&actor);
     let domain_for_limit = domain.clone();
-    let refusal = app
+    let (refusal, failing) = app
         .store
-        .run(move |conn| policy::refusal(conn, &domain))
+        .run(move |conn| {
+            let failing = instances::by_domain(conn, &domain)?
+                .filter(|i| i.dead || i.failures > 0)
+                .map(|i| i.domain);
+            Ok((policy::refusal(conn, &domain)?, failing))
+        })
         .await?;
     if let Some(why) = refusal {
         return Err(Error::forbidden(why));
     }
     limits::check_remote(app, &domain_for_limit)?;
-    Ok(())
+    Ok(failing)
 }
 
-/// A server we gave up on is talking again: deliver to it again. Only
-/// after its signature verified, or anyone could revive any server.
-async fn note_alive(app: &App, actor: &url::Url) -> Result<()> {
-    let domain = authority(actor);
+/// A server we gave up on is talking again: deliver to it again.
+async fn revive(app: &App, domain: String) -> Result<()> {
     app.store
-        .run(move |conn| {
-            if let Some(i) =
-                instances::by_domain(conn, &domain)?.filter(|i| i.dead || i.failures > 0)
-            {
-                instances::mark_alive(conn, &i.domain, now())?;
-            }
-            Ok(())
-        })
+        .run(move |conn| instances::mark_alive(conn, &domain, now()))
         .await
 }
 
@@ -81,7 +80,7 @@ pub async fn inbox(
     let body = read_body(payload).await?;
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
-    check_domain(data.app_data(), &value).await?;
+    let failing = check_domain(data.app_data(), &value).await?;
     signature::check(&req, Signed::Delivery, &body, chrono::Utc::now())?;
     let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;
     let base = url::Url::parse(&data.config.base_url())
@@ -102,7 +101,9 @@ pub async fn inbox(
             ))
         })?;
     signature::verify(&req, Signed::Delivery, actor.public_key_pem())?;
-    note_alive(data.app_data(), activity.actor()).await?;
+    if let Some(domain) = failing {
+        revive(data.app_data(), domain).await?;
+    }
     activity.verify(&data).await?;
     activity.receive(&data).await?;
     Ok(HttpResponse::Accepted().json(json!({"status": "accepted"})))
