@@ -426,6 +426,27 @@ async fn an_outsider_finds_nothing_of_a_club(backend: Backend) {
         .expect(200)
         .to_string();
     assert!(log.contains("Reason-warning"), "{log}");
+    // An instance moderator too: they moderate the club, so they read it.
+    let keeper = a.user("keeper").await;
+    a.put(
+        "/api/v1/admin/people/keeper/role",
+        Some(&root),
+        json!({"role": "moderator"}),
+    )
+    .await
+    .expect(200);
+    let feed = a
+        .get("/api/v1/groups/hideout/posts", Some(&keeper))
+        .await
+        .expect(200)
+        .to_string();
+    assert!(feed.contains("Zanzibar"), "{feed}");
+    let log = a
+        .get("/api/v1/modlog", Some(&keeper))
+        .await
+        .expect(200)
+        .to_string();
+    assert!(log.contains("Reason-ban"), "{log}");
 
     // A member's server, by a signed fetch, gets the club's collections.
     let mods = signed_fetch(&b, &format!("{base}/g/hideout/moderators"))
