@@ -208,7 +208,7 @@ async fn actors_and_objects_by_accept_header(backend: Backend) {
     let (_, _, followers) = fetch(&s, &format!("{ann_id}/followers"), AP).await;
     assert_eq!(
         (followers["type"].as_str(), followers["totalItems"].as_i64()),
-        (Some("OrderedCollection"), Some(1))
+        (Some("Collection"), Some(1))
     );
 
     // Groups: an open group, and a club that approves its followers.

@@ -1,7 +1,7 @@
 //! Moderation routes: actions on threads, comments and people, and the
 //! moderation log (public) and audit log (admins).
 
-use super::auth::Auth;
+use super::auth::{Auth, MaybeAuth};
 use super::views::{CommentView, GroupRef, MembershipView, PersonRef, PostView};
 use crate::error::{Error, ErrorBody};
 use crate::federation::moderation as federate;
@@ -280,7 +280,12 @@ pub struct LogPage {
     pub next_cursor: Option<i64>,
 }
 
-async fn log_page(app: &App, p: LogParams, audit: bool) -> Result<LogPage, Error> {
+async fn log_page(
+    app: &App,
+    viewer: Option<&crate::community::Actor>,
+    p: LogParams,
+    audit: bool,
+) -> Result<LogPage, Error> {
     let limit = app.config.limits.page_size;
     let q = Query {
         group: p.group,
@@ -291,7 +296,7 @@ async fn log_page(app: &App, p: LogParams, audit: bool) -> Result<LogPage, Error
         action: p.action,
         before: p.cursor,
     };
-    let lines = log::list(app, q, audit, limit).await?;
+    let lines = log::list(app, viewer, q, audit, limit).await?;
     let next_cursor = (lines.len() as i64 == limit)
         .then(|| lines.last().map(|l| l.action.id))
         .flatten();
@@ -301,14 +306,19 @@ async fn log_page(app: &App, p: LogParams, audit: bool) -> Result<LogPage, Error
     })
 }
 
-/// The public moderation log, newest first, with filters.
+/// The public moderation log, newest first, with filters; a club's actions
+/// only for its members and this server's staff.
 #[utoipa::path(get, path = "/api/v1/modlog", tag = "moderation", params(LogParams),
-    responses((status = 200, body = LogPage), (status = 404, description = "an unknown group or person in a filter", body = ErrorBody)))]
+    responses((status = 200, body = LogPage), (status = 403, description = "a club's log, asked by a non-member", body = ErrorBody),
+        (status = 404, description = "an unknown group or person in a filter", body = ErrorBody)))]
 pub async fn modlog(
     app: web::Data<App>,
+    auth: MaybeAuth,
     params: web::Query<LogParams>,
 ) -> Result<HttpResponse, Error> {
-    Ok(HttpResponse::Ok().json(log_page(&app, params.into_inner(), false).await?))
+    let viewer = auth.actor();
+    let page = log_page(&app, viewer.as_ref(), params.into_inner(), false).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Instance-level actions (server bans): admins and moderators only.
@@ -319,6 +329,8 @@ pub async fn audit_log(
     auth: Auth,
     params: web::Query<LogParams>,
 ) -> Result<HttpResponse, Error> {
-    crate::moderation::require_staff_moderator(&auth.actor())?;
-    Ok(HttpResponse::Ok().json(log_page(&app, params.into_inner(), true).await?))
+    let actor = auth.actor();
+    crate::moderation::require_staff_moderator(&actor)?;
+    let page = log_page(&app, Some(&actor), params.into_inner(), true).await?;
+    Ok(HttpResponse::Ok().json(page))
 }

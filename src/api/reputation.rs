@@ -89,16 +89,18 @@ pub struct CursorQuery {
     pub cursor: Option<i64>,
 }
 
-/// A person's reputation and its ledger (local or remote people).
+/// A person's reputation and its ledger (local or remote people); events
+/// about content in a club the reader is not in show without its ids.
 #[utoipa::path(get, path = "/api/v1/people/{name}/reputation", tag = "reputation",
     params(("name" = String, Path), CursorQuery),
     responses((status = 200, body = HistoryView), (status = 404, body = ErrorBody)))]
 pub async fn history(
     app: web::Data<App>,
+    auth: MaybeAuth,
     name: web::Path<String>,
     q: web::Query<CursorQuery>,
 ) -> Result<HttpResponse, Error> {
-    let h = board::history(&app, &name, q.cursor).await?;
+    let h = board::history(&app, auth.actor().as_ref(), &name, q.cursor).await?;
     Ok(HttpResponse::Ok().json(HistoryView {
         person: PersonRef::from(&h.person),
         reputation: ReputationView::from(&h.standing),
@@ -117,7 +119,7 @@ pub struct BadgeList {
     params(("name" = String, Path)),
     responses((status = 200, body = BadgeList), (status = 404, body = ErrorBody)))]
 pub async fn badges(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse, Error> {
-    let h = board::history(&app, &name, Some(0)).await?;
+    let h = board::history(&app, None, &name, Some(0)).await?;
     Ok(HttpResponse::Ok().json(BadgeList {
         items: h.standing.badges.iter().map(BadgeView::from).collect(),
     }))

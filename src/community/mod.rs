@@ -9,6 +9,7 @@ pub mod groups;
 pub mod markdown;
 pub mod names;
 pub mod posts;
+pub mod privacy;
 pub mod public;
 pub mod ranking;
 pub mod solutions;
@@ -175,20 +176,10 @@ pub fn is_group_moderator(m: Option<&Membership>) -> bool {
     matches!(accepted(m), Some("moderator" | "owner"))
 }
 
-/// Whether `viewer` may read the threads of `group`: a club's are for its
-/// accepted members (and instance admins) only.
+/// Whether `viewer` may read the threads of `group` (see `privacy`: a
+/// club's are for its accepted members and this server's staff).
 pub fn can_read(conn: &mut DbConn, viewer: Option<&Actor>, group: &Group) -> Result<bool> {
-    if group.kind != "club" {
-        return Ok(true);
-    }
-    let Some(viewer) = viewer else {
-        return Ok(false);
-    };
-    if viewer.is_admin() {
-        return Ok(true);
-    }
-    let m = store::groups::membership(conn, viewer.id(), group.id)?;
-    Ok(accepted(m.as_ref()).is_some())
+    Ok(privacy::sight(conn, privacy::Viewer::account(viewer), group)? == privacy::Sight::Inside)
 }
 
 /// Whether `actor` may take part (comment, vote) in `group`: not banned,

@@ -1,9 +1,11 @@
 //! What this server shows to anyone who asks, signed in or not, by the id
 //! of a local actor or object: the answers behind ActivityPub fetches,
-//! WebFinger and NodeInfo. A club's threads and comments are not public.
+//! WebFinger and NodeInfo. What of a club is served follows the rule in
+//! `privacy`, with the server that signed the fetch as the viewer.
 
 use super::comments;
 use super::posts::{enrich, PostInfo};
+use super::privacy::{self, Sight, Viewer};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
@@ -102,16 +104,10 @@ fn public_post_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> Result<(P
         )));
     }
     let group = group_rows::by_id(conn, post.group_id)?;
-    if group.kind == "club" {
-        let member_server = match reader {
-            Some(instance_id) => group_rows::has_member_on(conn, group.id, instance_id)?,
-            None => false,
-        };
-        if !member_server {
-            return Err(Error::forbidden(
-                "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
-            ));
-        }
+    if privacy::sight(conn, Viewer::server(reader), &group)? == Sight::Outside {
+        return Err(Error::forbidden(
+            "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
+        ));
     }
     if !post.local {
         return Err(Error::not_found(format!("thread {id} is not hosted here")));
@@ -212,9 +208,19 @@ pub async fn any_post(app: &App, id: i64) -> Result<PostInfo> {
         .await
 }
 
-/// A group's pinned threads; none are listed for a club.
-pub async fn featured(app: &App, group: &Group) -> Result<Vec<PostInfo>> {
-    if group.kind == "club" {
+/// What the server `reader` (the signer of the fetch, if signed) may see
+/// of `group`.
+pub async fn sight(app: &App, group: &Group, reader: Option<i64>) -> Result<Sight> {
+    let group = group.clone();
+    app.store
+        .run(move |conn| privacy::sight(conn, Viewer::server(reader), &group))
+        .await
+}
+
+/// A group's pinned threads; none are listed for a club to `reader` unless
+/// it may see inside.
+pub async fn featured(app: &App, group: &Group, reader: Option<i64>) -> Result<Vec<PostInfo>> {
+    if sight(app, group, reader).await? == Sight::Outside {
         return Ok(Vec::new());
     }
     let group_id = group.id;
@@ -263,9 +269,15 @@ pub async fn usage(app: &App) -> Result<Usage> {
 }
 
 /// A group's newest Announces (the JSON it sent) and how many it sent; a
-/// club's outbox is empty, since it is public.
-pub async fn group_outbox(app: &App, group: &Group, limit: i64) -> Result<(Vec<String>, i64)> {
-    if group.kind == "club" {
+/// club's outbox is empty (a count of zero) to `reader` unless it may see
+/// inside.
+pub async fn group_outbox(
+    app: &App,
+    group: &Group,
+    reader: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<String>, i64)> {
+    if sight(app, group, reader).await? == Sight::Outside {
         return Ok((Vec::new(), 0));
     }
     let ap_id = group.ap_id.clone();

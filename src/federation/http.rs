@@ -3,7 +3,7 @@
 //! a plain HTML page depending on the Accept header.
 
 use super::actors::ApPerson;
-use super::objects::collection::OrderedCollection;
+use super::objects::collection::{Collection, OrderedCollection};
 use super::objects::comment::NoteObject;
 use super::objects::group::GroupObject;
 use super::objects::instance::InstanceObject;
@@ -13,6 +13,7 @@ use super::objects::tombstone::Tombstone;
 use super::objects::{utc, WithContext};
 use super::signature::{self, Signed};
 use super::{nodeinfo, webfinger};
+use crate::community::privacy::Sight;
 use crate::community::public::{self, Served};
 use crate::error::{Error, Result};
 use crate::App;
@@ -175,7 +176,7 @@ async fn person_collection(app: &App, name: &str, which: &str) -> Result<HttpRes
     } else {
         following
     };
-    Ok(with_context(OrderedCollection::<String>::counted(
+    Ok(with_context(Collection::<String>::counted(
         &format!("{}/{which}", p.ap_id),
         total,
     )))
@@ -202,8 +203,10 @@ async fn group(
     })
 }
 
-/// The count is public; the members are listed only to a member (a fetch
-/// signed by one).
+/// The count is public, a club's too (see `community::privacy`); the
+/// members are listed only to a member (a fetch signed by one). Lemmy
+/// signs with its instance actor, never a member, and reads `items` as a
+/// list of nothing: it gets `[]`.
 async fn group_followers(
     app: web::Data<App>,
     data: Data<App>,
@@ -215,26 +218,41 @@ async fn group_followers(
         Some(p) => public::members_for(&app, &g, &p).await?,
         None => None,
     };
-    let mut followers = OrderedCollection::<String>::counted(&g.followers_url, g.member_count);
-    followers.ordered_items = members;
+    let mut followers = Collection::<String>::counted(&g.followers_url, g.member_count);
+    followers.items = members.unwrap_or_default();
     Ok(with_context(followers))
 }
 
-async fn group_moderators(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+/// Nothing of a club is listed to a server that may not see inside it
+/// (an empty collection).
+async fn group_moderators(
+    app: web::Data<App>,
+    data: Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
+    let reader = reader(&req, &data).await?;
     let (g, mods) = public::local_group(&app, &name).await?;
+    let mods = match public::sight(&app, &g, reader).await? {
+        Sight::Inside => mods.into_iter().map(|p| p.ap_id).collect(),
+        Sight::Outside => Vec::new(),
+    };
     let id = g
         .moderators_url
         .unwrap_or_else(|| format!("{}/moderators", g.ap_id));
-    Ok(with_context(OrderedCollection::of(
-        &id,
-        mods.into_iter().map(|p| p.ap_id).collect(),
-    )))
+    Ok(with_context(OrderedCollection::of(&id, mods)))
 }
 
 /// The group's newest Announces, newest first.
-async fn group_outbox(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+async fn group_outbox(
+    app: web::Data<App>,
+    data: Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
+    let reader = reader(&req, &data).await?;
     let (g, _) = public::local_group(&app, &name).await?;
-    let (sent, total) = public::group_outbox(&app, &g, OUTBOX_ITEMS).await?;
+    let (sent, total) = public::group_outbox(&app, &g, reader, OUTBOX_ITEMS).await?;
     let items: Vec<serde_json::Value> = sent
         .iter()
         .filter_map(|s| serde_json::from_str::<serde_json::Value>(s).ok())
@@ -260,9 +278,15 @@ async fn person_outbox(app: web::Data<App>, name: web::Path<String>) -> Result<H
     )))
 }
 
-async fn group_featured(app: web::Data<App>, name: web::Path<String>) -> Result<HttpResponse> {
+async fn group_featured(
+    app: web::Data<App>,
+    data: Data<App>,
+    req: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse> {
+    let reader = reader(&req, &data).await?;
     let (g, _) = public::local_group(&app, &name).await?;
-    let pinned = public::featured(&app, &g).await?;
+    let pinned = public::featured(&app, &g, reader).await?;
     let id = g
         .featured_url
         .clone()

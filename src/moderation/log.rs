@@ -1,8 +1,9 @@
 //! The moderation log: recording actions (local, and remote ones applied
 //! here) and reading the public log and the admins' audit log.
 
-use crate::community::{find_group, find_person};
-use crate::error::Result;
+use crate::community::privacy::{self, Sight, Viewer};
+use crate::community::{find_group, find_person, Actor};
+use crate::error::{Error, Result};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::modlog::{self, Filter, ModAction, NewModAction};
 use crate::store::people::{self, Person};
@@ -77,17 +78,35 @@ pub struct Query {
     pub before: Option<i64>,
 }
 
-/// The public log (`audit` false) or the admins' audit log, newest first.
-pub async fn list(app: &App, q: Query, audit: bool, limit: i64) -> Result<Vec<LogLine>> {
+/// The public log (`audit` false) or the admins' audit log, newest first,
+/// as `viewer` may see it: a club's actions are for those who see inside
+/// it (see `privacy`), and asking for a club's log from outside is refused.
+pub async fn list(
+    app: &App,
+    viewer: Option<&Actor>,
+    q: Query,
+    audit: bool,
+    limit: i64,
+) -> Result<Vec<LogLine>> {
+    let viewer = viewer.cloned();
     app.store
         .run(move |conn| {
+            let viewer = Viewer::account(viewer.as_ref());
+            let group = q
+                .group
+                .as_deref()
+                .map(|g| find_group(conn, g))
+                .transpose()?;
+            if let Some(g) = &group {
+                if privacy::sight(conn, viewer, g)? == Sight::Outside {
+                    return Err(Error::forbidden(
+                        "a club's moderation log is for its members only",
+                    ));
+                }
+            }
             let filter = Filter {
-                group_id: q
-                    .group
-                    .as_deref()
-                    .map(|g| find_group(conn, g))
-                    .transpose()?
-                    .map(|g| g.id),
+                group_id: group.map(|g| g.id),
+                hidden_groups: privacy::unseen_clubs(conn, viewer)?,
                 moderator_id: q
                     .moderator
                     .as_deref()

@@ -4,6 +4,7 @@
 use super::ledger::summary_of;
 use super::ranks::next_rank;
 use super::settings::Rank;
+use crate::community::privacy::{self, Viewer};
 use crate::community::{can_read, find_group, find_person, Actor};
 use crate::error::{Error, Result};
 use crate::store::people::{self, Person};
@@ -38,18 +39,35 @@ pub struct History {
     pub next_cursor: Option<i64>,
 }
 
-pub async fn history(app: &App, handle: &str, before: Option<i64>) -> Result<History> {
-    let (handle, app2) = (handle.to_string(), app.clone());
+/// A page of the ledger as `viewer` may see it: an event about a thread or
+/// comment in a club the viewer sees from outside (see `privacy`) is kept,
+/// since it counts in the public total, without what it is about.
+pub async fn history(
+    app: &App,
+    viewer: Option<&Actor>,
+    handle: &str,
+    before: Option<i64>,
+) -> Result<History> {
+    let (handle, app2, viewer) = (handle.to_string(), app.clone(), viewer.cloned());
     let limit = app.config.limits.page_size;
     app.store
         .run(move |conn| {
             let person = find_person(conn, &handle)?;
-            let events = rows::history(conn, person.id, before, limit)?;
+            let mut events = rows::history(conn, person.id, before, limit)?;
             let next_cursor = if events.len() as i64 == limit {
                 events.last().map(|e| e.id)
             } else {
                 None
             };
+            let unseen = privacy::unseen_clubs(conn, Viewer::account(viewer.as_ref()))?;
+            for e in events
+                .iter_mut()
+                .filter(|e| e.group_id.is_some_and(|g| unseen.contains(&g)))
+            {
+                e.post_id = None;
+                e.comment_id = None;
+                e.group_id = None;
+            }
             Ok(History {
                 standing: standing(conn, &app2, &person)?,
                 person,

@@ -348,6 +348,14 @@ pub fn remote_member_inboxes(conn: &mut DbConn, group_id: i64) -> Result<Vec<Str
 
 /// Whether any person of the instance `instance_id` is an accepted member:
 /// that server may fetch the group's private content for them.
+/// The ids of all clubs, local and remote.
+pub fn club_ids(conn: &mut DbConn) -> Result<Vec<i64>> {
+    Ok(grp::table
+        .filter(grp::kind.eq("club"))
+        .select(grp::id)
+        .load(conn)?)
+}
+
 pub fn has_member_on(conn: &mut DbConn, group_id: i64, instance_id: i64) -> Result<bool> {
     let n: i64 = membership::table
         .inner_join(person::table)

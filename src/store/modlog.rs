@@ -61,6 +61,9 @@ pub struct Filter {
     pub action: Option<String>,
     /// Include instance-level actions (the admins' audit log).
     pub admin_only: bool,
+    /// Groups whose actions are left out (clubs the reader sees from
+    /// outside); actions in no group stay.
+    pub hidden_groups: Vec<i64>,
     pub before_id: Option<i64>,
 }
 
@@ -73,6 +76,13 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64) -> Result<Vec<ModAction>>
     q = q.filter(mod_action::admin_only.eq(f.admin_only));
     if let Some(g) = f.group_id {
         q = q.filter(mod_action::group_id.eq(g));
+    }
+    if !f.hidden_groups.is_empty() {
+        q = q.filter(
+            mod_action::group_id
+                .is_null()
+                .or(mod_action::group_id.ne_all(f.hidden_groups.clone())),
+        );
     }
     if let Some(m) = f.moderator_id {
         q = q.filter(mod_action::moderator_id.eq(m));

@@ -1,4 +1,5 @@
-//! `OrderedCollection`: followers (a count), moderators and featured threads.
+//! `OrderedCollection`: moderators, featured threads and outboxes; and
+//! `Collection`: followers and following (a count).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,27 +10,41 @@ pub struct OrderedCollection<T> {
     pub kind: String,
     pub id: String,
     pub total_items: i64,
-    /// Left out where only the count is public (followers).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ordered_items: Option<Vec<T>>,
+    pub ordered_items: Vec<T>,
 }
 
 impl<T> OrderedCollection<T> {
-    pub fn counted(id: &str, total: i64) -> Self {
-        OrderedCollection {
-            kind: "OrderedCollection".into(),
-            id: id.to_string(),
-            total_items: total,
-            ordered_items: None,
-        }
-    }
-
     pub fn of(id: &str, items: Vec<T>) -> Self {
         OrderedCollection {
             kind: "OrderedCollection".into(),
             id: id.to_string(),
             total_items: items.len() as i64,
-            ordered_items: Some(items),
+            ordered_items: items,
+        }
+    }
+}
+
+/// `Collection`: followers and following. Lemmy reads these as a
+/// `Collection` with `totalItems` and an `items` list, and cannot read one
+/// without `items`; Mastodon and Mbin read `totalItems`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Collection<T> {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub total_items: i64,
+    /// Always present; empty where the count alone is public.
+    pub items: Vec<T>,
+}
+
+impl<T> Collection<T> {
+    pub fn counted(id: &str, total: i64) -> Self {
+        Collection {
+            kind: "Collection".into(),
+            id: id.to_string(),
+            total_items: total,
+            items: Vec::new(),
         }
     }
 }
