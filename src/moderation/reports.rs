@@ -605,7 +605,16 @@ fn store_received(
     });
     let reason: String = r.reason.trim().chars().take(REASON_CHARS).collect();
     let at = now();
+    let mut stored = 0;
     for (n, t) in targets.iter().enumerate() {
+        // The same person reporting the same thing again (under a new Flag
+        // id) is one report, as it is for a local person.
+        if let Some(reporter) = reporter_id {
+            if rows::open_exists(conn, reporter, t.post_id, t.comment_id, t.person_id)? {
+                continue;
+            }
+        }
+        stored += 1;
         rows::insert(
             conn,
             &NewReport {
@@ -622,7 +631,7 @@ fn store_received(
         )?;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
     }
-    Ok(targets.len())
+    Ok(stored)
 }
 
 /// The stored id of the `n`th report one Flag makes: the Flag's own id for
