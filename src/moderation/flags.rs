@@ -219,3 +219,39 @@ pub fn hide_when_flagged(
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(threshold: u32, remote_alone_hides: bool) -> FlagRules {
+        FlagRules {
+            threshold,
+            ranks: Vec::new(),
+            remote_alone_hides,
+        }
+    }
+
+    fn tally(members: f64, servers: f64) -> Tally {
+        Tally { members, servers }
+    }
+
+    #[test]
+    fn other_servers_alone_hide_only_when_allowed() {
+        let many_servers = tally(0.0, 10.0 * REMOTE_FLAG_WEIGHT);
+        assert!(!many_servers.hides(&rules(3, false)));
+        assert!(many_servers.hides(&rules(3, true)));
+    }
+
+    #[test]
+    fn servers_add_to_members() {
+        assert!(!tally(2.0, REMOTE_FLAG_WEIGHT).hides(&rules(3, false)));
+        assert!(tally(2.0, 2.0 * REMOTE_FLAG_WEIGHT).hides(&rules(3, false)));
+        assert!(tally(f64::INFINITY, 0.0).hides(&rules(3, false)));
+    }
+
+    #[test]
+    fn a_threshold_of_zero_never_hides() {
+        assert!(!tally(f64::INFINITY, 5.0).hides(&rules(0, true)));
+    }
+}
