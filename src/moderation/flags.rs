@@ -163,8 +163,8 @@ impl Tally {
     }
 }
 
-/// Holds the reported thread or comment for review when its open reports
-/// weigh at least `threshold` (0: never). Returns whether it was held now.
+/// Holds the reported thread or comment for review when its open reports,
+/// weighed (`Tally`), hide it. Returns whether it was held now.
 pub fn hide_when_flagged(
     conn: &mut DbConn,
     rules: &FlagRules,
