@@ -201,6 +201,10 @@ pub struct ModerationConfig {
     /// Reports weighing this much hide a thread or comment until a
     /// moderator reviews it (a moderator's or admin's report alone does).
     pub flag_threshold: u32,
+    /// Whether reports from other servers alone may hide content. Off:
+    /// they still count toward `flag_threshold`, but only once a report
+    /// made here is among them (see `moderation::flags`).
+    pub remote_flags_hide: bool,
 }
 
 impl Default for ModerationConfig {
@@ -212,6 +216,7 @@ impl Default for ModerationConfig {
             new_account_posts_per_hour: 10,
             new_account_links: false,
             flag_threshold: 3,
+            remote_flags_hide: false,
         }
     }
 }
@@ -301,6 +306,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("moderation.new_account_posts_per_hour", ValueKind::Integer),
     ("moderation.new_account_links", ValueKind::Boolean),
     ("moderation.flag_threshold", ValueKind::Integer),
+    ("moderation.remote_flags_hide", ValueKind::Boolean),
     ("reputation.daily_vote_cap", ValueKind::Integer),
     ("reputation.daily_instance_cap", ValueKind::Integer),
     ("reputation.serial_vote_limit", ValueKind::Integer),

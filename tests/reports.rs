@@ -507,10 +507,10 @@ async fn a_report_is_forwarded_to_a_mastodon_server(backend: Backend) {
     .await
     .expect_error(409);
 
-    // It arrives as a Flag from A's instance actor, signed by it, naming
+    // It arrives as a Flag from A's reporting actor, signed by it, naming
     // the comment and kim (so Mastodon files it), with the reason; cat is
     // named nowhere.
-    let instance_actor = format!("{}/actor", a.url);
+    let instance_actor = format!("{}/actor/reports", a.url);
     let got = social
         .wait_for("the forwarded Flag", |r| {
             r.iter().any(|r| r.kind() == "Flag")

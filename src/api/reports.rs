@@ -65,6 +65,11 @@ pub struct ReportView {
     pub resolved_by: Option<PersonRef>,
     /// Passed on to the servers of the content and the account.
     pub forwarded: bool,
+    /// What became of the forward: queued, delivered, or refused (for good,
+    /// by at least one server); null when not forwarded.
+    pub forward_state: Option<String>,
+    /// Which server refused the forward, and its answer.
+    pub forward_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
 }
@@ -115,6 +120,8 @@ impl From<&ReportInfo> for ReportView {
             resolution: r.resolution.clone(),
             resolved_by: i.resolver.as_ref().map(PersonRef::from),
             forwarded: r.forwarded,
+            forward_state: i.forward_state().map(|s| s.as_str().to_string()),
+            forward_error: i.forward_error(),
             created_at: r.created_at.and_utc(),
             resolved_at: r.resolved_at.map(|t| t.and_utc()),
         }
@@ -290,5 +297,7 @@ pub async fn forward(
 ) -> Result<HttpResponse, Error> {
     let plan = reports::forward(&app, &auth.actor(), *id).await?;
     flag::forward(&app, &plan).await?;
-    Ok(HttpResponse::Ok().json(ReportView::from(&plan.info)))
+    // Read again: the deliveries are queued now, and show so.
+    let info = reports::by_id(&app, plan.info.report.id).await?;
+    Ok(HttpResponse::Ok().json(ReportView::from(&info)))
 }

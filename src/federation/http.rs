@@ -9,6 +9,7 @@ use super::objects::group::GroupObject;
 use super::objects::instance::InstanceObject;
 use super::objects::person::PersonObject;
 use super::objects::post::PageObject;
+use super::objects::reporter::ReporterObject;
 use super::objects::tombstone::Tombstone;
 use super::objects::{utc, WithContext};
 use super::signature::{self, Signed};
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/.well-known/nodeinfo", web::get().to(nodeinfo::well_known))
     .route("/nodeinfo/2.1", web::get().to(nodeinfo::nodeinfo))
     .route("/actor", web::get().to(instance_actor))
+    .route("/actor/reports", web::get().to(reporting_actor))
     .route("/u/{name}", web::get().to(person))
     .route("/u/{name}/followers", web::get().to(person_followers))
     .route("/u/{name}/following", web::get().to(person_following))
@@ -126,6 +128,14 @@ async fn instance_actor(app: web::Data<App>) -> HttpResponse {
         &app.instance,
         &format!("{base}/actor"),
         &base,
+        &app.config.site_name,
+    ))
+}
+
+async fn reporting_actor(app: web::Data<App>) -> HttpResponse {
+    with_context(ReporterObject::new(
+        &app.instance,
+        &app.config.base_url(),
         &app.config.site_name,
     ))
 }

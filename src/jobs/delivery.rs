@@ -7,11 +7,13 @@
 
 use crate::error::{Error, Result};
 use crate::federation::actors::{authority, Signer};
+use crate::federation::objects::reporter;
 use crate::federation::sending::{
     check_inbox_url, parse_private_key, post_signed, Answer, CheckedResolver, Reach, SigningKeys,
 };
-use crate::moderation::policy;
+use crate::moderation::{policy, reports};
 use crate::store::instances::{self, Instance};
+use crate::store::reports::ForwardState;
 use crate::store::{deliveries, now, write_tx};
 use crate::App;
 use actix_web::web::Bytes;
@@ -309,6 +311,10 @@ async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
     // Each server's health once per batch: answered if any delivery to it
     // got an answer.
     let mut health: HashMap<String, bool> = HashMap::new();
+    // Forwarded reports (sent by the reporting actor) whose delivery ended:
+    // the moderator who forwarded one sees what became of it.
+    let reporter = reporter::actor_id(&app.config.base_url());
+    let mut forwards = Vec::new();
     for o in outcomes {
         let id = o.claimed.delivery.id;
         // Only an answer, or its absence, says anything of a server's
@@ -322,12 +328,14 @@ async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
             }
             Ok(Attempt::Held(_) | Attempt::Local) => {}
         }
+        let mut refused = None;
         let row = match o.result {
             Ok(Attempt::Answered(Answer::Delivered)) | Ok(Attempt::Local) => {
                 deliveries::Ending::Done
             }
             Ok(Attempt::Answered(Answer::Refused(why))) => {
                 tracing::info!(inbox = %o.claimed.delivery.inbox_url, activity = %o.claimed.activity_ap_id, why = %why, "delivery refused for good");
+                refused = Some(why);
                 deliveries::Ending::Done
             }
             Ok(Attempt::Held(why)) => {
@@ -354,6 +362,20 @@ async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
                 }
             }
         };
+        if o.claimed.delivery.signer_ap_id == reporter {
+            let ended = match &row {
+                deliveries::Ending::Done if refused.is_some() => {
+                    Some((ForwardState::Refused, refused.take()))
+                }
+                deliveries::Ending::Done => Some((ForwardState::Delivered, None)),
+                deliveries::Ending::GiveUp(why) => Some((ForwardState::Refused, Some(why.clone()))),
+                deliveries::Ending::RetryAt(..) => None,
+            };
+            if let Some((state, error)) = ended {
+                let (activity, inbox) = (o.claimed.activity_ap_id, o.claimed.delivery.inbox_url);
+                forwards.push((activity, inbox, state, error));
+            }
+        }
         rows.push((id, row));
     }
     app.store
@@ -374,6 +396,9 @@ async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
                     if marked.is_some_and(|i| i.dead) {
                         tracing::warn!(instance = %host, "deliveries have failed for too long: server marked dead");
                     }
+                }
+                for (activity, inbox, state, error) in &forwards {
+                    reports::ended_forward(conn, activity, inbox, *state, error.as_deref())?;
                 }
                 deliveries::end_all(conn, &rows)
             })

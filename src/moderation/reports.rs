@@ -15,7 +15,9 @@ use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, Post};
-use crate::store::reports::{self as rows, Filter, NewReport, Report};
+use crate::store::reports::{
+    self as rows, Filter, ForwardDelivery, ForwardState, NewReport, Report,
+};
 use crate::store::{now, write_tx, DbConn};
 use crate::App;
 
@@ -90,6 +92,35 @@ pub struct ReportInfo {
     pub origin: String,
     /// Whether the report was made on this server.
     pub local: bool,
+    /// Where it was forwarded, and what became of each delivery.
+    pub forwards: Vec<ForwardDelivery>,
+}
+
+impl ReportInfo {
+    /// What became of the forward, all deliveries together: refused when
+    /// any server refused it for good, else queued while any is waiting;
+    /// none when it was not forwarded.
+    pub fn forward_state(&self) -> Option<ForwardState> {
+        let states = || self.forwards.iter().map(|f| f.state);
+        [
+            ForwardState::Refused,
+            ForwardState::Queued,
+            ForwardState::Delivered,
+        ]
+        .into_iter()
+        .find(|s| states().any(|x| x == *s))
+    }
+
+    /// Why a server refused the forward, if one did.
+    pub fn forward_error(&self) -> Option<String> {
+        self.forwards
+            .iter()
+            .find(|f| f.state == ForwardState::Refused)
+            .map(|f| match &f.error {
+                Some(e) => format!("{}: {e}", f.inbox_url),
+                None => f.inbox_url.clone(),
+            })
+    }
 }
 
 /// A page of reports, newest first.
@@ -277,7 +308,13 @@ fn enrich(conn: &mut DbConn, report: Report, local_instance_id: i64) -> Result<R
         .map(|p| people::by_id(conn, p))
         .transpose()?;
     let origin = rows::origin_domain(conn, report.origin_instance_id)?;
+    let forwards = if report.forwarded {
+        rows::forwards_of(conn, report.id)?
+    } else {
+        Vec::new()
+    };
     Ok(ReportInfo {
+        forwards,
         local: report.origin_instance_id == local_instance_id,
         report,
         person,
@@ -431,6 +468,18 @@ pub async fn close(
         .await
 }
 
+/// One report with what a queue shows beside it (for the forward route's
+/// answer; who may see it was checked by the caller).
+pub async fn by_id(app: &App, id: i64) -> Result<ReportInfo> {
+    let local = app.local_instance_id;
+    app.store
+        .run(move |conn| {
+            let report = rows::by_id(conn, id)?;
+            enrich(conn, report, local)
+        })
+        .await
+}
+
 /// A report to pass on to the servers concerned, as federation sends it.
 #[derive(Debug, Clone)]
 pub struct Forward {
@@ -440,8 +489,11 @@ pub struct Forward {
     pub objects: Vec<String>,
     /// The remote group the content is in, whose moderators get it.
     pub group: Option<Group>,
-    /// One inbox per server concerned.
-    pub inboxes: Vec<String>,
+    /// The group's inbox, when the group is elsewhere.
+    pub group_inbox: Option<String>,
+    /// The inbox of the reported account's server, when that is another
+    /// server than the group's.
+    pub account_inbox: Option<String>,
 }
 
 /// Marks a report forwarded and says where it goes: the remote group the
@@ -462,7 +514,7 @@ pub async fn forward(app: &App, actor: &Actor, id: i64) -> Result<Forward> {
                 }
                 let info = enrich(conn, report, local)?;
                 let plan = forward_plan(info);
-                if plan.inboxes.is_empty() {
+                if plan.group_inbox.is_none() && plan.account_inbox.is_none() {
                     return Err(Error::unprocessable(
                         "nothing to forward: the content and the account reported are on this server (or on the server that sent the report)",
                     ));
@@ -481,22 +533,20 @@ pub async fn forward(app: &App, actor: &Actor, id: i64) -> Result<Forward> {
 fn forward_plan(info: ReportInfo) -> Forward {
     let origin = info.report.origin_instance_id;
     let remote_group = info.group.clone().filter(|g| !g.local);
-    let mut inboxes = Vec::new();
-    if let Some(g) = remote_group.as_ref().filter(|g| g.instance_id != origin) {
-        inboxes.push(g.inbox_url.clone());
-    }
+    let group_inbox = remote_group
+        .as_ref()
+        .filter(|g| g.instance_id != origin)
+        .map(|g| g.inbox_url.clone());
     let p = &info.person;
     // The group's server already gets it when the account lives there too.
     let same_server_as_group = remote_group
         .as_ref()
         .is_some_and(|g| g.instance_id == p.instance_id);
-    if !p.local && p.instance_id != origin && !same_server_as_group {
-        inboxes.push(
-            p.shared_inbox_url
-                .clone()
-                .unwrap_or_else(|| p.inbox_url.clone()),
-        );
-    }
+    let account_inbox = (!p.local && p.instance_id != origin && !same_server_as_group).then(|| {
+        p.shared_inbox_url
+            .clone()
+            .unwrap_or_else(|| p.inbox_url.clone())
+    });
     let content = match (&info.comment, &info.post) {
         (Some(c), _) => Some(c.ap_id.clone()),
         (None, Some(post)) => Some(post.ap_id.clone()),
@@ -507,8 +557,50 @@ fn forward_plan(info: ReportInfo) -> Forward {
         info,
         objects,
         group: remote_group,
-        inboxes,
+        group_inbox,
+        account_inbox,
     }
+}
+
+/// Records the Flags a forward is sent as (`(activity id, inboxes)`), each
+/// delivery queued, before they are sent: the delivery worker records how
+/// each ends (`ended_forward`).
+pub async fn forward_queued(app: &App, report_id: i64, sent: Vec<(String, String)>) -> Result<()> {
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let at = now();
+                for (activity, inbox) in &sent {
+                    rows::add_forward(conn, report_id, activity, std::slice::from_ref(inbox), at)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// How one delivery of a forwarded report ended, as the delivery worker
+/// saw it; a refusal for good is logged at WARN, since the moderator who
+/// forwarded it must act another way. Run it in the worker's write
+/// transaction.
+pub fn ended_forward(
+    conn: &mut DbConn,
+    activity: &str,
+    inbox: &str,
+    state: ForwardState,
+    error: Option<&str>,
+) -> Result<()> {
+    let report = rows::end_forward(conn, activity, inbox, state, error, now())?;
+    if let (Some(report), ForwardState::Refused) = (report, state) {
+        tracing::warn!(
+            report,
+            inbox,
+            activity,
+            error = error.unwrap_or(""),
+            "a forwarded report was refused for good"
+        );
+    }
+    Ok(())
 }
 
 /// A report another server sent (a `Flag`), as federation read it.
@@ -605,7 +697,16 @@ fn store_received(
     });
     let reason: String = r.reason.trim().chars().take(REASON_CHARS).collect();
     let at = now();
+    let mut stored = 0;
     for (n, t) in targets.iter().enumerate() {
+        // The same person reporting the same thing again (under a new Flag
+        // id) is one report, as it is for a local person.
+        if let Some(reporter) = reporter_id {
+            if rows::open_exists(conn, reporter, t.post_id, t.comment_id, t.person_id)? {
+                continue;
+            }
+        }
+        stored += 1;
         rows::insert(
             conn,
             &NewReport {
@@ -622,7 +723,7 @@ fn store_received(
         )?;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
     }
-    Ok(targets.len())
+    Ok(stored)
 }
 
 /// The stored id of the `n`th report one Flag makes: the Flag's own id for

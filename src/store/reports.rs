@@ -2,7 +2,7 @@
 //! from other servers), the duplicate check, the queue queries and the
 //! closing and forwarding of a report.
 
-use super::schema::{instance, report};
+use super::schema::{instance, report, report_forward};
 use super::DbConn;
 use crate::error::{Error, Result};
 use chrono::NaiveDateTime;
@@ -172,4 +172,109 @@ pub fn open_about(conn: &mut DbConn, post_id: i64, comment_id: Option<i64>) -> R
             .filter(report::comment_id.is_null()),
     };
     Ok(q.load(conn)?)
+}
+
+/// What became of one delivery of a forwarded report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardState {
+    /// Not answered yet (or being retried).
+    Queued,
+    /// The receiving server took it.
+    Delivered,
+    /// Refused for good: a 4xx, the domain policy, or retries exhausted.
+    Refused,
+}
+
+impl ForwardState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForwardState::Queued => "queued",
+            ForwardState::Delivered => "delivered",
+            ForwardState::Refused => "refused",
+        }
+    }
+
+    fn parse(s: &str) -> ForwardState {
+        match s {
+            "delivered" => ForwardState::Delivered,
+            "refused" => ForwardState::Refused,
+            _ => ForwardState::Queued,
+        }
+    }
+}
+
+/// One delivery of a forwarded report.
+#[derive(Debug, Clone)]
+pub struct ForwardDelivery {
+    pub inbox_url: String,
+    pub state: ForwardState,
+    pub error: Option<String>,
+}
+
+/// Records that `activity` (a Flag) is queued for each of `inboxes`.
+pub fn add_forward(
+    conn: &mut DbConn,
+    report_id: i64,
+    activity: &str,
+    inboxes: &[String],
+    at: NaiveDateTime,
+) -> Result<()> {
+    for inbox in inboxes {
+        diesel::insert_into(report_forward::table)
+            .values((
+                report_forward::report_id.eq(report_id),
+                report_forward::activity_ap_id.eq(activity),
+                report_forward::inbox_url.eq(inbox),
+                report_forward::state.eq(ForwardState::Queued.as_str()),
+                report_forward::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records how the delivery of `activity` to `inbox` ended; the report's
+/// id when it was a forwarded report's (anything else matches nothing).
+pub fn end_forward(
+    conn: &mut DbConn,
+    activity: &str,
+    inbox: &str,
+    state: ForwardState,
+    error: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<Option<i64>> {
+    Ok(diesel::update(
+        report_forward::table
+            .filter(report_forward::activity_ap_id.eq(activity))
+            .filter(report_forward::inbox_url.eq(inbox)),
+    )
+    .set((
+        report_forward::state.eq(state.as_str()),
+        report_forward::error.eq(error),
+        report_forward::updated_at.eq(at),
+    ))
+    .returning(report_forward::report_id)
+    .get_result(conn)
+    .optional()?)
+}
+
+/// Where a report was forwarded, and what became of it.
+pub fn forwards_of(conn: &mut DbConn, report_id: i64) -> Result<Vec<ForwardDelivery>> {
+    let rows: Vec<(String, String, Option<String>)> = report_forward::table
+        .filter(report_forward::report_id.eq(report_id))
+        .order(report_forward::id.asc())
+        .select((
+            report_forward::inbox_url,
+            report_forward::state,
+            report_forward::error,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(inbox_url, state, error)| ForwardDelivery {
+            inbox_url,
+            state: ForwardState::parse(&state),
+            error,
+        })
+        .collect())
 }

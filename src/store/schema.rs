@@ -263,6 +263,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_forward (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        activity_ap_id -> Text,
+        inbox_url -> Text,
+        state -> Text,
+        error -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     mod_action (id) {
         id -> BigInt,
         action -> Text,

@@ -4,9 +4,10 @@
 //! `to` the group, reason in `summary`) and Mbin (`object` the content and
 //! the account, reason in both) send; stored as reports by
 //! `moderation::reports::receive`. Sent when a moderator here forwards a
-//! report: from the instance actor (which keeps the reporter private),
-//! listing the content and the account so that Mastodon files it, with the
-//! reason in both `content` and `summary`.
+//! report: from the reporting actor (a `Service`, which keeps the reporter
+//! private and which Lemmy accepts), in Lemmy's shape to a remote group and
+//! in Mastodon's to the reported account's server, with the reason in both
+//! `content` and `summary`.
 
 use super::content;
 use super::one_url;
@@ -14,12 +15,13 @@ use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::context;
 use crate::federation::objects::incoming::value_url;
+use crate::federation::objects::reporter;
 use crate::federation::outbox;
 use crate::moderation::reports::{self, Forward, Received};
 use crate::App;
 use activitypub_federation::config::Data;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,37 +91,91 @@ pub async fn receive(data: &Data<App>, flag: Flag) -> Result<()> {
     Ok(())
 }
 
-/// The Flag a forwarded report is sent as.
-pub fn forwarded(app: &App, f: &Forward) -> Value {
-    let actor = format!("{}/actor", app.config.base_url());
-    let reason = &f.info.report.reason;
-    let person = &f.info.person.ap_id;
-    // Lemmy reads `to` as the one group the report is for; Mastodon only
-    // needs the account among the objects.
-    let (to, cc) = match &f.group {
-        Some(g) if f.info.person.local => (vec![g.ap_id.clone()], Vec::new()),
-        Some(g) => (vec![g.ap_id.clone()], vec![person.clone()]),
-        None => (vec![person.clone()], Vec::new()),
-    };
-    let mut flag = json!({
-        "@context": context(),
-        "type": "Flag",
-        "id": app.ids.activity("flag"),
-        "actor": actor,
-        "object": f.objects,
-        "content": reason,
-        "summary": reason,
-        "to": to,
-        "cc": cc,
-    });
-    if let Some(g) = &f.group {
-        flag["audience"] = json!(g.ap_id);
-    }
-    flag
+/// `object` of a Flag we send: one id (as Lemmy reads it) or a list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Reported {
+    One(String),
+    Many(Vec<String>),
 }
 
-/// Queues the Flag of a forwarded report, signed by the instance actor.
+/// A Flag as this server sends it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutgoingFlag {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub actor: String,
+    pub object: Reported,
+    pub content: String,
+    pub summary: String,
+    pub to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+}
+
+/// The Flags a forwarded report is sent as, each with its inbox, from the
+/// reporting actor (never the reporter). To a remote group, as Lemmy takes
+/// a report: `object` the one thread or comment, `to` the group. To the
+/// reported account's server, as Mastodon takes one: `object` the content
+/// and the account (Mastodon files a report only for accounts listed
+/// there), `to` the account.
+pub fn forwarded(app: &App, f: &Forward) -> Vec<(OutgoingFlag, String)> {
+    let actor = reporter::actor_id(&app.config.base_url());
+    let reason = f.info.report.reason.clone();
+    let person = f.info.person.ap_id.clone();
+    let flag = |object, to, audience| OutgoingFlag {
+        context: context(),
+        kind: "Flag",
+        id: app.ids.activity("flag"),
+        actor: actor.clone(),
+        object,
+        content: reason.clone(),
+        summary: reason.clone(),
+        to,
+        cc: Vec::new(),
+        audience,
+    };
+    let mut out = Vec::new();
+    if let (Some(g), Some(inbox)) = (&f.group, &f.group_inbox) {
+        // A report with a group is about content, listed first.
+        let content = f.objects.first().cloned().unwrap_or_else(|| person.clone());
+        let to_group = flag(
+            Reported::One(content),
+            vec![g.ap_id.clone()],
+            Some(g.ap_id.clone()),
+        );
+        out.push((to_group, inbox.clone()));
+    }
+    if let Some(inbox) = &f.account_inbox {
+        let to_account = flag(
+            Reported::Many(f.objects.clone()),
+            vec![person.clone()],
+            f.group.as_ref().map(|g| g.ap_id.clone()),
+        );
+        out.push((to_account, inbox.clone()));
+    }
+    out
+}
+
+/// Queues the Flags of a forwarded report, signed by the reporting actor,
+/// after recording each delivery so that its outcome reaches the report.
 pub async fn forward(app: &App, f: &Forward) -> Result<()> {
-    let actor = format!("{}/actor", app.config.base_url());
-    outbox::send(app, forwarded(app, f), &actor, f.inboxes.clone()).await
+    let actor = reporter::actor_id(&app.config.base_url());
+    let flags = forwarded(app, f);
+    let sent = flags
+        .iter()
+        .map(|(flag, inbox)| (flag.id.clone(), inbox.clone()))
+        .collect();
+    reports::forward_queued(app, f.info.report.id, sent).await?;
+    for (flag, inbox) in flags {
+        let activity =
+            serde_json::to_value(&flag).map_err(|e| Error::internal("cannot encode a Flag", e))?;
+        outbox::send(app, activity, &actor, vec![inbox]).await?;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod incoming;
 pub mod instance;
 pub mod person;
 pub mod post;
+pub mod reporter;
 pub mod tombstone;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
