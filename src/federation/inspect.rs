@@ -12,6 +12,7 @@ use super::actors::check_origin;
 use super::objects::group::GroupObject;
 use super::objects::incoming::{value_url, IncomingObject, CONTENT_TYPES};
 use super::objects::person::{PersonKind, PersonObject};
+use super::objects::types::with_one_type;
 use crate::config::LimitsConfig;
 use crate::error::{Error, ErrorKind};
 use activitypub_federation::traits::ActivityHandler;
@@ -142,10 +143,16 @@ pub fn inspect(json_text: &str) -> Result<Report, String> {
     if !value.is_object() {
         return Err("not a JSON object: an activity or object is one".into());
     }
+    // A list of types reads as the first one understood.
+    let value = with_one_type(value);
     let kind = match value.get("type") {
         None | Some(Value::Null) => return Err("it has no type".into()),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => return Err(format!("its type is not one string: {other}")),
+        Some(other) => {
+            return Err(format!(
+                "its type is neither a string nor a list of strings: {other}"
+            ))
+        }
     };
     let id = top_id(&value)?;
     if ACTIVITY_TYPES.contains(&kind.as_str()) || is_activity(&value) {

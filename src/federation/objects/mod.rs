@@ -11,6 +11,7 @@ pub mod instance;
 pub mod person;
 pub mod post;
 pub mod tombstone;
+pub mod types;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
