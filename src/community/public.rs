@@ -102,21 +102,34 @@ fn public_post_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> Result<(P
         )));
     }
     let group = group_rows::by_id(conn, post.group_id)?;
-    if group.kind == "club" {
-        let member_server = match reader {
-            Some(instance_id) => group_rows::has_member_on(conn, group.id, instance_id)?,
-            None => false,
-        };
-        if !member_server {
-            return Err(Error::forbidden(
-                "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
-            ));
-        }
-    }
+    club_readers_only(conn, &group, reader)?;
     if !post.local {
         return Err(Error::not_found(format!("thread {id} is not hosted here")));
     }
     Ok((post, group))
+}
+
+/// A club's content goes only to servers where one of its accepted members
+/// lives (the club's own server included, when the club is hosted
+/// elsewhere), asking with a signed request.
+fn club_readers_only(conn: &mut DbConn, group: &Group, reader: Option<i64>) -> Result<()> {
+    if group.kind != "club" {
+        return Ok(());
+    }
+    let member_server = match reader {
+        Some(instance_id) => {
+            instance_id == group.instance_id
+                || group_rows::has_member_on(conn, group.id, instance_id)?
+        }
+        None => false,
+    };
+    if member_server {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
+        ))
+    }
 }
 
 /// A local thread for the server `reader` (see `public_post_row`).
@@ -143,8 +156,12 @@ pub async fn comment(app: &App, id: i64, reader: Option<i64>) -> Result<Served<C
     app.store
         .run(move |conn| {
             let c = comment_rows::by_id(conn, id)?;
-            let (post, group) = public_post_row(conn, c.post_id, reader)?;
-            if !c.local || c.held {
+            // A comment of ours is served wherever its thread is hosted:
+            // the group's followers ask us for it.
+            let post = post_rows::by_id(conn, c.post_id)?;
+            let group = group_rows::by_id(conn, post.group_id)?;
+            club_readers_only(conn, &group, reader)?;
+            if !c.local || c.held || post.held {
                 return Err(Error::not_found(format!(
                     "comment {id} is not hosted here, or waits for review"
                 )));

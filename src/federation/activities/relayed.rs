@@ -130,6 +130,13 @@ async fn from_origin(
     }
     let object = match ask_origin(data, &id).await? {
         OriginSays::Serves(object) => object,
+        // A club's content is shown only to servers its origin knows to be
+        // members' (see `public::club_readers_only`), which we cannot
+        // prove to a third server: the club's word is taken instead.
+        OriginSays::NotThere if group.kind == "club" => {
+            tracing::info!(activity = %act.id, object = %id, group = %group.ap_id, "relayed club content not shown by its origin: taken as the club relays it");
+            return Ok(Some(act));
+        }
         OriginSays::NotThere => {
             tracing::info!(activity = %act.id, object = %id, group = %group.ap_id, "relayed content its origin does not have dropped");
             return Ok(None);
