@@ -1332,8 +1332,154 @@ async fn bench_inbox(backend: &Backend, sizes: &Sizes, table: &mut Table) {
         ),
     );
     other.stop().await;
+
+    // 3. A remote group relays its members' threads, the members being
+    // people of a third server (the senders'): each thread is fetched
+    // from its origin before it is stored.
+    bench_third_server_relay(&server, &senders, &actors, sizes, table, backend).await;
     senders.stop().await;
     server.stop().await;
+}
+
+/// Row a3: `Announce(Create(Note))` signed by a group of one fake server
+/// (F1) about notes of people of another (the senders', F2), which serves
+/// each note at its id: the cost of asking the origin.
+async fn bench_third_server_relay(
+    server: &Server,
+    senders: &Remote,
+    actors: &[Actor],
+    sizes: &Sizes,
+    table: &mut Table,
+    backend: &Backend,
+) {
+    let f1 = Remote::start(1, false).await;
+    let base = f1.base(0);
+    let group_id = format!("{base}/c/relayed");
+    let (key, public_pem) = make_keys(1).await.pop().expect("a key");
+    f1.state.docs.lock().expect("lock").insert(
+        "/c/relayed".into(),
+        json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": group_id,
+            "type": "Group",
+            "preferredUsername": "relayed",
+            "inbox": format!("{group_id}/inbox"),
+            "outbox": format!("{group_id}/outbox"),
+            "followers": format!("{group_id}/followers"),
+            "endpoints": {"sharedInbox": format!("{base}/inbox")},
+            "publicKey": {"id": format!("{group_id}#main-key"), "owner": group_id, "publicKeyPem": public_pem},
+        }),
+    );
+    let http = client(sizes.inbox_concurrency);
+    api(
+        &http,
+        reqwest::Method::GET,
+        format!("{}/api/v1/resolve?q={group_id}", server.addr),
+        Some(&make_token(server).await),
+        None,
+    )
+    .await;
+    let lookup = group_id.clone();
+    let stored_group = server
+        .app
+        .store
+        .run(move |conn| store::groups::by_ap_id(conn, &lookup))
+        .await
+        .expect("read the group")
+        .expect("the remote group is stored")
+        .id;
+    let n = sizes.inbox_relay_n;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let signer = SigningKey::<Sha256>::new(key);
+    let published = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut requests = Vec::new();
+    for i in 0..n {
+        let a = &actors[i % actors.len()];
+        let note_id = format!("{}/statuses/a3-{i}", a.id);
+        let note = json!({
+            "id": note_id,
+            "type": "Note",
+            "published": published,
+            "attributedTo": a.id,
+            "to": [PUBLIC, group_id],
+            "audience": group_id,
+            "content": format!("<p>Relayed note {i} from {}</p><p>The quick brown fox jumps over the lazy dog.</p>", a.name),
+        });
+        let path = url::Url::parse(&note_id)
+            .expect("note id")
+            .path()
+            .to_string();
+        senders
+            .state
+            .docs
+            .lock()
+            .expect("lock")
+            .insert(path, note.clone());
+        let announce = json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{group_id}/activities/announce/a3-{i}"),
+            "type": "Announce",
+            "actor": group_id,
+            "to": [PUBLIC],
+            "object": {
+                "id": format!("{note_id}/activity"),
+                "type": "Create",
+                "actor": a.id,
+                "to": note["to"],
+                "object": note,
+            },
+        });
+        let body = serde_json::to_vec(&announce).expect("encode");
+        let digest = format!("SHA-256={}", b64.encode(Sha256::digest(&body)));
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+        let signing = format!(
+            "(request-target): post /inbox\nhost: {}\ndate: {date}\ndigest: {digest}",
+            server.host
+        );
+        let sig = signer.sign(signing.as_bytes());
+        requests.push(Prepared {
+            body: body.into(),
+            host: server.host.clone(),
+            signature: format!(
+                "keyId=\"{group_id}#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
+                b64.encode(sig.to_bytes())
+            ),
+            date,
+            digest,
+        });
+    }
+    settle().await;
+    let inbox = format!("{}/inbox", server.addr);
+    let stats = run_list(&http, Arc::new(requests), &inbox, sizes.inbox_concurrency).await;
+    let stored = count_posts(&server.app.store, stored_group).await;
+    table.add(
+        "a",
+        "inbox: a group's Announce(Create(Note)) of a third server's people, each note fetched from its origin",
+        backend.name(),
+        format!("{:.0} activities/s", stats.rate()),
+        stats.p50(),
+        stats.p99(),
+        format!(
+            "N={n}, {} concurrent; {stored} threads stored as their origin serves them; {}{}",
+            sizes.inbox_concurrency,
+            stats.cpu_note(),
+            stats.error_note()
+        ),
+    );
+    f1.stop().await;
+}
+
+/// A token of the site's owner (made by `make_site`).
+async fn make_token(server: &Server) -> String {
+    let login = api(
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        format!("{}/api/v1/auth/login", server.addr),
+        None,
+        Some(json!({"username": "owner", "password": "a-bench-password"})),
+    )
+    .await;
+    login["token"].as_str().expect("a token").to_string()
 }
 
 // ------------------------------------------------------- (b) fan-out ---

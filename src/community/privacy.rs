@@ -6,8 +6,8 @@
 //!
 //! A group shows everything to everyone. A club shows its content, its
 //! members and its activity only to its accepted members, to this server's
-//! staff (admins and moderators), and to servers where an accepted member
-//! lives; to anyone else it shows that it exists: its profile and its
+//! staff (admins and moderators), to servers where an accepted member
+//! lives, and to the club's own server when it is hosted elsewhere; to anyone else it shows that it exists: its profile and its
 //! counts (members, threads), as a directory lists it so people can ask to
 //! join.
 
@@ -64,7 +64,12 @@ pub fn sight(conn: &mut DbConn, viewer: Viewer, group: &Group) -> Result<Sight> 
             let m = group_rows::membership(conn, actor.id(), group.id)?;
             accepted(m.as_ref()).is_some()
         }
-        Viewer::Server(instance_id) => group_rows::has_member_on(conn, group.id, instance_id)?,
+        // The club's own server, when the club is hosted elsewhere: it
+        // relays our members' comments and fetches them from us.
+        Viewer::Server(instance_id) => {
+            instance_id == group.instance_id
+                || group_rows::has_member_on(conn, group.id, instance_id)?
+        }
     };
     Ok(if inside {
         Sight::Inside
@@ -85,10 +90,11 @@ pub fn unseen_clubs(conn: &mut DbConn, viewer: Viewer) -> Result<Vec<i64>> {
             .filter(|m| accepted(Some(m)).is_some())
             .map(|m| m.group_id)
             .collect(),
-        Viewer::Server(instance_id) => {
+        Viewer::Server(_) => {
             let mut seen = Vec::new();
             for &club in &clubs {
-                if group_rows::has_member_on(conn, club, instance_id)? {
+                let group = group_rows::by_id(conn, club)?;
+                if sight(conn, viewer, &group)? == Sight::Inside {
                     seen.push(club);
                 }
             }

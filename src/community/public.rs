@@ -104,15 +104,22 @@ fn public_post_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> Result<(P
         )));
     }
     let group = group_rows::by_id(conn, post.group_id)?;
-    if privacy::sight(conn, Viewer::server(reader), &group)? == Sight::Outside {
-        return Err(Error::forbidden(
-            "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
-        ));
-    }
+    club_readers_only(conn, &group, reader)?;
     if !post.local {
         return Err(Error::not_found(format!("thread {id} is not hosted here")));
     }
     Ok((post, group))
+}
+
+/// A club's threads and comments go only to the servers that see it from
+/// inside (the privacy rule), asking with a signed request.
+fn club_readers_only(conn: &mut DbConn, group: &Group, reader: Option<i64>) -> Result<()> {
+    if privacy::sight(conn, Viewer::server(reader), group)? == Sight::Outside {
+        return Err(Error::forbidden(
+            "this thread belongs to a club: only servers of its members may fetch it, with a signed request",
+        ));
+    }
+    Ok(())
 }
 
 /// A local thread for the server `reader` (see `public_post_row`).
@@ -139,8 +146,12 @@ pub async fn comment(app: &App, id: i64, reader: Option<i64>) -> Result<Served<C
     app.store
         .run(move |conn| {
             let c = comment_rows::by_id(conn, id)?;
-            let (post, group) = public_post_row(conn, c.post_id, reader)?;
-            if !c.local || c.held {
+            // A comment of ours is served wherever its thread is hosted:
+            // the group's followers ask us for it.
+            let post = post_rows::by_id(conn, c.post_id)?;
+            let group = group_rows::by_id(conn, post.group_id)?;
+            club_readers_only(conn, &group, reader)?;
+            if !c.local || c.held || post.held {
                 return Err(Error::not_found(format!(
                     "comment {id} is not hosted here, or waits for review"
                 )));

@@ -8,10 +8,11 @@ use super::activities::announce::is_activity;
 use super::activities::create::embedded_content;
 use super::activities::follow::Follow;
 use super::activities::{InboxActivity, ObjectActivity};
-use super::actors::check_origin;
+use super::actors::{check_origin, same_origin};
 use super::objects::group::GroupObject;
 use super::objects::incoming::{value_url, IncomingObject, CONTENT_TYPES};
 use super::objects::person::{PersonKind, PersonObject};
+use super::objects::types::with_one_type;
 use crate::config::LimitsConfig;
 use crate::error::{Error, ErrorKind};
 use activitypub_federation::traits::ActivityHandler;
@@ -142,10 +143,16 @@ pub fn inspect(json_text: &str) -> Result<Report, String> {
     if !value.is_object() {
         return Err("not a JSON object: an activity or object is one".into());
     }
+    // A list of types reads as the first one understood.
+    let value = with_one_type(value);
     let kind = match value.get("type") {
         None | Some(Value::Null) => return Err("it has no type".into()),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => return Err(format!("its type is not one string: {other}")),
+        Some(other) => {
+            return Err(format!(
+                "its type is neither a string nor a list of strings: {other}"
+            ))
+        }
     };
     let id = top_id(&value)?;
     if ACTIVITY_TYPES.contains(&kind.as_str()) || is_activity(&value) {
@@ -303,6 +310,16 @@ fn effect(
             }
             let inner = describe_activity(a.object.clone(), Some(&a.actor))
                 .map_err(|e| format!("the announced activity: {e}"))?;
+            if inner
+                .actor
+                .as_ref()
+                .is_some_and(|actor| !same_origin(actor, &a.actor))
+            {
+                report.details.push((
+                    "origin",
+                    "the relayed actor is of another server than the group: a thread or comment is taken from its own id, not from this copy".to_string(),
+                ));
+            }
             report.relayed = Some(Box::new(inner));
             Outcome::Acts(format!(
                 "{} relays the activity below, acted on only if it is a remote group stored here and only for that group's own content",
@@ -753,6 +770,32 @@ mod tests {
             "actor": "https://lemmy.example/c/gardening",
             "object": object
         })
+    }
+
+    #[test]
+    fn a_relay_of_another_servers_content_says_it_is_taken_from_its_origin() {
+        let r = run(announce(json!({
+            "type": ["Create"],
+            "id": "https://other.example/activities/create/1",
+            "actor": "https://other.example/u/pat",
+            "object": {
+                "type": ["Page", "Article"],
+                "id": "https://other.example/post/1",
+                "attributedTo": "https://other.example/u/pat",
+                "name": "From elsewhere",
+                "audience": "https://lemmy.example/c/gardening"
+            }
+        })));
+        assert!(r
+            .detail("origin")
+            .is_some_and(|d| d.contains("taken from its own id")));
+        let same = run(announce(json!({
+            "type": "Like",
+            "id": "https://lemmy.example/activities/like/1",
+            "actor": "https://lemmy.example/u/ada",
+            "object": "https://lemmy.example/post/1"
+        })));
+        assert_eq!(same.detail("origin"), None);
     }
 
     #[test]

@@ -17,4 +17,5 @@ pub mod publish;
 pub mod resolve;
 pub mod sending;
 pub mod signature;
+pub mod software;
 pub mod webfinger;

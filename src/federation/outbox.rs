@@ -5,6 +5,7 @@ use super::activities::accept::{answer, AnswerKind};
 use super::activities::follow::Follow;
 use super::actors::authority;
 use super::objects::{context, PUBLIC};
+use super::software::Reader;
 use crate::community::follows::FollowChange;
 use crate::community::groups::MembershipChange;
 use crate::error::{Error, Result};
@@ -168,10 +169,12 @@ pub async fn follow_changed(app: &crate::App, change: &FollowChange) -> Result<(
 }
 
 /// A local group passes an activity on to its followers: `Announce` of the
-/// activity as it is, and for a new thread also `Announce` of the thread's
-/// id (what Mastodon and Pleroma show as a boost). Servers of the
-/// activity's own actor are left out: they have it already. A club's
-/// Announces go to its followers only, never Public.
+/// activity as it is, to every follower's server, and for a new thread
+/// also `Announce` of the thread's id (what Mastodon and Pleroma show as a
+/// boost), to the servers that read that form only (see
+/// `software::Reader`: Lemmy refuses it). Servers of the activity's own
+/// actor are left out: they have it already. A club's Announces go to its
+/// followers only, never Public.
 pub async fn relay(
     app: &crate::App,
     group: &Group,
@@ -199,27 +202,33 @@ pub async fn relay(
             "audience": group.ap_id,
         })
     };
-    let mut announces = vec![announce(activity)];
-    if let Some(thread) = new_thread {
-        announces.push(announce(Value::String(thread)));
-    }
+    let of_activity = announce(activity);
+    let of_thread = new_thread.map(|thread| announce(Value::String(thread)));
     let (group_id, signer) = (group.id, group.ap_id.clone());
     // One store call and one transaction for the followers' inboxes and
     // both Announces: the relay runs for every thread and comment received.
     let queued = app
         .store
         .run(move |conn| {
-            let inboxes: Vec<String> = groups::remote_member_inboxes(conn, group_id)?
+            let followers: Vec<(String, Reader)> =
+                groups::remote_member_inboxes_with_software(conn, group_id)?
+                    .into_iter()
+                    .filter(|(i, _)| {
+                        let host = url::Url::parse(i).ok().map(|u| authority(&u));
+                        origin.is_none() || host != origin
+                    })
+                    .map(|(i, software)| (i, Reader::of(software.as_deref())))
+                    .collect();
+            let all: Vec<String> = followers.iter().map(|(i, _)| i.clone()).collect();
+            let microblogs: Vec<String> = followers
                 .into_iter()
-                .filter(|i| {
-                    let host = url::Url::parse(i).ok().map(|u| authority(&u));
-                    origin.is_none() || host != origin
-                })
+                .filter(|(_, r)| *r == Reader::Microblog)
+                .map(|(i, _)| i)
                 .collect();
             write_tx(conn, |conn| {
-                let mut queued = 0;
-                for a in &announces {
-                    queued += enqueue_in_tx(conn, a, &signer, &inboxes)?;
+                let mut queued = enqueue_in_tx(conn, &of_activity, &signer, &all)?;
+                if let Some(boost) = &of_thread {
+                    queued += enqueue_in_tx(conn, boost, &signer, &microblogs)?;
                 }
                 Ok(queued)
             })

@@ -1,6 +1,6 @@
 //! Groups and clubs, and membership (person x group: state and role).
 
-use super::schema::{grp, membership, person};
+use super::schema::{grp, instance, membership, person};
 use super::{now, DbConn};
 use crate::error::{Error, Result};
 use crate::store::people::Person;
@@ -327,22 +327,29 @@ pub fn membership_by_follow(conn: &mut DbConn, follow_ap_id: &str) -> Result<Opt
         .optional()?)
 }
 
-/// Distinct inboxes (shared where known) of a group's accepted remote
-/// members: where the group relays its activities.
-pub fn remote_member_inboxes(conn: &mut DbConn, group_id: i64) -> Result<Vec<String>> {
-    let rows: Vec<(String, Option<String>)> = membership::table
-        .inner_join(person::table)
+/// The inboxes of the group's remote members (shared where they have
+/// one), each with the software its server runs, when known.
+pub fn remote_member_inboxes_with_software(
+    conn: &mut DbConn,
+    group_id: i64,
+) -> Result<Vec<(String, Option<String>)>> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = membership::table
+        .inner_join(person::table.inner_join(instance::table))
         .filter(membership::group_id.eq(group_id))
         .filter(membership::state.eq("accepted"))
         .filter(person::local.eq(false))
-        .select((person::inbox_url, person::shared_inbox_url))
+        .select((
+            person::inbox_url,
+            person::shared_inbox_url,
+            instance::software,
+        ))
         .load(conn)?;
-    let mut inboxes: Vec<String> = rows
+    let mut inboxes: Vec<(String, Option<String>)> = rows
         .into_iter()
-        .map(|(inbox, shared)| shared.unwrap_or(inbox))
+        .map(|(inbox, shared, software)| (shared.unwrap_or(inbox), software))
         .collect();
     inboxes.sort();
-    inboxes.dedup();
+    inboxes.dedup_by(|a, b| a.0 == b.0);
     Ok(inboxes)
 }
 

@@ -99,6 +99,14 @@ pub fn ensure_remote(conn: &mut DbConn, domain: &str) -> Result<Instance> {
         .get_result::<Instance>(conn)?)
 }
 
+/// Records the software a remote server runs (its NodeInfo name).
+pub fn set_software(conn: &mut DbConn, domain: &str, software: &str) -> Result<()> {
+    diesel::update(instance::table.filter(instance::domain.eq(domain)))
+        .set(instance::software.eq(Some(software)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A remote server answered: it is healthy again. Cheap when it already was.
 pub fn mark_alive(conn: &mut DbConn, domain: &str, at: NaiveDateTime) -> Result<()> {
     diesel::update(

@@ -40,7 +40,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
     }
 }
 
-async fn author_ap_id(app: &App, stored: &Stored) -> Result<String> {
+pub(super) async fn author_ap_id(app: &App, stored: &Stored) -> Result<String> {
     let id = stored.author_id();
     app.store
         .run(move |conn| Ok(crate::store::people::by_id(conn, id)?.ap_id))

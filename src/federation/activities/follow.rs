@@ -7,7 +7,7 @@ use super::Kind;
 use crate::community::{follows, groups, Actor, InstanceRole};
 use crate::error::{Error, ErrorKind, Result};
 use crate::federation::actors::{check_origin, ApPerson};
-use crate::federation::outbox;
+use crate::federation::{outbox, software};
 use crate::store::{groups as group_rows, people};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -88,6 +88,8 @@ impl Follow {
         let (actor, target) = self.parties(data).await?;
         match target {
             Followed::Group(group) => {
+                // Which forms of the group's relay the follower's server reads.
+                software::learn(data.app_data(), &self.actor).await?;
                 match groups::join(
                     data.app_data(),
                     &actor,

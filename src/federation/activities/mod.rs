@@ -14,6 +14,7 @@ pub mod flag;
 pub mod follow;
 pub mod lock;
 pub mod moderate;
+pub mod relayed;
 pub mod undo;
 pub mod update;
 pub mod vote;
@@ -22,6 +23,7 @@ use self::content::Via;
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::value_url;
+use crate::federation::objects::types::with_one_type;
 use crate::store::deliveries;
 use crate::App;
 use activitypub_federation::config::Data;
@@ -126,8 +128,10 @@ impl InboxActivity {
         }
     }
 
-    /// Parses by `type`, explicitly.
+    /// Parses by `type`, explicitly (a list of types reads as the first
+    /// one understood, here and in the embedded object).
     pub fn from_value(value: Value) -> std::result::Result<InboxActivity, String> {
+        let value = with_one_type(value);
         let kind = value
             .get("type")
             .and_then(Value::as_str)

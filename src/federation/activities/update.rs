@@ -9,6 +9,7 @@ use crate::community::posts::{self, PostEdit};
 use crate::community::{comments, solutions, Body};
 use crate::error::{Error, Result};
 use crate::federation::actors::AnyActor;
+use crate::federation::objects::types::main_type;
 use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -16,9 +17,13 @@ use activitypub_federation::fetch::object_id::ObjectId;
 /// Actor types whose `Update` is a profile change.
 const ACTOR_TYPES: &[&str] = &["Person", "Service", "Application", "Group"];
 
+/// Whether `act` updates an actor's profile rather than content.
+pub fn is_profile(act: &ObjectActivity) -> bool {
+    main_type(&act.object).is_some_and(|k| ACTOR_TYPES.contains(&k))
+}
+
 pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<()> {
-    let kind = act.object.get("type").and_then(serde_json::Value::as_str);
-    if kind.is_some_and(|k| ACTOR_TYPES.contains(&k)) {
+    if is_profile(&act) {
         return refresh_actor(data, &act).await;
     }
     let Some(object) = embedded_content(&act)? else {

@@ -14,7 +14,7 @@ pub enum GroupKind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupObject {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "super::types::one_type")]
     pub kind: GroupKind,
     pub id: String,
     pub preferred_username: String,

@@ -68,7 +68,8 @@ fn accepted<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Url>>, D::E
 
 impl IncomingObject {
     pub fn parse(value: &Value) -> Result<IncomingObject, String> {
-        serde_json::from_value(value.clone()).map_err(|e| format!("malformed object: {e}"))
+        serde_json::from_value(super::types::with_one_type(value.clone()))
+            .map_err(|e| format!("malformed object: {e}"))
     }
 
     pub fn is_content(&self) -> bool {

@@ -12,6 +12,7 @@ pub mod person;
 pub mod post;
 pub mod reporter;
 pub mod tombstone;
+pub mod types;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,7 @@ pub enum PersonKind {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonObject {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "super::types::one_type")]
     pub kind: PersonKind,
     pub id: String,
     pub preferred_username: String,
