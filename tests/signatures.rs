@@ -321,7 +321,7 @@ async fn signed_fetches_need_target_host_and_a_fresh_time_but_no_digest(backend:
     .await
     .expect(200);
     assert!(
-        followers["orderedItems"]
+        followers["items"]
             .as_array()
             .is_some_and(|m| m.iter().any(|i| i == &json!(kim.id))),
         "the member sees the members: {followers}"
