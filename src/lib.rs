@@ -8,6 +8,7 @@ pub mod community;
 pub mod config;
 pub mod error;
 pub mod federation;
+pub mod input;
 pub mod jobs;
 pub mod logging;
 pub mod moderation;

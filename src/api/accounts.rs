@@ -2,6 +2,7 @@
 //! administrator's sign-up approvals.
 
 use super::auth::Auth;
+use super::input::Json;
 use super::views::{AccountView, LoginView};
 use crate::community::accounts::{self, ProfileEdit, Registration};
 use crate::error::{Error, ErrorBody};
@@ -43,7 +44,7 @@ pub struct RegisterRequest {
         (status = 409, description = "name or email taken", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn register(
     app: web::Data<App>,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> Result<HttpResponse, Error> {
     let body = body.into_inner();
     let account = accounts::register(
@@ -69,10 +70,7 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
     responses((status = 200, body = LoginView), (status = 401, body = ErrorBody),
         (status = 403, description = "awaiting approval", body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(
-    app: web::Data<App>,
-    body: web::Json<LoginRequest>,
-) -> Result<HttpResponse, Error> {
+pub async fn login(app: web::Data<App>, body: Json<LoginRequest>) -> Result<HttpResponse, Error> {
     let (token, account) = accounts::login(&app, &body.username, &body.password).await?;
     Ok(HttpResponse::Ok().json(LoginView {
         token,
@@ -110,7 +108,7 @@ pub struct ProfileRequest {
 pub async fn update_me(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<ProfileRequest>,
+    body: Json<ProfileRequest>,
 ) -> Result<HttpResponse, Error> {
     let body = body.into_inner();
     let person = accounts::update_profile(

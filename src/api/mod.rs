@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cache;
 pub mod domains;
 pub mod groups;
+pub mod input;
 pub mod moderation;
 pub mod openapi;
 pub mod people;

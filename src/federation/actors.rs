@@ -6,6 +6,7 @@ use super::objects::group::GroupObject;
 use super::objects::person::{PersonKind, PersonObject};
 use crate::community::markdown;
 use crate::error::{Error, Result};
+use crate::input::{self, Source};
 use crate::store::groups::{self as group_rows, Group, NewGroup};
 use crate::store::people::{self, NewPerson, Person};
 use crate::store::{instances, now, write_tx};
@@ -85,6 +86,7 @@ impl Object for ApPerson {
     }
 
     async fn verify(json: &PersonObject, expected_domain: &Url, _data: &Data<App>) -> Result<()> {
+        input::check_object("the person", json, Source::Peer)?;
         let id =
             Url::parse(&json.id).map_err(|_| Error::bad_request("the person's id is not a URL"))?;
         check_origin(&id, expected_domain)?;
@@ -186,6 +188,7 @@ impl Object for ApGroup {
     }
 
     async fn verify(json: &GroupObject, expected_domain: &Url, _data: &Data<App>) -> Result<()> {
+        input::check_object("the group", json, Source::Peer)?;
         let id =
             Url::parse(&json.id).map_err(|_| Error::bad_request("the group's id is not a URL"))?;
         check_origin(&id, expected_domain)?;
