@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod domains;
 pub mod groups;
 pub mod input;
