@@ -1,33 +1,33 @@
 //! What incoming text may hold, whoever sends it. PostgreSQL cannot store a
 //! NUL in text while SQLite can, so an unchecked NUL was a 500 on one store
 //! and a stored oddity on the other; and no control character has a place
-//! in a name, a path or a query. Checked once where text comes in: every
-//! request's path and query and the API's JSON bodies (`api::input`), the
-//! inbox's activities and the actors fetched from other servers.
+//! in a path or a query. Checked once where text comes in: every request's
+//! path and query and the API's JSON bodies (`api::input`); other servers'
+//! text (the inbox's activities, fetched actors) has its NULs dropped, as
+//! their content always had.
 
 use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 /// Where a text comes from, which decides the control characters it may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// A path, a query string: one line, no control character at all.
+    /// A path, a query string, an email address: one line, no control
+    /// character at all.
     Line,
     /// A string in a JSON body sent to the API (a post, a reason, a name):
-    /// tab, line feed and carriage return, no other control character.
-    Prose,
-    /// Text from another server, kept as sent except that it may not hold
-    /// a NUL, which a store cannot keep.
-    Peer,
+    /// anything but a NUL, which a store cannot keep. Markup-like control
+    /// characters in posts are the sanitizer's business.
+    Text,
 }
 
 /// The first character `source` may not hold, if any.
 pub fn forbidden_char(text: &str, source: Source) -> Option<char> {
     text.chars().find(|&c| match source {
         Source::Line => c.is_control(),
-        Source::Prose => c.is_control() && !matches!(c, '\t' | '\n' | '\r'),
-        Source::Peer => c == '\0',
+        Source::Text => c == '\0',
     })
 }
 
@@ -56,11 +56,32 @@ pub fn check_json(what: &str, value: &Value, source: Source) -> Result<()> {
     }
 }
 
-/// `check_json` on an already parsed object (a fetched actor).
-pub fn check_object<T: Serialize>(what: &str, object: &T, source: Source) -> Result<()> {
-    let value = serde_json::to_value(object)
-        .map_err(|e| Error::bad_request(format!("{what} cannot be read: {e}")))?;
-    check_json(what, &value, source)
+/// Drops the NULs of every string and key of another server's document:
+/// they mean nothing in text, and no store could keep them.
+pub fn drop_nul(value: &mut Value) {
+    let clean = |s: &str| s.replace('\0', "");
+    match value {
+        Value::String(s) if s.contains('\0') => *s = clean(s),
+        Value::Array(items) => items.iter_mut().for_each(drop_nul),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (clean(&k), v))
+                    .collect();
+            }
+            map.values_mut().for_each(drop_nul);
+        }
+        _ => {}
+    }
+}
+
+/// `drop_nul` on an already parsed document (a fetched actor).
+pub fn without_nul<T: Serialize + DeserializeOwned>(what: &str, object: T) -> Result<T> {
+    let unreadable = |e: serde_json::Error| Error::bad_request(format!("{what}: {e}"));
+    let mut value = serde_json::to_value(&object).map_err(unreadable)?;
+    drop_nul(&mut value);
+    serde_json::from_value(value).map_err(unreadable)
 }
 
 /// Percent-decodes a path or query string (`+` stays as it is: it is no
@@ -92,21 +113,27 @@ mod tests {
 
     #[test]
     fn each_source_has_its_rule() {
-        assert_eq!(forbidden_char("a\0b", Source::Peer), Some('\0'));
-        assert_eq!(forbidden_char("a\u{1b}b", Source::Peer), None);
-        assert_eq!(forbidden_char("a\tb\r\n", Source::Prose), None);
-        assert_eq!(forbidden_char("a\u{1b}b", Source::Prose), Some('\u{1b}'));
+        assert_eq!(forbidden_char("a\0b", Source::Text), Some('\0'));
+        assert_eq!(forbidden_char("a\u{c}b\t\r\n", Source::Text), None);
         assert_eq!(forbidden_char("a\tb", Source::Line), Some('\t'));
+        assert_eq!(forbidden_char("a\u{1b}b", Source::Line), Some('\u{1b}'));
         assert_eq!(forbidden_char("ä €", Source::Line), None);
     }
 
     #[test]
     fn json_keys_and_nested_strings_are_checked() {
         let nested = serde_json::json!({"a": [{"b": "x\u{0}"}]});
-        assert!(check_json("body", &nested, Source::Peer).is_err());
+        assert!(check_json("body", &nested, Source::Text).is_err());
         let key = serde_json::json!({"a\u{0}": 1});
-        assert!(check_json("body", &key, Source::Prose).is_err());
-        assert!(check_json("body", &serde_json::json!({"a": "b\n"}), Source::Prose).is_ok());
+        assert!(check_json("body", &key, Source::Text).is_err());
+        assert!(check_json("body", &serde_json::json!({"a": "b\n"}), Source::Text).is_ok());
+    }
+
+    #[test]
+    fn peers_nuls_are_dropped_everywhere() {
+        let mut v = serde_json::json!({"a\u{0}": ["x\u{0}y", {"b": "\u{0}"}], "n": 1});
+        drop_nul(&mut v);
+        assert_eq!(v, serde_json::json!({"a": ["xy", {"b": ""}], "n": 1}));
     }
 
     #[test]

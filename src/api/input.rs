@@ -2,9 +2,9 @@
 //! `crate::input`): `Screen` refuses a path or query string that is not
 //! UTF-8 or holds a control character, before any route sees it; `Json`
 //! (and `MaybeJson` for optional bodies) is actix's JSON extractor with its
-//! limits and errors, refusing strings with control characters.
+//! limits and errors, refusing strings with a NUL.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::input::{self, Source};
 use actix_web::body::EitherBody;
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -71,8 +71,7 @@ where
     }
 }
 
-/// A JSON request body whose strings hold no control character but tab,
-/// line feed and carriage return.
+/// A JSON request body whose strings hold no NUL (422 otherwise).
 pub struct Json<T>(pub T);
 
 impl<T> Json<T> {
@@ -94,7 +93,12 @@ async fn read<T: DeserializeOwned>(
     tree: impl Future<Output = Result<web::Json<serde_json::Value>, actix_web::Error>>,
 ) -> Result<T, actix_web::Error> {
     let tree = tree.await?.into_inner();
-    input::check_json("the request body", &tree, Source::Prose)?;
+    // JSON that parses but holds a value the API refuses: 422, as a NUL
+    // in a title always was.
+    input::check_json("the request body", &tree, Source::Text).map_err(|e| Error {
+        kind: ErrorKind::Unprocessable,
+        ..e
+    })?;
     serde_json::from_value(tree)
         .map_err(|e| Error::unprocessable(format!("the JSON does not fit: {e}")).into())
 }

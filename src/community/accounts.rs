@@ -58,7 +58,8 @@ fn validate_email(email: &str) -> Result<()> {
         && email
             .split_once('@')
             .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'))
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(char::is_whitespace)
+        && crate::input::forbidden_char(email, crate::input::Source::Line).is_none();
     if ok {
         Ok(())
     } else {
