@@ -135,6 +135,15 @@ pub struct LimitsConfig {
     pub comment_depth: i32,
     pub page_size: i64,
     pub login_attempts_per_minute: u32,
+    /// Failed logins one client address may make per minute, whatever the
+    /// names (0: no limit).
+    pub login_per_address_per_minute: u32,
+    /// Sign-up attempts one client address may make per hour (0: no limit).
+    pub register_per_address_per_hour: u32,
+    /// The header a reverse proxy puts the client's address in (e.g.
+    /// `X-Forwarded-For`; its last address is the one the proxy added).
+    /// Empty: the address the connection comes from is the client's.
+    pub trusted_proxy_header: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -242,6 +251,9 @@ impl Default for LimitsConfig {
             comment_depth: 50,
             page_size: 20,
             login_attempts_per_minute: 10,
+            login_per_address_per_minute: 30,
+            register_per_address_per_hour: 10,
+            trusted_proxy_header: String::new(),
         }
     }
 }
@@ -319,6 +331,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("limits.comment_depth", ValueKind::Integer),
     ("limits.page_size", ValueKind::Integer),
     ("limits.login_attempts_per_minute", ValueKind::Integer),
+    ("limits.login_per_address_per_minute", ValueKind::Integer),
+    ("limits.register_per_address_per_hour", ValueKind::Integer),
+    ("limits.trusted_proxy_header", ValueKind::Text),
     ("keys.pool_size", ValueKind::Integer),
     ("federation.debug", ValueKind::Boolean),
     ("federation.delivery_workers", ValueKind::Integer),
@@ -528,6 +543,15 @@ impl Config {
             return Err(config_error(
                 "limits.login_attempts_per_minute",
                 "must be at least 1",
+            ));
+        }
+        if !l.trusted_proxy_header.is_empty()
+            && actix_web::http::header::HeaderName::from_bytes(l.trusted_proxy_header.as_bytes())
+                .is_err()
+        {
+            return Err(config_error(
+                "limits.trusted_proxy_header",
+                format!("not a header name: {:?}", l.trusted_proxy_header),
             ));
         }
         Ok(())

@@ -8,6 +8,7 @@ pub mod community;
 pub mod config;
 pub mod error;
 pub mod federation;
+pub mod input;
 pub mod jobs;
 pub mod logging;
 pub mod moderation;
@@ -40,7 +41,11 @@ pub struct App {
     pub local_instance_id: i64,
     /// This server's own row, with the instance actor's keys.
     pub instance: Arc<store::instances::Instance>,
+    /// Failed logins per (client address, name), and per client address.
     pub login_throttle: Arc<Throttle>,
+    pub login_address_throttle: Arc<Throttle>,
+    /// Sign-up attempts per client address per hour.
+    pub register_throttle: Arc<Throttle>,
     /// Threads and comments per local account per hour (and a stricter
     /// one for new accounts).
     pub post_throttle: Arc<Throttle>,
@@ -80,6 +85,14 @@ impl App {
             login_throttle: Arc::new(Throttle::new(
                 config.limits.login_attempts_per_minute,
                 Duration::from_secs(60),
+            )),
+            login_address_throttle: Arc::new(Throttle::new(
+                config.limits.login_per_address_per_minute,
+                Duration::from_secs(60),
+            )),
+            register_throttle: Arc::new(Throttle::new(
+                config.limits.register_per_address_per_hour,
+                Duration::from_secs(3600),
             )),
             post_throttle: Arc::new(Throttle::new(
                 config.moderation.posts_per_hour,

@@ -143,6 +143,13 @@ fn serve(config: Config) -> Result<(), guildhall::error::Error> {
         public_url = %public_url,
         "store ready"
     );
+    let missing = app.store.missing_sqlite_options()?;
+    if !missing.is_empty() {
+        tracing::warn!(
+            missing = missing.join(" "),
+            "the bundled SQLite was built without these options (LIBSQLITE3_FLAGS in .cargo/config.toml): it works, but slower; rebuild from the repository root"
+        );
+    }
     let listener = server::bind(&bind)?;
     runtime()?.block_on(async move {
         let running = server::start(app, listener, true).await?;

@@ -75,6 +75,9 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
     let mut server = HttpServer::new(move || {
         actix_web::App::new()
             .app_data(data.clone())
+            // Paths and query strings with control characters or broken
+            // UTF-8 never reach a route (nor the store).
+            .wrap(api::input::Screen)
             .wrap(FederationMiddleware::new(fed.clone()))
             .wrap_fn(|req, srv| {
                 // Any request that may write ends the cached answers.

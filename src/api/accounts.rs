@@ -2,6 +2,8 @@
 //! administrator's sign-up approvals.
 
 use super::auth::Auth;
+use super::client::ClientAddress;
+use super::input::Json;
 use super::views::{AccountView, LoginView};
 use crate::community::accounts::{self, ProfileEdit, Registration};
 use crate::error::{Error, ErrorBody};
@@ -40,10 +42,12 @@ pub struct RegisterRequest {
 /// Create an account. In approval mode it is `pending` until an admin approves.
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, body = AccountView), (status = 403, description = "registration closed", body = ErrorBody),
-        (status = 409, description = "name or email taken", body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 409, description = "name or email taken", body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "too many sign-ups from this address", body = ErrorBody)))]
 pub async fn register(
     app: web::Data<App>,
-    body: web::Json<RegisterRequest>,
+    from: ClientAddress,
+    body: Json<RegisterRequest>,
 ) -> Result<HttpResponse, Error> {
     let body = body.into_inner();
     let account = accounts::register(
@@ -54,6 +58,7 @@ pub async fn register(
             email: body.email,
             accept_terms: body.accept_terms,
         },
+        from.0,
     )
     .await?;
     Ok(HttpResponse::Created().json(AccountView::from(&account)))
@@ -71,9 +76,10 @@ pub struct LoginRequest {
         (status = 403, description = "awaiting approval", body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     app: web::Data<App>,
-    body: web::Json<LoginRequest>,
+    from: ClientAddress,
+    body: Json<LoginRequest>,
 ) -> Result<HttpResponse, Error> {
-    let (token, account) = accounts::login(&app, &body.username, &body.password).await?;
+    let (token, account) = accounts::login(&app, &body.username, &body.password, from.0).await?;
     Ok(HttpResponse::Ok().json(LoginView {
         token,
         account: AccountView::from(&account),
@@ -110,7 +116,7 @@ pub struct ProfileRequest {
 pub async fn update_me(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<ProfileRequest>,
+    body: Json<ProfileRequest>,
 ) -> Result<HttpResponse, Error> {
     let body = body.into_inner();
     let person = accounts::update_profile(

@@ -2,6 +2,7 @@
 //! each server's policy.
 
 use super::auth::Auth;
+use super::input::Json;
 use crate::error::{Error, ErrorBody};
 use crate::moderation::policy;
 use crate::store::instances::Instance;
@@ -68,7 +69,7 @@ pub struct ModeRequest {
 pub async fn set_mode(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<ModeRequest>,
+    body: Json<ModeRequest>,
 ) -> Result<HttpResponse, Error> {
     let actor = auth.actor();
     policy::set_mode(&app, Some(&actor), &body.mode).await?;
@@ -94,7 +95,7 @@ pub async fn set_policy(
     app: web::Data<App>,
     auth: Auth,
     domain: web::Path<String>,
-    body: web::Json<PolicyRequest>,
+    body: Json<PolicyRequest>,
 ) -> Result<HttpResponse, Error> {
     let i = policy::set_policy(&app, Some(&auth.actor()), &domain, &body.policy).await?;
     Ok(HttpResponse::Ok().json(DomainView::from(&i)))

@@ -3,6 +3,7 @@
 
 use super::auth::{Auth, MaybeAuth};
 use super::cache::json_for;
+use super::input::Json;
 use super::views::{
     GroupList, GroupView, MemberList, MemberView, MembershipView, PersonRef, PostPage, PostView,
 };
@@ -73,7 +74,7 @@ pub struct CreateGroupRequest {
 pub async fn create(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<CreateGroupRequest>,
+    body: Json<CreateGroupRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let info = groups::create(
@@ -163,7 +164,7 @@ pub async fn update(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<UpdateGroupRequest>,
+    body: Json<UpdateGroupRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let edit = GroupEdit {
@@ -313,7 +314,7 @@ pub async fn set_role(
     app: web::Data<App>,
     auth: Auth,
     path: web::Path<(String, String)>,
-    body: web::Json<RoleRequest>,
+    body: Json<RoleRequest>,
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
     let m = groups::set_role(&app, &auth.actor(), &name, &user, &body.role).await?;
@@ -366,7 +367,7 @@ pub async fn create_post(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<CreatePostRequest>,
+    body: Json<CreatePostRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let info = posts::create(

@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod domains;
 pub mod groups;
+pub mod input;
 pub mod moderation;
 pub mod openapi;
 pub mod people;

@@ -2,6 +2,7 @@
 //! moderation log (public) and audit log (admins).
 
 use super::auth::{Auth, MaybeAuth};
+use super::input::{Json, MaybeJson};
 use super::views::{CommentView, GroupRef, MembershipView, PersonRef, PostView};
 use crate::error::{Error, ErrorBody};
 use crate::federation::moderation as federate;
@@ -32,8 +33,9 @@ pub struct ReasonRequest {
     pub reason: Option<String>,
 }
 
-fn reason(body: Option<web::Json<ReasonRequest>>) -> Option<String> {
-    body.and_then(|b| b.into_inner().reason)
+fn reason(body: MaybeJson<ReasonRequest>) -> Option<String> {
+    body.0
+        .and_then(|b| b.reason)
         .filter(|r| !r.trim().is_empty())
 }
 
@@ -48,7 +50,7 @@ pub async fn on_thread(
     app: web::Data<App>,
     auth: Auth,
     path: web::Path<(i64, String)>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: MaybeJson<ReasonRequest>,
 ) -> Result<HttpResponse, Error> {
     let (id, action) = path.into_inner();
     let action = ThreadAction::parse(&action)
@@ -73,7 +75,7 @@ pub async fn on_comment(
     app: web::Data<App>,
     auth: Auth,
     path: web::Path<(i64, String)>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: MaybeJson<ReasonRequest>,
 ) -> Result<HttpResponse, Error> {
     let (id, action) = path.into_inner();
     let remove = match action.as_str() {
@@ -121,7 +123,7 @@ pub async fn ban(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<BanRequest>,
+    body: Json<BanRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let input = BanInput {
@@ -180,7 +182,7 @@ pub async fn warn(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<WarnRequest>,
+    body: Json<WarnRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let why = Why {
@@ -200,7 +202,7 @@ pub async fn instance_ban(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: MaybeJson<ReasonRequest>,
 ) -> Result<HttpResponse, Error> {
     let p = actions::instance_ban(&app, &auth.actor(), &name, true, reason(body)).await?;
     Ok(HttpResponse::Ok().json(PersonRef::from(&p)))

@@ -64,7 +64,7 @@ pub async fn unfollow(
 
 #[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
-    /// Page number, from 0.
+    /// Page number, from 0 (at most 200000).
     pub page: Option<i64>,
 }
 

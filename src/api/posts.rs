@@ -2,6 +2,7 @@
 
 use super::auth::{Auth, MaybeAuth};
 use super::cache::json_for;
+use super::input::Json;
 use super::views::{CommentView, PostView, ThreadView, VoteView};
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostEdit};
@@ -59,7 +60,7 @@ pub async fn edit(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<EditPostRequest>,
+    body: Json<EditPostRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let info = posts::edit(
@@ -107,7 +108,7 @@ pub async fn comment(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<CommentRequest>,
+    body: Json<CommentRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let info = comments::create(
@@ -138,7 +139,7 @@ pub async fn edit_comment(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<EditCommentRequest>,
+    body: Json<EditCommentRequest>,
 ) -> Result<HttpResponse, Error> {
     let info = comments::edit(
         &app,
@@ -180,7 +181,7 @@ pub async fn vote_post(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<VoteRequest>,
+    body: Json<VoteRequest>,
 ) -> Result<HttpResponse, Error> {
     let actor = auth.actor();
     let tally = votes::vote(&app, &actor, VoteTarget::Post(*id), body.value).await?;
@@ -197,7 +198,7 @@ pub async fn vote_comment(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<VoteRequest>,
+    body: Json<VoteRequest>,
 ) -> Result<HttpResponse, Error> {
     let actor = auth.actor();
     let tally = votes::vote(&app, &actor, VoteTarget::Comment(*id), body.value).await?;

@@ -2,6 +2,7 @@
 //! queues, resolving, dismissing and forwarding; and their JSON shapes.
 
 use super::auth::Auth;
+use super::input::Json;
 use super::views::{GroupRef, PersonRef};
 use crate::error::{Error, ErrorBody};
 use crate::federation::activities::flag;
@@ -168,7 +169,7 @@ pub struct ReportRequest {
 pub async fn create(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<ReportRequest>,
+    body: Json<ReportRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
     let subject = Subject::one_of(b.post_id, b.comment_id, b.person)?;
@@ -262,7 +263,7 @@ pub async fn resolve(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<DecisionRequest>,
+    body: Json<DecisionRequest>,
 ) -> Result<HttpResponse, Error> {
     decide(&app, &auth, *id, Decision::Resolve, body.into_inner()).await
 }
@@ -277,7 +278,7 @@ pub async fn dismiss(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<DecisionRequest>,
+    body: Json<DecisionRequest>,
 ) -> Result<HttpResponse, Error> {
     decide(&app, &auth, *id, Decision::Dismiss, body.into_inner()).await
 }

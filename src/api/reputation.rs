@@ -3,6 +3,7 @@
 //! recomputation, the serial-voting check).
 
 use super::auth::{Auth, MaybeAuth};
+use super::input::Json;
 use super::views::{utc, BadgeView, PersonRef, PostView, ReputationView};
 use crate::community::accounts;
 use crate::community::solutions;
@@ -206,7 +207,7 @@ pub async fn accept(
     app: web::Data<App>,
     auth: Auth,
     id: web::Path<i64>,
-    body: web::Json<AcceptRequest>,
+    body: Json<AcceptRequest>,
 ) -> Result<HttpResponse, Error> {
     let info = solutions::accept(&app, &auth.actor(), *id, Some(body.comment_id)).await?;
     publish::thread(&app, *id, Change::Edited).await?;
@@ -289,7 +290,7 @@ pub async fn set_role(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<RoleRequest>,
+    body: Json<RoleRequest>,
 ) -> Result<HttpResponse, Error> {
     let account = accounts::set_role(&app, Some(&auth.actor()), &name, &body.role).await?;
     Ok(HttpResponse::Ok().json(RoleView {
@@ -320,7 +321,7 @@ pub async fn set_vote_weight(
     app: web::Data<App>,
     auth: Auth,
     domain: web::Path<String>,
-    body: web::Json<VoteWeightRequest>,
+    body: Json<VoteWeightRequest>,
 ) -> Result<HttpResponse, Error> {
     let i = admin::set_vote_weight(&app, Some(&auth.actor()), &domain, body.vote_weight).await?;
     Ok(HttpResponse::Ok().json(VoteWeightView {

@@ -2,6 +2,7 @@
 //! for admins and instance moderators).
 
 use super::auth::Auth;
+use super::input::Json;
 use super::views::{CommentView, PostView};
 use crate::error::{Error, ErrorBody};
 use crate::federation::publish::{self, Change};
@@ -173,7 +174,7 @@ pub async fn add_group_word(
     app: web::Data<App>,
     auth: Auth,
     name: web::Path<String>,
-    body: web::Json<WordRequest>,
+    body: Json<WordRequest>,
 ) -> Result<HttpResponse, Error> {
     let w = review::add_word(
         &app,
@@ -201,7 +202,7 @@ pub async fn instance_words(app: web::Data<App>, auth: Auth) -> Result<HttpRespo
 pub async fn add_instance_word(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<WordRequest>,
+    body: Json<WordRequest>,
 ) -> Result<HttpResponse, Error> {
     let w = review::add_word(&app, &auth.actor(), None, &body.word, &body.action).await?;
     Ok(HttpResponse::Created().json(WatchedWordView::from(&w)))

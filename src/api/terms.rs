@@ -1,6 +1,7 @@
 //! Terms of service routes.
 
 use super::auth::Auth;
+use super::input::Json;
 use crate::error::{Error, ErrorBody};
 use crate::moderation::terms;
 use crate::store::terms::Terms;
@@ -55,7 +56,7 @@ pub struct AcceptRequest {
 pub async fn accept(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<AcceptRequest>,
+    body: Json<AcceptRequest>,
 ) -> Result<HttpResponse, Error> {
     let t = terms::accept(&app, &auth.actor(), body.version).await?;
     Ok(HttpResponse::Ok().json(TermsView::from(&t)))
@@ -75,7 +76,7 @@ pub struct PublishRequest {
 pub async fn publish(
     app: web::Data<App>,
     auth: Auth,
-    body: web::Json<PublishRequest>,
+    body: Json<PublishRequest>,
 ) -> Result<HttpResponse, Error> {
     let t = terms::publish(&app, &auth.actor(), &body.body).await?;
     Ok(HttpResponse::Created().json(TermsView::from(&t)))

@@ -9,6 +9,7 @@ use crate::store::people::{self, LocalUser, NewLocalUser, NewPerson, Person, Pro
 use crate::store::{self, now, write_tx, DbConn};
 use crate::App;
 use activitypub_federation::http_signatures::Keypair;
+use std::net::IpAddr;
 use std::time::Instant;
 
 pub const PASSWORD_MIN: usize = 8;
@@ -57,7 +58,8 @@ fn validate_email(email: &str) -> Result<()> {
         && email
             .split_once('@')
             .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'))
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(char::is_whitespace)
+        && crate::input::forbidden_char(email, crate::input::Source::Line).is_none();
     if ok {
         Ok(())
     } else {
@@ -125,8 +127,9 @@ pub fn insert_account(
     })
 }
 
-/// Sign-up through the API, per the registration mode.
-pub async fn register(app: &App, reg: Registration) -> Result<Account> {
+/// Sign-up through the API, per the registration mode; every attempt
+/// counts against the client's address.
+pub async fn register(app: &App, reg: Registration, from: IpAddr) -> Result<Account> {
     let state = match app.config.registration {
         RegistrationMode::Closed => {
             return Err(Error::forbidden("registration is closed on this server"))
@@ -134,6 +137,17 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
         RegistrationMode::Approval => "pending",
         RegistrationMode::Open => "active",
     };
+    app.register_throttle
+        .take(&from.to_string(), Instant::now())
+        .map_err(|retry| {
+            Error::too_many_requests(
+                format!(
+                    "at most {} sign-ups an hour from one address; wait and try again",
+                    app.config.limits.register_per_address_per_hour
+                ),
+                retry,
+            )
+        })?;
     names::validate_name(&reg.username)?;
     validate_password(&reg.password)?;
     let email = reg
@@ -188,29 +202,54 @@ pub async fn register(app: &App, reg: Registration) -> Result<Account> {
         .await
 }
 
+/// The counters a failed login from `from` on `username` goes to: the name
+/// as tried from that address (guessing one member's password locks that
+/// address out of her name, not her), and the address itself (guessing
+/// across many names).
+fn login_keys(from: IpAddr, username: &str) -> (String, String) {
+    // An address holds no '/', so the pair cannot be mistaken for another.
+    (format!("{from}/{username}"), from.to_string())
+}
+
 /// Checks the password and issues a new bearer token.
-pub async fn login(app: &App, username: &str, password: &str) -> Result<(String, Account)> {
-    if let Err(retry) = app.login_throttle.check(username, Instant::now()) {
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    from: IpAddr,
+) -> Result<(String, Account)> {
+    let (name_key, address_key) = login_keys(from, username);
+    let at = Instant::now();
+    if let Err(retry) = app.login_address_throttle.check(&address_key, at) {
         return Err(Error::too_many_requests(
-            "too many login attempts for this name; wait and try again",
+            "too many failed logins from this address; wait and try again",
             retry,
         ));
     }
+    if let Err(retry) = app.login_throttle.check(&name_key, at) {
+        return Err(Error::too_many_requests(
+            "too many failed logins for this name from this address; wait and try again",
+            retry,
+        ));
+    }
+    let failed = || {
+        let at = Instant::now();
+        app.login_throttle.fail(&name_key, at);
+        app.login_address_throttle.fail(&address_key, at);
+        Error::unauthorized("wrong username or password")
+    };
     let name = username.to_string();
     let account = app
         .store
         .run(move |conn| account_by_name(conn, &name))
         .await?;
-    let wrong = || Error::unauthorized("wrong username or password");
     let Some(account) = account else {
-        app.login_throttle.fail(username, Instant::now());
-        return Err(wrong());
+        return Err(failed());
     };
     let (password, hash) = (password.to_string(), account.user.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || tokens::verify_password(&password, &hash)).await?;
     if !ok {
-        app.login_throttle.fail(username, Instant::now());
-        return Err(wrong());
+        return Err(failed());
     }
     check_state(&account.user)?;
     let token = tokens::random_token();

@@ -184,10 +184,24 @@ pub enum Listing {
     Friends,
 }
 
+/// The last page number a listing serves (20 million people at the
+/// largest page size): any page past it is refused rather than computed,
+/// so an offset can neither overflow nor turn negative.
+pub const MAX_PAGE: i64 = 200_000;
+
+/// Where page `page` (from 0) of `size` rows starts.
+pub fn page_offset(page: i64, size: i64) -> Result<i64> {
+    let bad = || Error::bad_request(format!("page must be a number from 0 to {MAX_PAGE}"));
+    if !(0..=MAX_PAGE).contains(&page) {
+        return Err(bad());
+    }
+    page.checked_mul(size).ok_or_else(bad)
+}
+
 pub async fn list(app: &App, handle: &str, listing: Listing, page: i64) -> Result<Vec<Person>> {
     let handle = handle.to_string();
     let limit = app.config.limits.page_size;
-    let offset = page.max(0) * limit;
+    let offset = page_offset(page, limit)?;
     app.store
         .run(move |conn| {
             let person = find_person(conn, &handle)?;

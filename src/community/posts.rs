@@ -103,7 +103,9 @@ pub fn decode_cursor(sort: FeedSort, cursor: &str) -> Result<FeedCursor> {
         (FeedSort::Top, Some("t")) => Ok(FeedCursor::Top(key.parse().map_err(|_| bad())?, id)),
         (FeedSort::Hot, Some("h")) => {
             let bits: u64 = key.parse().map_err(|_| bad())?;
-            Ok(FeedCursor::Hot(f64::from_bits(bits), id))
+            // Ranks are finite: a NaN or infinite bound is no position.
+            let rank = Some(f64::from_bits(bits)).filter(|r| r.is_finite());
+            Ok(FeedCursor::Hot(rank.ok_or_else(bad)?, id))
         }
         _ => Err(bad()),
     }
@@ -528,6 +530,9 @@ mod tests {
         let c = encode_cursor(FeedSort::Top, &post(1, 1));
         assert!(decode_cursor(FeedSort::New, &c).is_err());
         assert!(decode_cursor(FeedSort::New, "!!!").is_err());
+        let nan = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("h:{}:1", f64::NAN.to_bits()));
+        assert!(decode_cursor(FeedSort::Hot, &nan).is_err());
         assert!(parse_sort(Some("best")).is_err());
     }
 }

@@ -8,6 +8,7 @@ use super::objects::reporter;
 use super::objects::Endpoints;
 use crate::community::markdown;
 use crate::error::{Error, Result};
+use crate::input;
 use crate::store::groups::{self as group_rows, Group, NewGroup};
 use crate::store::people::{self, NewPerson, Person};
 use crate::store::{instances, now, write_tx};
@@ -72,7 +73,7 @@ fn parse_url(s: &str) -> Result<Url> {
 
 /// Remote HTML is sanitized before it is stored.
 fn clean(html: Option<String>) -> Option<String> {
-    html.map(|h| markdown::sanitize(&h))
+    html.map(|h| markdown::sanitize(&h).replace('\0', ""))
 }
 
 #[async_trait]
@@ -113,7 +114,12 @@ impl Object for ApPerson {
         Ok(())
     }
 
-    async fn from_json(json: PersonObject, data: &Data<App>) -> Result<Self> {
+    async fn from_json(mut json: PersonObject, data: &Data<App>) -> Result<Self> {
+        // No NUL reaches the store; the summary is HTML, which the
+        // sanitizer reads as a browser would (NULs included).
+        let summary = json.summary.take();
+        let mut json = input::without_nul("the person", json)?;
+        json.summary = summary;
         let id =
             Url::parse(&json.id).map_err(|_| Error::bad_request("the person's id is not a URL"))?;
         let domain = authority(&id);
@@ -218,7 +224,12 @@ impl Object for ApGroup {
         Ok(())
     }
 
-    async fn from_json(json: GroupObject, data: &Data<App>) -> Result<Self> {
+    async fn from_json(mut json: GroupObject, data: &Data<App>) -> Result<Self> {
+        // No NUL reaches the store; the summary is HTML, which the
+        // sanitizer reads as a browser would (NULs included).
+        let summary = json.summary.take();
+        let mut json = input::without_nul("the group", json)?;
+        json.summary = summary;
         let id =
             Url::parse(&json.id).map_err(|_| Error::bad_request("the group's id is not a URL"))?;
         let domain = authority(&id);

@@ -7,6 +7,7 @@ use super::actors::same_origin;
 use super::actors::{authority, AnyActor};
 use super::signature::{self, Signed};
 use crate::error::{Error, Result};
+use crate::input;
 use crate::moderation::{limits, policy};
 use crate::store::{instances, now};
 use crate::App;
@@ -78,8 +79,9 @@ pub async fn inbox(
     data: Data<App>,
 ) -> Result<HttpResponse> {
     let body = read_body(payload).await?;
-    let value: serde_json::Value = serde_json::from_slice(&body)
+    let mut value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
+    input::drop_nul(&mut value);
     let failing = check_domain(data.app_data(), &value).await?;
     signature::check(&req, Signed::Delivery, &body, chrono::Utc::now())?;
     let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;

@@ -193,6 +193,48 @@ impl Store {
     }
 }
 
+/// Build options the bundled SQLite must have, set by `LIBSQLITE3_FLAGS` in
+/// `.cargo/config.toml` (docs/performance.md). A build that misses that
+/// file (a Docker build context without it, say) still works, only slower:
+/// without QPSG every statement with a bound `LIMIT` is planned again each
+/// time it runs. So start-up looks, and warns.
+pub const SQLITE_BUILD_OPTIONS: &[&str] = &["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"];
+
+#[derive(diesel::QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    compile_options: String,
+}
+
+impl Store {
+    /// What `PRAGMA compile_options` lists for the linked SQLite (empty
+    /// on PostgreSQL).
+    pub fn sqlite_compile_options(&self) -> Result<Vec<String>> {
+        self.run_blocking(|conn| match conn {
+            DbConn::Sqlite(c) => Ok(diesel::sql_query("PRAGMA compile_options")
+                .load::<CompileOption>(c)?
+                .into_iter()
+                .map(|o| o.compile_options)
+                .collect()),
+            DbConn::Pg(_) => Ok(Vec::new()),
+        })
+    }
+
+    /// The `SQLITE_BUILD_OPTIONS` the linked SQLite was built without
+    /// (none on PostgreSQL).
+    pub fn missing_sqlite_options(&self) -> Result<Vec<&'static str>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(Vec::new());
+        }
+        let have = self.sqlite_compile_options()?;
+        Ok(SQLITE_BUILD_OPTIONS
+            .iter()
+            .copied()
+            .filter(|want| !have.iter().any(|h| h == want))
+            .collect())
+    }
+}
+
 /// A write transaction. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way with
 /// SQLITE_BUSY when another writer got in between.

@@ -168,6 +168,8 @@ pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Te
     config.moderation.posts_per_hour = 0;
     config.moderation.new_account_days = 0;
     config.reputation.newcomer_ranks = Vec::new();
+    // All test clients sign up from loopback: tested in tests/login_limits.rs.
+    config.limits.register_per_address_per_hour = 0;
     let pg = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {
