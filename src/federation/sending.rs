@@ -175,6 +175,17 @@ pub struct CheckedResolver {
     reach: Reach,
 }
 
+impl Reach {
+    /// What `federation.debug` allows.
+    pub fn of(config: &crate::config::Config) -> Reach {
+        if config.federation.debug {
+            Reach::Any
+        } else {
+            Reach::Public
+        }
+    }
+}
+
 impl CheckedResolver {
     pub fn new(reach: Reach) -> CheckedResolver {
         CheckedResolver { reach }

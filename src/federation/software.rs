@@ -6,6 +6,7 @@
 
 use super::actors::authority;
 use super::nodeinfo::SCHEMA_2_1;
+use super::sending::{CheckedResolver, Reach};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::instances;
 use crate::App;
@@ -65,7 +66,7 @@ pub async fn learn(app: &App, actor: &Url) -> Result<()> {
         return Ok(());
     }
     let timeout = Duration::from_secs(u64::from(app.config.federation.request_timeout_secs));
-    match nodeinfo_software(actor, timeout).await {
+    match nodeinfo_software(actor, Reach::of(&app.config), timeout).await {
         Ok(name) => {
             tracing::debug!(server = %domain, software = %name, "NodeInfo read");
             app.store
@@ -105,9 +106,11 @@ struct Software {
 
 /// The software name in the NodeInfo of `actor`'s server: the index at
 /// `/.well-known/nodeinfo`, then the 2.x document it links to on the same
-/// server. No redirects, a time-out, and a size limit.
-async fn nodeinfo_software(actor: &Url, timeout: Duration) -> Result<String> {
+/// server. No redirects, a time-out, a size limit, and only the addresses
+/// deliveries may reach (no private ones outside debug mode).
+async fn nodeinfo_software(actor: &Url, reach: Reach, timeout: Duration) -> Result<String> {
     let client = reqwest::Client::builder()
+        .dns_resolver(std::sync::Arc::new(CheckedResolver::new(reach)))
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .user_agent(concat!("Guildhall/", env!("CARGO_PKG_VERSION")))
@@ -182,5 +185,33 @@ mod tests {
         ] {
             assert_eq!(Reader::of(name), Reader::Microblog, "{name:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn nodeinfo_is_not_read_from_private_addresses_outside_debug() {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("its address").port();
+        // Counts the connections that arrive, answering none of them.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut first = [0u8; 64];
+                let n = conn.read(&mut first).unwrap_or(0);
+                let _ = tx.send(String::from_utf8_lossy(&first[..n]).to_string());
+            }
+        });
+        let actor = Url::parse(&format!("http://localhost:{port}/u/kim")).expect("a URL");
+        let timeout = Duration::from_secs(2);
+        let refused = nodeinfo_software(&actor, Reach::Public, timeout).await;
+        assert!(refused.is_err());
+        // The marker: in debug mode the same lookup connects.
+        let _ = nodeinfo_software(&actor, Reach::Any, timeout).await;
+        let first = rx.recv().expect("a connection");
+        assert!(first.starts_with("GET /.well-known/nodeinfo"), "{first}");
+        assert!(
+            rx.try_recv().is_err(),
+            "only the debug-mode lookup connected"
+        );
     }
 }

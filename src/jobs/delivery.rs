@@ -94,14 +94,9 @@ enum Attempt {
 /// deliveries in flight, claiming more as they finish, and writes their
 /// outcomes in batches.
 pub fn spawn(app: App, wakeup: Wakeup) -> Result<WorkerHandle> {
-    let reach = if app.config.federation.debug {
-        Reach::Any
-    } else {
-        Reach::Public
-    };
     let client = reqwest::Client::builder()
         // Connects only to the addresses its own lookup checked.
-        .dns_resolver(Arc::new(CheckedResolver::new(reach)))
+        .dns_resolver(Arc::new(CheckedResolver::new(Reach::of(&app.config))))
         .user_agent(format!("Guildhall/{}", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         // Shorter than the keep-alive of common receivers (nginx: 75 s),
