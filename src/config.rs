@@ -48,6 +48,32 @@ pub struct Config {
     pub keys: KeysConfig,
     pub federation: FederationConfig,
     pub cache: CacheConfig,
+    pub events: EventsConfig,
+}
+
+/// The event log and its consumers (docs/ARCHITECTURE.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventsConfig {
+    /// Whether this process runs the consumers (federation, notifications,
+    /// email). Several processes may; off, the process only records events
+    /// (a web-only process beside a worker process).
+    pub consume: bool,
+    /// How often the consumers look for events other processes recorded
+    /// (this process's own wake them at once).
+    pub poll_ms: u64,
+    /// Events applied by every consumer are deleted after this many days.
+    pub retention_days: u32,
+}
+
+impl Default for EventsConfig {
+    fn default() -> Self {
+        EventsConfig {
+            consume: true,
+            poll_ms: 1000,
+            retention_days: 14,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +197,7 @@ impl Default for Config {
             keys: KeysConfig::default(),
             federation: FederationConfig::default(),
             cache: CacheConfig::default(),
+            events: EventsConfig::default(),
         }
     }
 }
@@ -343,6 +370,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("federation.dead_after_hours", ValueKind::Integer),
     ("federation.request_timeout_secs", ValueKind::Integer),
     ("cache.anonymous_ttl_ms", ValueKind::Integer),
+    ("events.consume", ValueKind::Boolean),
+    ("events.poll_ms", ValueKind::Integer),
+    ("events.retention_days", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.

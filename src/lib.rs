@@ -7,6 +7,7 @@ pub mod api;
 pub mod community;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod federation;
 pub mod input;
 pub mod jobs;
@@ -64,6 +65,7 @@ impl App {
     pub fn open(config: Config) -> Result<App> {
         let store = Store::open(&config)?;
         store.migrate()?;
+        store.run_blocking(jobs::events::register)?;
         let domain = config.domain();
         let mut instance =
             store.run_blocking(|conn| store::instances::ensure_local(conn, &domain))?;

@@ -42,6 +42,9 @@ pub struct Worker {
     handle: crate::jobs::delivery::WorkerHandle,
     /// The daily reputation job.
     daily: tokio::task::JoinHandle<()>,
+    /// The event consumers. Aborting one mid-batch is safe: its
+    /// transaction rolls back and the batch is applied again later.
+    consumers: Vec<tokio::task::JoinHandle<()>>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -51,6 +54,9 @@ impl Worker {
     /// restart does not wait for their lease to expire), then stops.
     pub async fn stop(self) {
         self.daily.abort();
+        for c in &self.consumers {
+            c.abort();
+        }
         self.handle.stop(self.grace).await;
     }
 }
@@ -69,6 +75,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         ),
         handle: worker,
         daily: crate::jobs::reputation::spawn(app.clone()),
+        consumers: crate::jobs::events::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let data = web::Data::new(app);

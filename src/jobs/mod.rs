@@ -1,4 +1,5 @@
 //! Background work that runs beside the HTTP server.
 
 pub mod delivery;
+pub mod events;
 pub mod reputation;

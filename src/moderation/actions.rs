@@ -21,7 +21,8 @@ use crate::App;
 use chrono::NaiveDateTime;
 
 /// What a moderator does to a thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ThreadAction {
     Remove,
     Restore,

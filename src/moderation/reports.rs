@@ -53,7 +53,8 @@ impl Subject {
 }
 
 /// How a moderator closes a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Acted on.
     Resolve,

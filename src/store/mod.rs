@@ -4,6 +4,7 @@
 
 pub mod comments;
 pub mod deliveries;
+pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod instances;
@@ -99,6 +100,18 @@ impl ManageConnection for ConnectionManager {
 pub struct Store {
     pool: Pool<ConnectionManager>,
     backend: Backend,
+    /// Woken after a store call that recorded an event (the consumers wait on it).
+    event_wakeup: std::sync::Arc<tokio::sync::Notify>,
+}
+
+thread_local! {
+    /// Set by `events::insert` on this thread; read when the store call ends.
+    static RECORDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes that the current store call recorded an event.
+fn note_event() {
+    RECORDED.with(|r| r.set(true));
 }
 
 impl Store {
@@ -137,7 +150,11 @@ impl Store {
             .map_err(|e| {
                 Error::with_cause(ErrorKind::Unavailable, "cannot open the database", e)
             })?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            event_wakeup: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -152,9 +169,15 @@ impl Store {
         F: FnOnce(&mut DbConn) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let wakeup = self.event_wakeup.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            RECORDED.with(|r| r.set(false));
+            let result = f(&mut conn);
+            if RECORDED.with(|r| r.replace(false)) {
+                wakeup.notify_waiters();
+            }
+            result
         })
         .await?
     }
@@ -162,7 +185,17 @@ impl Store {
     /// The same, for callers already off the async threads (CLI, jobs).
     pub fn run_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
         let mut conn = self.pool.get()?;
-        f(&mut conn)
+        RECORDED.with(|r| r.set(false));
+        let result = f(&mut conn);
+        if RECORDED.with(|r| r.replace(false)) {
+            self.event_wakeup.notify_waiters();
+        }
+        result
+    }
+
+    /// What the event consumers of this process wait on.
+    pub fn event_wakeup(&self) -> &tokio::sync::Notify {
+        &self.event_wakeup
     }
 
     /// Applies the pending migrations of this backend; returns how many ran.

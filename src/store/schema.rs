@@ -326,6 +326,58 @@ diesel::table! {
         awarded_at -> Timestamp,
     }
 }
+diesel::table! {
+    event (id) {
+        id -> BigInt,
+        tx -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        activity_ap_id -> Nullable<Text>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_consumer (name) {
+        name -> Text,
+        position_tx -> BigInt,
+        position_id -> BigInt,
+        failures -> Integer,
+        last_error -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        kind -> Text,
+        event_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        payload -> Text,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preference (person_id, kind) {
+        person_id -> BigInt,
+        kind -> Text,
+        delivery -> Text,
+    }
+}
+
 diesel::joinable!(person -> instance (instance_id));
 diesel::joinable!(reputation -> person (person_id));
 diesel::joinable!(local_user -> person (person_id));
@@ -360,4 +412,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reputation_event,
     reputation,
     badge,
+    event,
+    event_consumer,
+    notification,
+    notification_preference,
 );

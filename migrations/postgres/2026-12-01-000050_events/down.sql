@@ -1,0 +1,4 @@
+DROP TABLE notification_preference;
+DROP TABLE notification;
+DROP TABLE event_consumer;
+DROP TABLE event;
