@@ -5,7 +5,6 @@ use super::auth::Auth;
 use super::input::Json;
 use super::views::{CommentView, PostView};
 use crate::error::{Error, ErrorBody};
-use crate::federation::publish::{self, Change};
 use crate::moderation::review;
 use crate::store::watched::WatchedWord;
 use crate::App;
@@ -89,9 +88,7 @@ pub async fn decide_post(
     let (id, decision) = path.into_inner();
     let approved = approve(&decision)?;
     let info = review::decide_post(&app, &auth.actor(), id, approved).await?;
-    if approved {
-        publish::thread(&app, id, Change::Created).await?;
-    }
+    if approved {}
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -108,9 +105,7 @@ pub async fn decide_comment(
     let (id, decision) = path.into_inner();
     let approved = approve(&decision)?;
     let info = review::decide_comment(&app, &auth.actor(), id, approved).await?;
-    if approved {
-        publish::comment(&app, id, Change::Created).await?;
-    }
+    if approved {}
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 

@@ -179,6 +179,18 @@ pub async fn create_received(
 }
 
 pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+    edit_received(app, actor, id, body, None).await
+}
+
+/// `edit`, carried by the received activity `activity` when another server
+/// sent it.
+pub async fn edit_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: Body,
+    activity: Option<String>,
+) -> Result<CommentInfo> {
     check_body(app, body.text())?;
     let (source, html) = body.render();
     let change = CommentChange {
@@ -203,7 +215,8 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
                 events::record(
                     conn,
                     Change::by(actor.id(), What::CommentEdited { comment_id: id })
-                        .in_group(post.group_id),
+                        .in_group(post.group_id)
+                        .received(activity),
                 )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()

@@ -7,7 +7,7 @@ use super::{
 };
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::events::{self, Change, Decision, What};
 use crate::store::groups::{self as rows, Group, GroupChange, Membership, NewGroup};
 use crate::store::people::{self, Person};
@@ -262,86 +262,120 @@ pub async fn join(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
-                if person.banned {
-                    return Err(Error::forbidden("you are banned from this server"));
-                }
-                let existing = match rows::membership(conn, person.id, group.id)? {
-                    // A ban that ran out leaves nothing behind.
-                    Some(m) if m.state == "banned" && !super::ban_in_force(&m, now()) => {
-                        rows::delete_membership(conn, m.id)?;
-                        None
+                match admit_or_queue(conn, &ids, group.clone(), person.clone(), follow_id.clone()) {
+                    // A remote person's Follow refused: the refusal is the
+                    // change, answered with a Reject.
+                    Err(e) if e.kind == ErrorKind::Forbidden && follow_id.is_some() => {
+                        events::record(
+                            conn,
+                            Change::by(
+                                person.id,
+                                What::MembershipDecided {
+                                    group_id: group.id,
+                                    person_id: person.id,
+                                    follow_id: follow_id.clone(),
+                                    decision: Decision::Rejected,
+                                },
+                            )
+                            .in_group(group.id),
+                        )?;
+                        Ok(MembershipChange {
+                            group,
+                            person,
+                            membership: None,
+                            follow_id,
+                        })
                     }
                     other => other,
-                };
-                let membership = match existing {
-                    Some(m) if m.state == "banned" => {
-                        return Err(Error::forbidden("you are banned from this group"))
-                    }
-                    Some(m) if m.state == "invited" && group.local => admit(conn, &m)?,
-                    // Joining again changes nothing: accepted stays, pending waits.
-                    Some(m) => m,
-                    None => {
-                        let state =
-                            if !group.local {
-                                "pending"
-                            } else {
-                                match group.join_policy.as_str() {
-                                    "open" => "accepted",
-                                    "approval" => "pending",
-                                    _ => return Err(Error::forbidden(
-                                        "this group is invite-only: ask a moderator for an invite",
-                                    )),
-                                }
-                            };
-                        let m =
-                            rows::insert_membership(conn, person.id, group.id, state, "member")?;
-                        if state == "accepted" {
-                            rows::add_member_count(conn, group.id, 1)?;
-                        }
-                        m
-                    }
-                };
-                let follow = match (&membership.follow_ap_id, follow_id, group.local) {
-                    (_, Some(theirs), true) => Some(theirs),
-                    (Some(ours), _, _) => Some(ours.clone()),
-                    (None, None, false) => Some(ids.activity("follow")),
-                    (None, None, true) => None,
-                    (None, Some(_), false) => None,
-                };
-                let membership = match &follow {
-                    Some(f) if membership.follow_ap_id.as_deref() != Some(f) => {
-                        rows::set_follow_ap_id(conn, membership.id, f)?
-                    }
-                    _ => membership,
-                };
-                // Every join is recorded, a repeated one too: its Follow
-                // or Accept goes out again (a remote server may have
-                // missed the first).
-                let (group_id, person_id, follow_id) =
-                    (group.id, person.id, membership.follow_ap_id.clone());
-                let what = if membership.state == "accepted" {
-                    What::MemberJoined {
-                        group_id,
-                        person_id,
-                        follow_id,
-                    }
-                } else {
-                    What::MemberRequested {
-                        group_id,
-                        person_id,
-                        follow_id,
-                    }
-                };
-                events::record(conn, Change::by(person.id, what).in_group(group.id))?;
-                Ok(MembershipChange {
-                    group,
-                    person,
-                    follow_id: membership.follow_ap_id.clone(),
-                    membership: Some(membership),
-                })
+                }
             })
         })
         .await
+}
+
+fn admit_or_queue(
+    conn: &mut crate::store::DbConn,
+    ids: &crate::federation::ids::Ids,
+    group: Group,
+    person: Person,
+    follow_id: Option<String>,
+) -> Result<MembershipChange> {
+    if person.banned {
+        return Err(Error::forbidden("you are banned from this server"));
+    }
+    let existing = match rows::membership(conn, person.id, group.id)? {
+        // A ban that ran out leaves nothing behind.
+        Some(m) if m.state == "banned" && !super::ban_in_force(&m, now()) => {
+            rows::delete_membership(conn, m.id)?;
+            None
+        }
+        other => other,
+    };
+    let membership = match existing {
+        Some(m) if m.state == "banned" => {
+            return Err(Error::forbidden("you are banned from this group"))
+        }
+        Some(m) if m.state == "invited" && group.local => admit(conn, &m)?,
+        // Joining again changes nothing: accepted stays, pending waits.
+        Some(m) => m,
+        None => {
+            let state = if !group.local {
+                "pending"
+            } else {
+                match group.join_policy.as_str() {
+                    "open" => "accepted",
+                    "approval" => "pending",
+                    _ => {
+                        return Err(Error::forbidden(
+                            "this group is invite-only: ask a moderator for an invite",
+                        ))
+                    }
+                }
+            };
+            let m = rows::insert_membership(conn, person.id, group.id, state, "member")?;
+            if state == "accepted" {
+                rows::add_member_count(conn, group.id, 1)?;
+            }
+            m
+        }
+    };
+    let follow = match (&membership.follow_ap_id, follow_id, group.local) {
+        (_, Some(theirs), true) => Some(theirs),
+        (Some(ours), _, _) => Some(ours.clone()),
+        (None, None, false) => Some(ids.activity("follow")),
+        (None, None, true) => None,
+        (None, Some(_), false) => None,
+    };
+    let membership = match &follow {
+        Some(f) if membership.follow_ap_id.as_deref() != Some(f) => {
+            rows::set_follow_ap_id(conn, membership.id, f)?
+        }
+        _ => membership,
+    };
+    // Every join is recorded, a repeated one too: its Follow
+    // or Accept goes out again (a remote server may have
+    // missed the first).
+    let (group_id, person_id, follow_id) = (group.id, person.id, membership.follow_ap_id.clone());
+    let what = if membership.state == "accepted" {
+        What::MemberJoined {
+            group_id,
+            person_id,
+            follow_id,
+        }
+    } else {
+        What::MemberRequested {
+            group_id,
+            person_id,
+            follow_id,
+        }
+    };
+    events::record(conn, Change::by(person.id, what).in_group(group.id))?;
+    Ok(MembershipChange {
+        group,
+        person,
+        follow_id: membership.follow_ap_id.clone(),
+        membership: Some(membership),
+    })
 }
 
 pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipChange> {

@@ -356,6 +356,18 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
 
 /// The author edits title or body (not once deleted).
 pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
+    edit_received(app, actor, id, edit, None).await
+}
+
+/// `edit`, carried by the received activity `activity` when another server
+/// sent it.
+pub async fn edit_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    edit: PostEdit,
+    activity: Option<String>,
+) -> Result<PostInfo> {
     let mut change = PostChange::default();
     if let Some(t) = &edit.title {
         change.title = Some(check_title(&app.config, t)?);
@@ -382,7 +394,8 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
                 events::record(
                     conn,
                     Change::by(actor.id(), What::ThreadEdited { post_id: id })
-                        .in_group(post.group_id),
+                        .in_group(post.group_id)
+                        .received(activity),
                 )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod actors;
+pub mod consumer;
 pub mod context;
 pub mod http;
 pub mod ids;

@@ -101,7 +101,8 @@ pub struct ReportInfo {
 impl ReportInfo {
     /// What became of the forward, all deliveries together: refused when
     /// any server refused it for good, else queued while any is waiting;
-    /// none when it was not forwarded.
+    /// none when it was not forwarded. Queued too while the federation
+    /// consumer has not yet queued its deliveries.
     pub fn forward_state(&self) -> Option<ForwardState> {
         let states = || self.forwards.iter().map(|f| f.state);
         [
@@ -111,6 +112,7 @@ impl ReportInfo {
         ]
         .into_iter()
         .find(|s| states().any(|x| x == *s))
+        .or(self.report.forwarded.then_some(ForwardState::Queued))
     }
 
     /// Why a server refused the forward, if one did.
@@ -595,21 +597,26 @@ fn forward_plan(info: ReportInfo) -> Forward {
     }
 }
 
-/// Records the Flags a forward is sent as (`(activity id, inboxes)`), each
-/// delivery queued, before they are sent: the delivery worker records how
-/// each ends (`ended_forward`).
-pub async fn forward_queued(app: &App, report_id: i64, sent: Vec<(String, String)>) -> Result<()> {
-    app.store
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let at = now();
-                for (activity, inbox) in &sent {
-                    rows::add_forward(conn, report_id, activity, std::slice::from_ref(inbox), at)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+/// Where a report marked forwarded goes (see `forward`), read back by the
+/// consumer that sends it.
+pub fn forward_plan_of(
+    conn: &mut DbConn,
+    report_id: i64,
+    local_instance_id: i64,
+) -> Result<Forward> {
+    let report = rows::by_id(conn, report_id)?;
+    Ok(forward_plan(enrich(conn, report, local_instance_id)?))
+}
+
+/// Records the Flags a forward is sent as (`(activity id, inbox)`), in the
+/// transaction that queues their deliveries: the delivery worker records
+/// how each ends (`ended_forward`).
+pub fn forward_queued(conn: &mut DbConn, report_id: i64, sent: &[(String, String)]) -> Result<()> {
+    let at = now();
+    for (activity, inbox) in sent {
+        rows::add_forward(conn, report_id, activity, std::slice::from_ref(inbox), at)?;
+    }
+    Ok(())
 }
 
 /// How one delivery of a forwarded report ended, as the delivery worker

@@ -2,7 +2,6 @@
 //! pins or unpins a thread. (Add/Remove of moderators is not acted on.)
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::error::Result;
@@ -42,8 +41,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
         remote,
         activity: Some(act.id.to_string()),
     };
-    if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
-        relay(app, &group, &act.raw, None).await?;
-    }
+    repeated(actions::on_thread(app, &actor, post.id, action, why).await)?;
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }

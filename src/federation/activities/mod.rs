@@ -204,16 +204,54 @@ impl InboxActivity {
             Via::Direct => self.id().to_string(),
             Via::Group(_) => format!("{}#announced", self.id()),
         };
+        // Recorded as received before acting, so that the event of the
+        // change names a stored activity a local group relays as it came.
         let kind = self.kind().to_string();
-        let seen_id = id.clone();
-        if data
+        let raw = self
+            .raw()
+            .map_or_else(|| "{}".to_string(), Value::to_string);
+        let record_id = id.clone();
+        if !data
             .store
-            .run(move |conn| deliveries::activity_seen(conn, &seen_id))
+            .run(move |conn| deliveries::record_received(conn, &record_id, &kind, &raw))
             .await?
         {
             tracing::debug!(activity = %id, "repeated activity ignored");
             return Ok(());
         }
+        let acted = self.act(data, via).await;
+        if acted.is_err() {
+            let forget_id = id.clone();
+            data.store
+                .run(move |conn| deliveries::forget_received(conn, &forget_id))
+                .await?;
+        }
+        acted
+    }
+
+    /// The activity as received, for those a local group relays.
+    fn raw(&self) -> Option<&Value> {
+        match self {
+            InboxActivity::Undo(a) => Some(&a.raw),
+            InboxActivity::Create(a)
+            | InboxActivity::Update(a)
+            | InboxActivity::Delete(a)
+            | InboxActivity::Like(a)
+            | InboxActivity::Dislike(a)
+            | InboxActivity::Announce(a)
+            | InboxActivity::Lock(a)
+            | InboxActivity::Add(a)
+            | InboxActivity::Remove(a)
+            | InboxActivity::Block(a) => Some(&a.raw),
+            InboxActivity::Follow(_)
+            | InboxActivity::Accept(_)
+            | InboxActivity::Reject(_)
+            | InboxActivity::Flag(_)
+            | InboxActivity::Unsupported { .. } => None,
+        }
+    }
+
+    async fn act(self, data: &Data<App>, via: Via) -> Result<()> {
         match (self, &via) {
             (InboxActivity::Follow(a), Via::Direct) => a.receive(data).await?,
             (InboxActivity::Accept(a) | InboxActivity::Reject(a), Via::Direct) => {
@@ -238,15 +276,10 @@ impl InboxActivity {
             }
             (InboxActivity::Flag(a), Via::Direct) => flag::receive(data, a).await?,
             (other, _) => {
-                tracing::info!(activity = %id, kind = other.kind(), "activity skipped: not acted on here, or not inside an Announce");
+                tracing::info!(activity = %other.id(), kind = other.kind(), "activity skipped: not acted on here, or not inside an Announce");
             }
         }
-        let record_kind = kind.clone();
-        data.store
-            .run(move |conn| {
-                deliveries::record_activity(conn, &id, &record_kind, false, None, "{}").map(|_| ())
-            })
-            .await
+        Ok(())
     }
 }
 
