@@ -687,6 +687,83 @@ pub async fn set_role(
         .await
 }
 
+/// A remote group's server says a person joined or left its moderators
+/// (federation checked that the group or one of its moderators said so).
+/// Kept as that person's role in our copy of the membership, so that the
+/// group's moderators show here too.
+pub async fn moderator_received(
+    app: &App,
+    group_id: i64,
+    person_id: i64,
+    change: ModeratorChange,
+    activity: Option<String>,
+) -> Result<()> {
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = rows::by_id(conn, group_id)?;
+                if group.local {
+                    return Err(Error::forbidden(
+                        "a local group's moderators are changed here only",
+                    ));
+                }
+                let existing =
+                    rows::membership(conn, person_id, group.id)?.filter(|m| m.state == "accepted");
+                let what = match (change, existing) {
+                    (ModeratorChange::Added, Some(m)) if is_group_moderator(Some(&m)) => None,
+                    (ModeratorChange::Added, Some(m)) => {
+                        rows::set_membership(conn, m.id, "accepted", "moderator")?;
+                        Some(What::ModeratorAdded {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Added, None) => {
+                        if let Some(m) = rows::membership(conn, person_id, group.id)? {
+                            rows::delete_membership(conn, m.id)?;
+                        }
+                        rows::insert_membership(
+                            conn,
+                            person_id,
+                            group.id,
+                            "accepted",
+                            "moderator",
+                        )?;
+                        Some(What::ModeratorAdded {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Removed, Some(m)) if is_group_moderator(Some(&m)) => {
+                        rows::set_membership(conn, m.id, "accepted", "member")?;
+                        Some(What::ModeratorRemoved {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Removed, _) => None,
+                };
+                if let Some(what) = what {
+                    events::record(
+                        conn,
+                        Change::by(person_id, what)
+                            .in_group(group_id)
+                            .received(activity),
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// A person joins or leaves a group's moderators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeratorChange {
+    Added,
+    Removed,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use super::activities::flag;
 use super::moderation::{self as federate, Banned};
 use super::objects::reporter;
 use super::outbox::{self, FollowChange};
+use super::profiles::{self, Moderators};
 use super::publish::{self, Change as Verb};
 use crate::community::groups::MembershipChange;
 use crate::community::public;
@@ -198,15 +199,35 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
             federate::banned(conn, app, &moderator, ban, None, None)
         }
         What::ReportForwarded { report_id } => forward_report(conn, app, *report_id),
+        What::GroupEdited { group_id } => profiles::group_edited(conn, app, *group_id),
+        What::ModeratorAdded {
+            group_id,
+            person_id,
+        } => profiles::moderators_changed(
+            conn,
+            app,
+            actor(event)?,
+            *group_id,
+            *person_id,
+            Moderators::Added,
+        ),
+        What::ModeratorRemoved {
+            group_id,
+            person_id,
+        } => profiles::moderators_changed(
+            conn,
+            app,
+            actor(event)?,
+            *group_id,
+            *person_id,
+            Moderators::Removed,
+        ),
+        What::ProfileEdited { person_id } => profiles::person_edited(conn, app, *person_id),
         // Nothing another server reads: bans from this whole server,
         // warnings (no peer has an activity for them; see
         // docs/federation.md), reports filed or closed here, reputation.
         What::GroupCreated { .. }
-        | What::GroupEdited { .. }
         | What::MemberInvited { .. }
-        | What::ModeratorAdded { .. }
-        | What::ModeratorRemoved { .. }
-        | What::ProfileEdited { .. }
         | What::FollowAccepted { .. }
         | What::Banned { group_id: None, .. }
         | What::Unbanned { group_id: None, .. }

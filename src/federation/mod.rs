@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
+pub mod profiles;
 pub mod publish;
 pub mod resolve;
 pub mod sending;

@@ -1,5 +1,5 @@
 //! `Add` and `Remove` with the featured collection as target: a moderator
-//! pins or unpins a thread. (Add/Remove of moderators is not acted on.)
+//! pins or unpins a thread. (Add/Remove of moderators: `moderators`.)
 
 use super::content::{self, Stored, Via};
 use super::moderate::{moderator, repeated};

@@ -14,12 +14,14 @@ pub mod flag;
 pub mod follow;
 pub mod lock;
 pub mod moderate;
+pub mod moderators;
 pub mod relayed;
 pub mod undo;
 pub mod update;
 pub mod vote;
 
 use self::content::Via;
+use crate::community::groups::ModeratorChange;
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::value_url;
@@ -268,8 +270,20 @@ impl InboxActivity {
                 let raw = a.raw.clone();
                 lock::receive(data, a, true, via, &raw).await?
             }
-            (InboxActivity::Add(a), _) => featured::receive(data, a, true, via).await?,
-            (InboxActivity::Remove(a), _) => featured::receive(data, a, false, via).await?,
+            (InboxActivity::Add(a), _) => {
+                match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                    Some(g) => moderators::receive(data, a, g, ModeratorChange::Added, via).await?,
+                    None => featured::receive(data, a, true, via).await?,
+                }
+            }
+            (InboxActivity::Remove(a), _) => {
+                match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                    Some(g) => {
+                        moderators::receive(data, a, g, ModeratorChange::Removed, via).await?
+                    }
+                    None => featured::receive(data, a, false, via).await?,
+                }
+            }
             (InboxActivity::Block(a), _) => {
                 let raw = a.raw.clone();
                 block::receive(data, a, true, via, &raw).await?
