@@ -81,7 +81,13 @@ struct Api {
 }
 
 impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Value) -> Value {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Value {
         let mut req = self.client.request(method, format!("{}{path}", self.url));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -99,8 +105,12 @@ impl Api {
 
     async fn user(&self, name: &str) -> String {
         let password = format!("password-{name}");
-        self.post("/api/v1/accounts", None, json!({"username": name, "password": password}))
-            .await;
+        self.post(
+            "/api/v1/accounts",
+            None,
+            json!({"username": name, "password": password}),
+        )
+        .await;
         self.post(
             "/api/v1/auth/login",
             None,
@@ -119,7 +129,11 @@ fn announces_of(remote: &Remote, text: &str) -> usize {
         .received()
         .iter()
         .filter(|r| r.kind() == "Announce")
-        .filter(|r| r.body["object"]["object"]["content"].to_string().contains(text))
+        .filter(|r| {
+            r.body["object"]["object"]["content"]
+                .to_string()
+                .contains(text)
+        })
         .count()
 }
 
@@ -278,7 +292,10 @@ async fn a_group_profile_and_a_new_moderator_reach_the_other_server(backend: Bac
     .expect(200);
 
     eventually("the new profile of the group on B", || async {
-        let g = b.get(&format!("/api/v1/groups/{group}"), Some(&bob)).await.expect(200);
+        let g = b
+            .get(&format!("/api/v1/groups/{group}"), Some(&bob))
+            .await
+            .expect(200);
         g["description"] == "Ask anything here." && g["title"] == "Support desk"
     })
     .await;

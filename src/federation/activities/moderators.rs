@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::federation::objects::incoming::value_url;
 use crate::federation::profiles::moderators_url;
 use crate::store::groups::Group;
+use crate::store::people;
 use crate::App;
 use activitypub_federation::config::Data;
 
@@ -58,8 +59,17 @@ pub async fn receive(
         }
     }
     let object = act.object_id()?;
-    let person = content::remote_person(data, &object).await?;
-    groups::moderator_received(app, group.id, person.id(), change, Some(act.id.to_string())).await
+    // One of our own people made moderator there, or someone fetched.
+    let known = object.to_string();
+    let person_id = match app
+        .store
+        .run(move |conn| people::by_ap_id(conn, &known))
+        .await?
+    {
+        Some(p) => p.id,
+        None => content::remote_person(data, &object).await?.id(),
+    };
+    groups::moderator_received(app, group.id, person_id, change, Some(act.id.to_string())).await
 }
 
 fn url_of(group: &Group) -> Result<url::Url> {
