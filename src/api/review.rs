@@ -86,9 +86,7 @@ pub async fn decide_post(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, decision) = path.into_inner();
-    let approved = approve(&decision)?;
-    let info = review::decide_post(&app, &auth.actor(), id, approved).await?;
-    if approved {}
+    let info = review::decide_post(&app, &auth.actor(), id, approve(&decision)?).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -103,9 +101,7 @@ pub async fn decide_comment(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, decision) = path.into_inner();
-    let approved = approve(&decision)?;
-    let info = review::decide_comment(&app, &auth.actor(), id, approved).await?;
-    if approved {}
+    let info = review::decide_comment(&app, &auth.actor(), id, approve(&decision)?).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 

@@ -69,7 +69,12 @@ pub fn answer(
     follower: &Person,
 ) -> Result<usize> {
     let activity = answer_activity(app, kind, local_actor, follow)?;
-    enqueue_in_tx(conn, &activity, local_actor, &[follower.inbox_url.clone()])
+    enqueue_in_tx(
+        conn,
+        &activity,
+        local_actor,
+        std::slice::from_ref(&follower.inbox_url),
+    )
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
@@ -100,7 +105,12 @@ pub fn membership_joined(
     let (g, p) = (&change.group, &change.person);
     let follow = Follow::new(follow_id, &p.ap_id, &g.ap_id)?;
     if !g.local && p.local {
-        return enqueue_in_tx(conn, &to_json(&follow)?, &p.ap_id, &[g.inbox_url.clone()]);
+        return enqueue_in_tx(
+            conn,
+            &to_json(&follow)?,
+            &p.ap_id,
+            std::slice::from_ref(&g.inbox_url),
+        );
     }
     if g.local && !p.local && m.state == "accepted" {
         return answer(conn, app, AnswerKind::Accept, &g.ap_id, &follow, p);
@@ -122,7 +132,7 @@ pub fn membership_left(
                 conn,
                 &undo(app, &p.ap_id, to_json(&follow)?)?,
                 &p.ap_id,
-                &[g.inbox_url.clone()],
+                std::slice::from_ref(&g.inbox_url),
             )
         }
         _ => Ok(0),
