@@ -266,18 +266,13 @@ pub async fn join(
                     // A remote person's Follow refused: the refusal is the
                     // change, answered with a Reject.
                     Err(e) if e.kind == ErrorKind::Forbidden && follow_id.is_some() => {
-                        events::record(
+                        decided(
                             conn,
-                            Change::by(
-                                person.id,
-                                What::MembershipDecided {
-                                    group_id: group.id,
-                                    person_id: person.id,
-                                    follow_id: follow_id.clone(),
-                                    decision: Decision::Rejected,
-                                },
-                            )
-                            .in_group(group.id),
+                            person.id,
+                            group.id,
+                            person.id,
+                            follow_id.clone(),
+                            Decision::Rejected,
                         )?;
                         Ok(MembershipChange {
                             group,
@@ -444,25 +439,20 @@ pub async fn follow_answered(
                 if group.ap_id != group_ap_id {
                     return Err(Error::forbidden("only the followed group answers a Follow"));
                 }
-                let decided = |conn: &mut crate::store::DbConn, decision| {
-                    events::record(
+                let answered = |conn: &mut crate::store::DbConn, decision| {
+                    decided(
                         conn,
-                        Change::by(
-                            m.person_id,
-                            What::MembershipDecided {
-                                group_id: group.id,
-                                person_id: m.person_id,
-                                follow_id: m.follow_ap_id.clone(),
-                                decision,
-                            },
-                        )
-                        .in_group(group.id),
+                        m.person_id,
+                        group.id,
+                        m.person_id,
+                        m.follow_ap_id.clone(),
+                        decision,
                     )
                 };
                 if accepted {
                     if m.state == "pending" {
                         let admitted = admit(conn, &m)?;
-                        decided(conn, Decision::Approved)?;
+                        answered(conn, Decision::Approved)?;
                         return Ok(Some(admitted));
                     }
                     Ok(Some(m))
@@ -471,7 +461,7 @@ pub async fn follow_answered(
                     if m.state == "accepted" {
                         rows::add_member_count(conn, group.id, -1)?;
                     }
-                    decided(conn, Decision::Rejected)?;
+                    answered(conn, Decision::Rejected)?;
                     Ok(None)
                 }
             })
@@ -556,18 +546,13 @@ pub async fn decide_member(
                     rows::delete_membership(conn, m.id)?;
                     (None, Decision::Rejected)
                 };
-                events::record(
+                decided(
                     conn,
-                    Change::by(
-                        actor.id(),
-                        What::MembershipDecided {
-                            group_id: group.id,
-                            person_id: person.id,
-                            follow_id: m.follow_ap_id.clone(),
-                            decision,
-                        },
-                    )
-                    .in_group(group.id),
+                    actor.id(),
+                    group.id,
+                    person.id,
+                    m.follow_ap_id.clone(),
+                    decision,
                 )?;
                 Ok(MembershipChange {
                     group,
@@ -593,18 +578,13 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                     // An invite answers a pending request at once.
                     Some(m) if m.state == "pending" => {
                         let admitted = admit(conn, &m)?;
-                        events::record(
+                        decided(
                             conn,
-                            Change::by(
-                                actor.id(),
-                                What::MembershipDecided {
-                                    group_id: group.id,
-                                    person_id: person.id,
-                                    follow_id: m.follow_ap_id.clone(),
-                                    decision: Decision::Approved,
-                                },
-                            )
-                            .in_group(group.id),
+                            actor.id(),
+                            group.id,
+                            person.id,
+                            m.follow_ap_id.clone(),
+                            Decision::Approved,
                         )?;
                         Ok(admitted)
                     }
@@ -755,6 +735,30 @@ pub async fn moderator_received(
             })
         })
         .await
+}
+
+/// Records a decision on a request to join (`by`: who decided).
+fn decided(
+    conn: &mut crate::store::DbConn,
+    by: i64,
+    group_id: i64,
+    person_id: i64,
+    follow_id: Option<String>,
+    decision: Decision,
+) -> Result<i64> {
+    events::record(
+        conn,
+        Change::by(
+            by,
+            What::MembershipDecided {
+                group_id,
+                person_id,
+                follow_id,
+                decision,
+            },
+        )
+        .in_group(group_id),
+    )
 }
 
 /// A person joins or leaves a group's moderators.
