@@ -3,7 +3,6 @@
 //! bans of other servers (target = their instance) are not acted on.
 
 use super::content::{self, Via};
-use super::create::relay;
 use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::community::handle;
@@ -63,8 +62,9 @@ pub async fn receive(
             .and_then(Value::as_str)
             .map(str::to_string),
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    let done = if ban {
+    if ban {
         let input = BanInput {
             until: act
                 .raw
@@ -78,13 +78,10 @@ pub async fn receive(
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
         };
-        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?
-            .is_some()
+        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?;
     } else {
-        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?.is_some()
-    };
-    if done {
-        relay(app, &group, raw, None).await?;
+        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?;
     }
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }
