@@ -77,6 +77,12 @@ pub async fn follow(
                 if other.id == me.id {
                     return Err(Error::unprocessable("you cannot follow yourself"));
                 }
+                if crate::store::blocks::exists(conn, other.id, me.id)? {
+                    return Err(Error::forbidden(format!(
+                        "{} does not accept your follow",
+                        super::handle(&other.name, other.local, &other.ap_id)
+                    )));
+                }
                 let follow = match rows::find(conn, me.id, other.id)? {
                     Some(f) => f,
                     None => {
