@@ -6,6 +6,7 @@ use super::{
     Actor, Body, Origin,
 };
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
@@ -279,6 +280,12 @@ async fn create_in(
                 if let Some(word) = &screen.flag {
                     crate::moderation::filters::flag(conn, instance_id, &post, None, word)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadCreated { post_id: post.id })
+                        .in_group(group.id)
+                        .received(origin.activity.clone()),
+                )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -382,6 +389,11 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
                     return Err(Error::gone("this thread was deleted"));
                 }
                 let post = rows::update(conn, id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadEdited { post_id: id })
+                        .in_group(post.group_id),
+                )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -393,6 +405,17 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
 /// The author (or an admin) deletes a thread: it stays as a tombstone, its
 /// comments remain, and it leaves the feeds.
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    delete_received(app, actor, id, None).await
+}
+
+/// `delete`, carried by the received activity `activity` when another
+/// server sent it.
+pub async fn delete_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    activity: Option<String>,
+) -> Result<()> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -411,6 +434,12 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                 };
                 rows::update(conn, id, &change)?;
                 group_rows::add_post_count(conn, post.group_id, -1)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadDeleted { post_id: id })
+                        .in_group(post.group_id)
+                        .received(activity),
+                )?;
                 Ok(())
             })
         })
