@@ -136,6 +136,7 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
             group_id,
             reason,
             expires_at,
+            ..
         } => {
             let mut n = Notice::to(*person_id, Kind::Banned, actor);
             n.group_id = *group_id;
@@ -243,6 +244,7 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
         | What::GroupEdited { .. }
         | What::MemberJoined { .. }
         | What::MemberRequested { .. }
+        | What::MemberInvited { .. }
         | What::MemberLeft { .. }
         | What::ModeratorAdded { .. }
         | What::ModeratorRemoved { .. }
