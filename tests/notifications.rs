@@ -283,6 +283,8 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
         .expect(200);
     let followers = a.get("/api/v1/people/ann/followers", None).await.expect(200);
     assert_eq!(followers["items"].as_array().unwrap().len(), 1);
+    let followed = await_kind(&a, &ann, "follower", 1).await;
+    assert_eq!(followed[0]["actor"]["name"], "bob");
 
     let blocked = a
         .post("/api/v1/people/bob/block", Some(&ann), json!({}))
