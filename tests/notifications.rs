@@ -120,7 +120,8 @@ impl Sse {
                 .expect("an event within 20 s")
                 .expect("read the stream")
                 .expect("the stream stays open");
-            self.buf.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+            self.buf
+                .push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
         }
     }
 }
@@ -142,7 +143,10 @@ async fn a_reply_from_another_server_notifies_the_author(backend: Backend) {
         .unwrap();
 
     let mut stream = Sse::open(&a, &ann).await;
-    assert_eq!(stream.next().await, ("unread_count".into(), json!({"unread": 0})));
+    assert_eq!(
+        stream.next().await,
+        ("unread_count".into(), json!({"unread": 0}))
+    );
 
     comment(&b, &bob, on_b, "Unplug it *first*.", None).await;
     let (event, n) = stream.next().await;
@@ -155,7 +159,10 @@ async fn a_reply_from_another_server_notifies_the_author(backend: Backend) {
     assert_eq!(n["comment"]["excerpt"], "Unplug it first.");
     assert_eq!(n["group"]["name"], "support");
     assert_eq!(n["read"], false);
-    assert_eq!(stream.next().await, ("unread_count".into(), json!({"unread": 1})));
+    assert_eq!(
+        stream.next().await,
+        ("unread_count".into(), json!({"unread": 1}))
+    );
 
     // The same in the list; bob is not told of his own comment.
     let list = notes(&a, &ann, "").await;
@@ -174,27 +181,43 @@ async fn a_reply_from_another_server_notifies_the_author(backend: Backend) {
     let first = n["id"].as_i64().unwrap();
     let second = n2["id"].as_i64().unwrap();
     assert!(second > first);
-    a.post(&format!("/api/v1/notifications/{first}/read"), Some(&ann), json!({}))
-        .await
-        .expect(200);
+    a.post(
+        &format!("/api/v1/notifications/{first}/read"),
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
     assert_eq!(unread(&a, &ann).await, 1);
     let only_unread = notes(&a, &ann, "?unread=true").await;
     assert_eq!(only_unread.len(), 1);
     assert_eq!(only_unread[0]["id"], second);
-    a.post("/api/v1/notifications/read", Some(&ann), json!({"up_to": second}))
-        .await
-        .expect(200);
+    a.post(
+        "/api/v1/notifications/read",
+        Some(&ann),
+        json!({"up_to": second}),
+    )
+    .await
+    .expect(200);
     assert_eq!(unread(&a, &ann).await, 0);
     assert!(notes(&a, &ann, "?unread=true").await.is_empty());
     assert_eq!(notes(&a, &ann, "").await[0]["read"], true);
 
     // Someone else's notification is not yours to mark; bad input is refused.
-    a.post(&format!("/api/v1/notifications/{first}/read"), Some(&cat), json!({}))
-        .await
-        .expect_error(404);
-    a.post("/api/v1/notifications/read", Some(&ann), json!({"up_to": "all"}))
-        .await
-        .expect_error(422);
+    a.post(
+        &format!("/api/v1/notifications/{first}/read"),
+        Some(&cat),
+        json!({}),
+    )
+    .await
+    .expect_error(404);
+    a.post(
+        "/api/v1/notifications/read",
+        Some(&ann),
+        json!({"up_to": "all"}),
+    )
+    .await
+    .expect_error(422);
     a.get("/api/v1/notifications?kind=nonsense", Some(&ann))
         .await
         .expect_error(400);
@@ -281,7 +304,10 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
     a.post("/api/v1/people/ann/follow", Some(&bob), json!({}))
         .await
         .expect(200);
-    let followers = a.get("/api/v1/people/ann/followers", None).await.expect(200);
+    let followers = a
+        .get("/api/v1/people/ann/followers", None)
+        .await
+        .expect(200);
     assert_eq!(followers["items"].as_array().unwrap().len(), 1);
     let followed = await_kind(&a, &ann, "follower", 1).await;
     assert_eq!(followed[0]["actor"]["name"], "bob");
@@ -301,7 +327,10 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
         .expect_error(404);
 
     // Bob's follow ended, and a new one is refused.
-    let followers = a.get("/api/v1/people/ann/followers", None).await.expect(200);
+    let followers = a
+        .get("/api/v1/people/ann/followers", None)
+        .await
+        .expect(200);
     assert!(followers["items"].as_array().unwrap().is_empty());
     a.post("/api/v1/people/ann/follow", Some(&bob), json!({}))
         .await
@@ -319,7 +348,10 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
     assert_eq!(all[1]["kind"], "follower");
 
     // Bob's comment and thread are hidden from ann, not from others.
-    let seen_by_ann = a.get(&format!("/api/v1/posts/{t}"), Some(&ann)).await.expect(200);
+    let seen_by_ann = a
+        .get(&format!("/api/v1/posts/{t}"), Some(&ann))
+        .await
+        .expect(200);
     let ids: Vec<i64> = seen_by_ann["comments"]
         .as_array()
         .unwrap()
@@ -327,7 +359,10 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, vec![from_cat]);
-    let seen_by_cat = a.get(&format!("/api/v1/posts/{t}"), Some(&cat)).await.expect(200);
+    let seen_by_cat = a
+        .get(&format!("/api/v1/posts/{t}"), Some(&cat))
+        .await
+        .expect(200);
     assert!(seen_by_cat["comments"]
         .as_array()
         .unwrap()
@@ -337,26 +372,40 @@ async fn a_blocked_person_does_not_notify(backend: Backend) {
         .get("/api/v1/groups/support/posts?sort=new", Some(&ann))
         .await
         .expect(200);
-    assert!(feed["items"].as_array().unwrap().iter().all(|p| p["id"] != bobs));
+    assert!(feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["id"] != bobs));
     let feed = a
         .get("/api/v1/groups/support/posts?sort=new", Some(&cat))
         .await
         .expect(200);
-    assert!(feed["items"].as_array().unwrap().iter().any(|p| p["id"] == bobs));
+    assert!(feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == bobs));
     a.get(&format!("/api/v1/posts/{bobs}"), Some(&ann))
         .await
         .expect_error(404);
 
     // Unblocked, bob may follow again and his thread shows.
-    a.delete("/api/v1/people/bob/block", Some(&ann)).await.expect(200);
-    assert!(a.get("/api/v1/blocks", Some(&ann)).await.expect(200)["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    a.delete("/api/v1/people/bob/block", Some(&ann))
+        .await
+        .expect(200);
+    assert!(
+        a.get("/api/v1/blocks", Some(&ann)).await.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     a.post("/api/v1/people/ann/follow", Some(&bob), json!({}))
         .await
         .expect(200);
-    a.get(&format!("/api/v1/posts/{bobs}"), Some(&ann)).await.expect(200);
+    a.get(&format!("/api/v1/posts/{bobs}"), Some(&ann))
+        .await
+        .expect(200);
 }
 
 async fn the_same_activity_twice_notifies_once(backend: Backend) {
@@ -386,7 +435,11 @@ async fn the_same_activity_twice_notifies_once(backend: Backend) {
     let social = Remote::start().await;
     let kim = social.person("kim").await;
     social
-        .send(&kim, &group_inbox, &kim.follow(group["id"].as_str().unwrap()))
+        .send(
+            &kim,
+            &group_inbox,
+            &kim.follow(group["id"].as_str().unwrap()),
+        )
         .await
         .expect(202);
     social
@@ -410,7 +463,10 @@ async fn the_same_activity_twice_notifies_once(backend: Backend) {
     // hers): the marker that the first was handled.
     let bob = a.user("bob").await;
     let other = a.thread(&bob, "support", "Scanner jam").await;
-    let other_ap = a.get(&format!("/api/v1/posts/{other}"), None).await.expect(200)["ap_id"]
+    let other_ap = a
+        .get(&format!("/api/v1/posts/{other}"), None)
+        .await
+        .expect(200)["ap_id"]
         .as_str()
         .unwrap()
         .to_string();

@@ -307,8 +307,7 @@ impl Stream {
     /// The next chunk to send, waiting as long as there is none.
     async fn next(&mut self) -> Result<Bytes, Error> {
         let poll = Duration::from_millis(self.app.config.notifications.stream_poll_ms.max(50));
-        let keep_alive =
-            Duration::from_secs(self.app.config.notifications.keep_alive_secs.max(1));
+        let keep_alive = Duration::from_secs(self.app.config.notifications.keep_alive_secs.max(1));
         loop {
             if let Some(b) = self.pending.pop_front() {
                 self.last_sent = Instant::now();
@@ -324,7 +323,8 @@ impl Stream {
             }
             let idle = self.last_sent.elapsed();
             if idle >= keep_alive {
-                self.pending.push_back(Bytes::from_static(b": keep-alive\n\n"));
+                self.pending
+                    .push_back(Bytes::from_static(b": keep-alive\n\n"));
                 continue;
             }
             let wait = poll.min(keep_alive - idle);
@@ -332,31 +332,46 @@ impl Stream {
         }
     }
 
-    /// Queues the notifications stored since the last look (and the unread
-    /// count, when there were some, or at the start).
+    /// Queues the notifications stored since the last look and the unread
+    /// count after them (the count alone at the start).
     async fn look(&mut self) -> Result<(), Error> {
-        let (reader, after) = (self.reader.clone(), self.after);
-        let (found, unread) = self
+        let (reader, after, started) = (self.reader.clone(), self.after, self.started);
+        let found = self
             .app
             .store
-            .run(move |conn| reading::since(conn, &reader, after, STREAM_BATCH))
+            .run(
+                move |conn| match reading::since(conn, &reader, after, STREAM_BATCH)? {
+                    Some(s) => Ok(Some(s)),
+                    None if !started => Ok(Some(reading::Since {
+                        items: Vec::new(),
+                        unread: reading::unread_now(conn, &reader)?,
+                        after,
+                    })),
+                    None => Ok(None),
+                },
+            )
             .await?;
-        for item in &found {
-            let view = NotificationView::from(item);
-            let data = serde_json::to_string(&view)
+        let Some(found) = found else {
+            return Ok(());
+        };
+        for item in &found.items {
+            let data = serde_json::to_string(&NotificationView::from(item))
                 .map_err(|e| Error::internal("cannot encode a notification", e))?;
             self.pending.push_back(Bytes::from(format!(
                 "id: {}\nevent: notification\ndata: {data}\n\n",
                 item.row.id
             )));
-            self.after = self.after.max(item.row.id);
         }
-        if !found.is_empty() || !self.started {
+        self.after = found.after;
+        if !found.items.is_empty() || !self.started {
             self.started = true;
-            let data = serde_json::to_string(&UnreadCount { unread })
-                .map_err(|e| Error::internal("cannot encode a count", e))?;
-            self.pending
-                .push_back(Bytes::from(format!("event: unread_count\ndata: {data}\n\n")));
+            let data = serde_json::to_string(&UnreadCount {
+                unread: found.unread,
+            })
+            .map_err(|e| Error::internal("cannot encode a count", e))?;
+            self.pending.push_back(Bytes::from(format!(
+                "event: unread_count\ndata: {data}\n\n"
+            )));
         }
         Ok(())
     }

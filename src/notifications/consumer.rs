@@ -283,7 +283,13 @@ fn comment_notices(app: &App, conn: &mut DbConn, comment_id: i64) -> Result<Vec<
         None => Notice::to(post.author_id, Kind::ThreadReply, author),
     };
     found.push(replied.about_comment(&post, &comment));
-    for person in mentioned(app, conn, comment.local, &comment.body_source, &comment.body_html)? {
+    for person in mentioned(
+        app,
+        conn,
+        comment.local,
+        &comment.body_source,
+        &comment.body_html,
+    )? {
         found.push(Notice::to(person, Kind::Mention, author).about_comment(&post, &comment));
     }
     Ok(found)
@@ -295,10 +301,12 @@ fn thread_notices(app: &App, conn: &mut DbConn, post_id: i64) -> Result<Vec<Noti
         return Ok(Vec::new());
     }
     let author = Some(post.author_id);
-    Ok(mentioned(app, conn, post.local, &post.body_source, &post.body_html)?
-        .into_iter()
-        .map(|person| Notice::to(person, Kind::Mention, author).about_post(&post))
-        .collect())
+    Ok(
+        mentioned(app, conn, post.local, &post.body_source, &post.body_html)?
+            .into_iter()
+            .map(|person| Notice::to(person, Kind::Mention, author).about_post(&post))
+            .collect(),
+    )
 }
 
 /// The local people a text mentions: in its Markdown source when written

@@ -76,18 +76,42 @@ pub async fn list(app: &App, reader: &Actor, q: Query) -> Result<Page<Item>> {
         .await
 }
 
-/// The reader's notifications newer than `after` (oldest first), and their
-/// unread count: what the stream sends.
-pub fn since(
-    conn: &mut DbConn,
-    reader: &Actor,
-    after: i64,
-    limit: i64,
-) -> Result<(Vec<Item>, i64)> {
+/// What a stream sends after one look.
+pub struct Since {
+    /// New notifications, oldest first.
+    pub items: Vec<Item>,
+    pub unread: i64,
+    /// Where the next look starts.
+    pub after: i64,
+}
+
+/// The reader's notifications newer than `after`, and their unread count;
+/// `None` when there is none (one indexed query: what an idle stream costs).
+pub fn since(conn: &mut DbConn, reader: &Actor, after: i64, limit: i64) -> Result<Option<Since>> {
+    let newest = rows::last_id(conn, reader.id())?;
+    if newest <= after {
+        return Ok(None);
+    }
     let hidden = hidden_groups(conn, reader)?;
     let found = rows::after(conn, reader.id(), &hidden, after, limit)?;
+    // A full batch: the next look goes on from its last; otherwise every
+    // row up to `newest` was seen (some hidden).
+    let next = match found.last() {
+        Some(last) if found.len() as i64 >= limit => last.id,
+        _ => newest,
+    };
     let unread = rows::unread_count(conn, reader.id(), &hidden)?;
-    Ok((items(conn, found)?, unread))
+    Ok(Some(Since {
+        items: items(conn, found)?,
+        unread,
+        after: next,
+    }))
+}
+
+/// The reader's unread count (what a stream sends first).
+pub fn unread_now(conn: &mut DbConn, reader: &Actor) -> Result<i64> {
+    let hidden = hidden_groups(conn, reader)?;
+    rows::unread_count(conn, reader.id(), &hidden)
 }
 
 /// Where a new stream starts: after the newest notification so far.
@@ -97,12 +121,7 @@ pub fn last_id(conn: &mut DbConn, reader: &Actor) -> Result<i64> {
 
 pub async fn unread_count(app: &App, reader: &Actor) -> Result<i64> {
     let reader = reader.clone();
-    app.store
-        .run(move |conn| {
-            let hidden = hidden_groups(conn, &reader)?;
-            rows::unread_count(conn, reader.id(), &hidden)
-        })
-        .await
+    app.store.run(move |conn| unread_now(conn, &reader)).await
 }
 
 /// Marks one of the reader's notifications read; 404 when it is not theirs.
@@ -143,9 +162,7 @@ pub async fn mark_read_up_to(app: &App, reader: &Actor, up_to: i64) -> Result<i6
 /// Every kind with the reader's delivery (their choice or the default).
 pub async fn preferences(app: &App, reader: &Actor) -> Result<Vec<(Kind, Delivery)>> {
     let id = reader.id();
-    app.store
-        .run(move |conn| all_preferences(conn, id))
-        .await
+    app.store.run(move |conn| all_preferences(conn, id)).await
 }
 
 fn all_preferences(conn: &mut DbConn, person_id: i64) -> Result<Vec<(Kind, Delivery)>> {
@@ -207,7 +224,10 @@ fn items(conn: &mut DbConn, found: Vec<Notification>) -> Result<Vec<Item>> {
                     .iter()
                     .find(|g| Some(g.id) == row.group_id)
                     .cloned(),
-                post: post_list.iter().find(|p| Some(p.id) == row.post_id).cloned(),
+                post: post_list
+                    .iter()
+                    .find(|p| Some(p.id) == row.post_id)
+                    .cloned(),
                 comment: comment_list
                     .iter()
                     .find(|c| Some(c.id) == row.comment_id)

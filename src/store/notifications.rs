@@ -66,7 +66,11 @@ pub struct Filter {
 /// `hidden` (a club the reader no longer sees); the club's name alone
 /// (a ban, a rejected request) stays.
 type Visible = Box<
-    dyn BoxableExpression<notification::table, super::MultiBackend, SqlType = diesel::sql_types::Bool>,
+    dyn BoxableExpression<
+        notification::table,
+        super::MultiBackend,
+        SqlType = diesel::sql_types::Bool,
+    >,
 >;
 
 fn visible(hidden: Vec<i64>) -> Visible {
