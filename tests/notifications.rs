@@ -11,6 +11,7 @@ use std::time::Duration;
 
 on_both_backends!(
     a_reply_from_another_server_notifies_the_author,
+    the_stream_sees_what_another_process_stored,
     mentions_answers_and_removals,
     a_blocked_person_does_not_notify,
     the_same_activity_twice_notifies_once,
@@ -225,6 +226,31 @@ async fn a_reply_from_another_server_notifies_the_author(backend: Backend) {
         .await
         .expect_error(400);
     a.get("/api/v1/notifications", None).await.expect_error(401);
+}
+
+/// A web process that runs no consumer, beside a worker process that
+/// does: the web process's stream finds the worker's notifications by
+/// looking at the store.
+async fn the_stream_sees_what_another_process_stored(backend: Backend) {
+    let mut web = common::start_with(backend, |c| {
+        c.events.consume = false;
+        c.notifications.stream_poll_ms = 100;
+    })
+    .await;
+    web.config.events.consume = true;
+    let worker = web.second_process().await;
+    let ann = web.user("ann").await;
+    let bob = web.user("bob").await;
+    web.group(&ann, "support", "group").await;
+    let t = web.thread(&ann, "support", "Printer on fire").await;
+    let mut stream = Sse::open(&web, &ann).await;
+    assert_eq!(stream.next().await.1, json!({"unread": 0}));
+    let c = comment(&web, &bob, t, "Unplug it.", None).await;
+    let (event, n) = stream.next().await;
+    assert_eq!(event, "notification");
+    assert_eq!(n["comment"]["id"], c);
+    assert_eq!(stream.next().await.1, json!({"unread": 1}));
+    worker.stop().await;
 }
 
 async fn mentions_answers_and_removals(backend: Backend) {
