@@ -396,6 +396,8 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.consume", ValueKind::Boolean),
     ("events.poll_ms", ValueKind::Integer),
     ("events.retention_days", ValueKind::Integer),
+    ("notifications.stream_poll_ms", ValueKind::Integer),
+    ("notifications.keep_alive_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
