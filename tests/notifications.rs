@@ -15,6 +15,7 @@ on_both_backends!(
     mentions_answers_and_removals,
     a_blocked_person_does_not_notify,
     the_same_activity_twice_notifies_once,
+    a_blocked_remote_person_is_refused_and_silent,
     preferences_turn_a_kind_off,
     club_content_never_reaches_a_non_member
 );
@@ -443,20 +444,8 @@ async fn the_same_activity_twice_notifies_once(backend: Backend) {
         .to_string();
     a.group(&ann, "support", "group").await;
     let t = a.thread(&ann, "support", "Printer on fire").await;
-    let thread_ap = a.get(&format!("/api/v1/posts/{t}"), None).await.expect(200)["ap_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let group: Value = a
-        .client
-        .get(format!("{}/g/support", a.url))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let replied_to = thread_ap(&a, t).await;
+    let group = document(&a, &format!("{}/g/support", a.url)).await;
     let group_inbox = group["inbox"].as_str().unwrap().to_string();
     let social = Remote::start().await;
     let kim = social.person("kim").await;
@@ -478,7 +467,7 @@ async fn the_same_activity_twice_notifies_once(backend: Backend) {
         "<p><span class=\"h-card\"><a href=\"{ann_ap}\" class=\"u-url mention\">@<span>ann</span></a></span> Unplug it.</p>"
     );
     let mut reply = kim.note(&content);
-    reply["inReplyTo"] = json!(thread_ap);
+    reply["inReplyTo"] = json!(replied_to);
     reply["cc"] = json!([PUBLIC, ann_ap]);
     reply["tag"] = json!([mention(&ann_ap, &format!("@ann@{}", a.host()))]);
     let create = kim.create(&reply);
@@ -510,6 +499,103 @@ async fn the_same_activity_twice_notifies_once(backend: Backend) {
     assert_eq!(got[1]["thread"]["id"], t);
     assert_eq!(got[1]["actor"]["name"], kim.handle());
     assert_eq!(got[1]["comment"]["excerpt"], "@ann Unplug it.");
+}
+
+/// The `ap_id` of thread `id` on `s`.
+async fn thread_ap(s: &TestServer, id: i64) -> String {
+    s.get(&format!("/api/v1/posts/{id}"), None)
+        .await
+        .expect(200)["ap_id"]
+        .as_str()
+        .expect("ap_id")
+        .to_string()
+}
+
+/// The ActivityPub document at `url`.
+async fn document(s: &TestServer, url: &str) -> Value {
+    s.client
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("fetch")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+async fn a_blocked_remote_person_is_refused_and_silent(backend: Backend) {
+    let a = common::start(backend).await;
+    let ann = a.user("ann").await;
+    let bob = a.user("bob").await;
+    let ann_ap = a.get("/api/v1/me", Some(&ann)).await.expect(200)["ap_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ann_inbox = document(&a, &ann_ap).await["inbox"]
+        .as_str()
+        .expect("inbox")
+        .to_string();
+    a.group(&ann, "support", "group").await;
+    let t = a.thread(&ann, "support", "Printer on fire").await;
+    let social = Remote::start().await;
+    let kim = social.person("kim").await;
+
+    // Kim follows ann from a Mastodon-like server: accepted, ann is told.
+    social
+        .send(&kim, &ann_inbox, &kim.follow(&ann_ap))
+        .await
+        .expect(202);
+    social
+        .wait_for("the Accept", |r| r.iter().any(|r| r.kind() == "Accept"))
+        .await;
+    let followed = await_kind(&a, &ann, "follower", 1).await;
+    assert_eq!(followed[0]["actor"]["name"], kim.handle());
+
+    // Ann blocks kim: the follow ends.
+    a.post(
+        &format!("/api/v1/people/{}/block", kim.handle()),
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let followers = a
+        .get("/api/v1/people/ann/followers", None)
+        .await
+        .expect(200);
+    assert!(followers["items"].as_array().unwrap().is_empty());
+
+    // Kim's reply to ann's thread is stored but tells ann nothing; bob's,
+    // after it, does.
+    let mut reply = kim.note("<p>Told you so.</p>");
+    reply["inReplyTo"] = json!(thread_ap(&a, t).await);
+    social
+        .send(&kim, &format!("{}/inbox", a.url), &kim.create(&reply))
+        .await
+        .expect(202);
+    comment(&a, &bob, t, "Unplug it.", None).await;
+    let got = await_kind(&a, &ann, "thread_reply", 1).await;
+    assert_eq!(got[0]["actor"]["name"], "bob");
+    let seen_by_bob = a
+        .get(&format!("/api/v1/posts/{t}"), Some(&bob))
+        .await
+        .expect(200);
+    assert_eq!(seen_by_bob["comments"].as_array().unwrap().len(), 2);
+
+    // A new Follow from kim's server is answered with a Reject.
+    social
+        .send(&kim, &ann_inbox, &kim.follow(&ann_ap))
+        .await
+        .expect(202);
+    social
+        .wait_for("the Reject", |r| r.iter().any(|r| r.kind() == "Reject"))
+        .await;
+    let followers = a
+        .get("/api/v1/people/ann/followers", None)
+        .await
+        .expect(200);
+    assert!(followers["items"].as_array().unwrap().is_empty());
 }
 
 async fn preferences_turn_a_kind_off(backend: Backend) {

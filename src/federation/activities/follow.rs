@@ -113,21 +113,38 @@ impl Follow {
                 }
             }
             Followed::Person(person) => {
-                let change = follows::follow(
+                match follows::follow(
                     data.app_data(),
                     &actor,
                     &person.name,
                     Some(self.id.to_string()),
                 )
-                .await?;
-                answer(
-                    data.app_data(),
-                    AnswerKind::Accept,
-                    &person.ap_id,
-                    &self,
-                    &change.follower,
-                )
                 .await
+                {
+                    Ok(change) => {
+                        answer(
+                            data.app_data(),
+                            AnswerKind::Accept,
+                            &person.ap_id,
+                            &self,
+                            &change.follower,
+                        )
+                        .await
+                    }
+                    // Blocked by the person (or banned here): their
+                    // server hears no, as a group's refusal says it.
+                    Err(e) if e.kind == ErrorKind::Forbidden => {
+                        answer(
+                            data.app_data(),
+                            AnswerKind::Reject,
+                            &person.ap_id,
+                            &self,
+                            &actor.person,
+                        )
+                        .await
+                    }
+                    Err(e) => Err(e),
+                }
             }
             Followed::Nothing => Err(Error::not_found(format!(
                 "{} is not a local group or person",
