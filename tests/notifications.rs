@@ -318,6 +318,19 @@ async fn mentions_answers_and_removals(backend: Backend) {
     assert_eq!(to_cat[0]["comment"]["removed"], true);
     assert_eq!(to_cat[0]["actor"]["name"], "ann");
     assert_eq!(notes(&a, &cat, "").await.len(), 2);
+
+    // Ann follows cat: a follower. Cat follows back: a friend, for ann.
+    a.post("/api/v1/people/cat/follow", Some(&ann), json!({}))
+        .await
+        .expect(200);
+    let to_cat = await_kind(&a, &cat, "follower", 1).await;
+    assert_eq!(to_cat[0]["actor"]["name"], "ann");
+    a.post("/api/v1/people/ann/follow", Some(&cat), json!({}))
+        .await
+        .expect(200);
+    let to_ann = await_kind(&a, &ann, "friend", 1).await;
+    assert_eq!(to_ann[0]["actor"]["name"], "cat");
+    assert!(notes(&a, &ann, "?kind=follower").await.is_empty());
 }
 
 async fn a_blocked_person_does_not_notify(backend: Backend) {

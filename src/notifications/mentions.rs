@@ -10,9 +10,8 @@
 /// is spam, not conversation.
 pub const MAX_MENTIONS: usize = 20;
 
-/// The local names `text` mentions. `local_text`: written on this server
-/// (Markdown), rather than received (HTML). `domain`: this server's
-/// `host[:port]`.
+/// The local names `text` mentions: its Markdown source when written
+/// here, its HTML when received. `domain`: this server's `host[:port]`.
 pub fn local_names(text: &str, written_here: Written, domain: &str) -> Vec<String> {
     let mut names = Vec::new();
     for (name, host) in handles(&strip_tags(text)) {
