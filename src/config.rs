@@ -49,6 +49,28 @@ pub struct Config {
     pub federation: FederationConfig,
     pub cache: CacheConfig,
     pub events: EventsConfig,
+    pub notifications: NotificationsConfig,
+}
+
+/// The notification stream (docs/notifications.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// How often an open stream looks for notifications another process
+    /// stored (this process's own wake it at once).
+    pub stream_poll_ms: u64,
+    /// A stream silent this long sends a comment line, so proxies and
+    /// clients keep it open.
+    pub keep_alive_secs: u64,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        NotificationsConfig {
+            stream_poll_ms: 2000,
+            keep_alive_secs: 20,
+        }
+    }
 }
 
 /// The event log and its consumers (docs/ARCHITECTURE.md).
@@ -198,6 +220,7 @@ impl Default for Config {
             federation: FederationConfig::default(),
             cache: CacheConfig::default(),
             events: EventsConfig::default(),
+            notifications: NotificationsConfig::default(),
         }
     }
 }
@@ -373,6 +396,8 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.consume", ValueKind::Boolean),
     ("events.poll_ms", ValueKind::Integer),
     ("events.retention_days", ValueKind::Integer),
+    ("notifications.stream_poll_ms", ValueKind::Integer),
+    ("notifications.keep_alive_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.

@@ -3,12 +3,14 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod blocks;
 pub mod cache;
 pub mod client;
 pub mod domains;
 pub mod groups;
 pub mod input;
 pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod people;
 pub mod posts;
@@ -48,6 +50,8 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(groups::routes)
                 .configure(posts::routes)
                 .configure(people::routes)
+                .configure(blocks::routes)
+                .configure(notifications::routes)
                 .configure(domains::routes)
                 .configure(review::routes)
                 .configure(terms::routes)

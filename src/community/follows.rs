@@ -78,6 +78,34 @@ pub async fn follow(
                 if other.id == me.id {
                     return Err(Error::unprocessable("you cannot follow yourself"));
                 }
+                if crate::store::blocks::exists(conn, other.id, me.id)? {
+                    // A remote person's Follow refused: the refusal is the
+                    // change, answered with a Reject.
+                    if let Some(follow_id) = follow_id {
+                        events::record(
+                            conn,
+                            Change::by(
+                                me.id,
+                                What::FollowRefused {
+                                    follower_id: me.id,
+                                    followee_id: other.id,
+                                    follow_id,
+                                },
+                            ),
+                        )?;
+                        return Ok(FollowChange {
+                            relationship: relationship(conn, me.id, other.id)?,
+                            follow_id: None,
+                            follow: None,
+                            follower: me,
+                            followee: other,
+                        });
+                    }
+                    return Err(Error::forbidden(format!(
+                        "{} does not accept your follow",
+                        super::handle(&other.name, other.local, &other.ap_id)
+                    )));
+                }
                 let follow = match rows::find(conn, me.id, other.id)? {
                     Some(f) => f,
                     None => {

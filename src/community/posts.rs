@@ -329,6 +329,15 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
         .run(move |conn| {
             let (post, _) = readable_post(conn, viewer.as_ref(), id)?;
             let viewer_id = viewer.as_ref().map(Actor::id);
+            let hidden = match viewer_id {
+                Some(v) => crate::store::blocks::blocked_ids(conn, v)?,
+                None => Vec::new(),
+            };
+            if hidden.contains(&post.author_id) {
+                return Err(Error::not_found(format!(
+                    "thread {id} is by a person you blocked"
+                )));
+            }
             let post = enrich(conn, viewer_id, vec![post])?
                 .pop()
                 .ok_or_else(|| Error::not_found("thread vanished"))?;
@@ -341,12 +350,13 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
                 .into_iter()
                 .filter(|c| !c.held || moderator || viewer_id == Some(c.author_id))
                 .collect();
-            // Comments of blocked servers are hidden, not erased.
+            // Comments of blocked servers, and of people the viewer
+            // blocked, are hidden, not erased.
             let authors: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
             let blocked = people::blocked_among(conn, &authors)?;
             let comments: Vec<Comment> = comments
                 .into_iter()
-                .filter(|c| !blocked.contains(&c.author_id))
+                .filter(|c| !blocked.contains(&c.author_id) && !hidden.contains(&c.author_id))
                 .collect();
             let comments = super::comments::enrich(conn, viewer_id, comments)?;
             Ok(Thread { post, comments })
@@ -488,6 +498,7 @@ pub async fn group_feed(
             }
             let posts = rows::feed(
                 conn,
+                viewer.as_ref().map(Actor::id),
                 FeedScope::Group(group.id),
                 sort,
                 cursor.as_ref(),
@@ -512,7 +523,14 @@ pub async fn home_feed(app: &App, actor: &Actor, cursor: Option<&str>) -> Result
                 group_ids: &group_ids,
                 author_ids: &author_ids,
             };
-            let posts = rows::feed(conn, scope, sort, cursor.as_ref(), limit + 1)?;
+            let posts = rows::feed(
+                conn,
+                Some(person_id),
+                scope,
+                sort,
+                cursor.as_ref(),
+                limit + 1,
+            )?;
             page(conn, Some(person_id), posts, sort, limit)
         })
         .await

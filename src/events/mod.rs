@@ -118,6 +118,12 @@ pub enum What {
         followee_id: i64,
         follow_id: Option<String>,
     },
+    /// A remote person's Follow of someone who blocked them, refused.
+    FollowRefused {
+        follower_id: i64,
+        followee_id: i64,
+        follow_id: String,
+    },
     FollowAccepted {
         follower_id: i64,
         followee_id: i64,
@@ -283,7 +289,8 @@ impl What {
             | BadgeAwarded { person_id, .. } => s.person_id = Some(*person_id),
             Followed { followee_id, .. }
             | Unfollowed { followee_id, .. }
-            | FollowAccepted { followee_id, .. } => s.person_id = Some(*followee_id),
+            | FollowAccepted { followee_id, .. }
+            | FollowRefused { followee_id, .. } => s.person_id = Some(*followee_id),
             Banned {
                 person_id,
                 group_id,

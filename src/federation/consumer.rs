@@ -222,6 +222,17 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
             *person_id,
             Moderators::Removed,
         ),
+        What::FollowRefused {
+            follower_id,
+            followee_id,
+            follow_id,
+        } => {
+            let (follower, followee) = (
+                people::by_id(conn, *follower_id)?,
+                people::by_id(conn, *followee_id)?,
+            );
+            outbox::follow_refused(conn, app, &follower, &followee, follow_id)
+        }
         What::ProfileEdited { person_id } => profiles::person_edited(conn, app, *person_id),
         // Nothing another server reads: bans from this whole server,
         // warnings (no peer has an activity for them; see

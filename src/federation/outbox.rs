@@ -199,6 +199,18 @@ pub fn follow_changed(conn: &mut DbConn, app: &crate::App, change: &FollowChange
     }
 }
 
+/// A remote person's Follow of a local person who blocked them: Reject.
+pub fn follow_refused(
+    conn: &mut DbConn,
+    app: &crate::App,
+    follower: &Person,
+    followee: &Person,
+    follow_id: &str,
+) -> Result<usize> {
+    let follow = Follow::new(follow_id, &follower.ap_id, &followee.ap_id)?;
+    answer(conn, app, AnswerKind::Reject, &followee.ap_id, &follow, follower)
+}
+
 /// A local group passes an activity on to its followers (inside the
 /// caller's write transaction; returns how many deliveries it queued): `Announce` of the
 /// activity as it is, to every follower's server, and for a new thread

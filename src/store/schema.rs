@@ -378,6 +378,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_block (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(person -> instance (instance_id));
 diesel::joinable!(reputation -> person (person_id));
 diesel::joinable!(local_user -> person (person_id));
@@ -416,4 +424,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_consumer,
     notification,
     notification_preference,
+    person_block,
 );
