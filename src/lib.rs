@@ -57,6 +57,8 @@ pub struct App {
     pub delivery_wakeup: jobs::delivery::Wakeup,
     /// Answers kept for readers without an account.
     pub answers: Arc<api::cache::AnswerCache>,
+    /// Wakes the mail worker when a mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -110,6 +112,7 @@ impl App {
             )),
             instance: Arc::new(instance),
             delivery_wakeup: jobs::delivery::Wakeup::default(),
+            mail_wakeup: Default::default(),
             answers: Arc::new(api::cache::AnswerCache::new(Duration::from_millis(
                 config.cache.anonymous_ttl_ms,
             ))),

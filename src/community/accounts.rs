@@ -38,7 +38,7 @@ pub struct Registration {
     pub accept_terms: Option<i64>,
 }
 
-fn validate_password(password: &str) -> Result<()> {
+pub(crate) fn validate_password(password: &str) -> Result<()> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
         return Err(Error::unprocessable(format!(
@@ -53,7 +53,7 @@ fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_email(email: &str) -> Result<()> {
+pub(crate) fn validate_email(email: &str) -> Result<()> {
     let ok = email.len() <= 254
         && email
             .split_once('@')

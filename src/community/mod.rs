@@ -4,10 +4,12 @@
 
 pub mod accounts;
 pub mod comments;
+pub mod email;
 pub mod follows;
 pub mod groups;
 pub mod markdown;
 pub mod names;
+pub mod password_reset;
 pub mod posts;
 pub mod privacy;
 pub mod public;
@@ -15,6 +17,7 @@ pub mod ranking;
 pub mod solutions;
 pub mod throttle;
 pub mod tokens;
+pub mod unsubscribe;
 pub mod votes;
 
 use crate::config::Config;

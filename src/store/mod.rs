@@ -8,6 +8,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod instances;
+pub mod mail;
 pub mod modlog;
 pub mod people;
 pub mod posts;
