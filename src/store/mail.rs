@@ -513,13 +513,17 @@ pub fn set_digest_at(conn: &mut DbConn, local_user_id: i64, at: NaiveDateTime) -
     Ok(())
 }
 
-pub fn mark_emailed(conn: &mut DbConn, ids: &[i64], at: NaiveDateTime) -> Result<()> {
-    for chunk in ids.chunks(500) {
-        diesel::update(notification::table.filter(notification::id.eq_any(chunk)))
-            .set(notification::emailed_at.eq(at))
-            .execute(conn)?;
-    }
-    Ok(())
+/// Marks a notification mailed; false when it already was (another
+/// process mailed it).
+pub fn claim_for_mail(conn: &mut DbConn, notification_id: i64, at: NaiveDateTime) -> Result<bool> {
+    let n = diesel::update(
+        notification::table
+            .find(notification_id)
+            .filter(notification::emailed_at.is_null()),
+    )
+    .set(notification::emailed_at.eq(at))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// When the newest link of `purpose` was made for an account.
