@@ -661,7 +661,12 @@ impl Config {
         let (smtp, email) = (&self.smtp, &self.email);
         if smtp.configured() {
             lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&smtp.url).map_err(
-                |e| config_error("smtp.url", format!("not an SMTP URL ({e}); see docs/configuration.md")),
+                |e| {
+                    config_error(
+                        "smtp.url",
+                        format!("not an SMTP URL ({e}); see docs/configuration.md"),
+                    )
+                },
             )?;
             if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
                 return Err(config_error(

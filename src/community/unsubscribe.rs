@@ -31,9 +31,7 @@ fn lookup(conn: &mut DbConn, token: &str) -> Result<(rows::Token, Stops)> {
 /// What the link behind `token` would stop (for the confirmation page).
 pub async fn what(app: &App, token: &str) -> Result<Stops> {
     let token = token.to_string();
-    app.store
-        .run(move |conn| Ok(lookup(conn, &token)?.1))
-        .await
+    app.store.run(move |conn| Ok(lookup(conn, &token)?.1)).await
 }
 
 /// Stops what the link says. Clicking it again changes nothing more.

@@ -64,9 +64,10 @@ impl Header for OneClick {
 
 type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
-/// Starts the worker; `None` when this server sends no mail.
+/// Starts the worker; `None` when this server sends no mail, or leaves
+/// background work to other processes (`events.consume` off).
 pub fn spawn(app: App) -> Result<Option<tokio::task::JoinHandle<()>>> {
-    if !app.config.smtp.configured() {
+    if !app.config.smtp.configured() || !app.config.events.consume {
         return Ok(None);
     }
     let from: Mailbox = app
@@ -146,7 +147,10 @@ fn retry(app: &App, m: &Mail, error: String) -> Ending {
     let email = &app.config.email;
     let at = now();
     if at - m.created_at >= Duration::hours(i64::from(email.give_up_after_hours)) {
-        return Ending::GiveUp(format!("still failing after {} hours: {error}", email.give_up_after_hours));
+        return Ending::GiveUp(format!(
+            "still failing after {} hours: {error}",
+            email.give_up_after_hours
+        ));
     }
     let wait = super::delivery::backoff_secs(m.attempts, email.retry_base_secs);
     Ending::RetryAt(at + Duration::seconds(wait), error)

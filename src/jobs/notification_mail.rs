@@ -81,9 +81,7 @@ pub async fn immediate(app: &App) -> Result<usize> {
 pub async fn digests(app: &App, at: NaiveDateTime) -> Result<usize> {
     let due = app
         .store
-        .run(move |conn| {
-            rows::digests_due(conn, at - Duration::hours(DIGEST_EVERY_HOURS), 1000)
-        })
+        .run(move |conn| rows::digests_due(conn, at - Duration::hours(DIGEST_EVERY_HOURS), 1000))
         .await?;
     let mut queued = 0;
     for local_user_id in due {

@@ -54,7 +54,9 @@ impl Purpose {
 }
 
 /// How often a member gets notification mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// One mail per notification, as it comes.
