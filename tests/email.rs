@@ -1,0 +1,481 @@
+//! Email against an SMTP server the test starts on loopback (a real SMTP
+//! conversation with lettre): address verification, password reset,
+//! notification mail at once and as a daily digest, one-click unsubscribe,
+//! and a server without SMTP saying so.
+
+mod common;
+
+use common::smtp::{Received, SmtpServer};
+use common::{Backend, TestServer};
+use diesel::prelude::*;
+use guildhall::config::Verification;
+use guildhall::store::schema::{notification, notification_preference};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicI64, Ordering};
+
+on_both_backends!(
+    verification_is_required_before_login,
+    a_reset_link_works_once,
+    a_daily_digest_gathers_the_notifications,
+    one_click_unsubscribe_stops_that_kind,
+    without_smtp_the_mail_features_say_so,
+);
+
+async fn start(backend: Backend, smtp: &SmtpServer, verification: Verification) -> TestServer {
+    let url = smtp.url();
+    common::start_with(backend, move |c| {
+        c.smtp.url = url;
+        c.smtp.from = "Guildhall <hall@example.com>".into();
+        c.email.verification = verification;
+        c.events.poll_ms = 100;
+    })
+    .await
+}
+
+/// Signs `name` up with `name@example.com`.
+async fn sign_up(s: &TestServer, name: &str) -> Value {
+    s.post(
+        "/api/v1/accounts",
+        None,
+        json!({"username": name, "password": format!("password-{name}"),
+               "email": format!("{name}@example.com")}),
+    )
+    .await
+    .expect(201)
+}
+
+/// Every mail has a plain-text part and the RFC 8058 headers.
+#[track_caller]
+fn assert_well_formed(m: &Received, base: &str) {
+    let unsubscribe = m.header("List-Unsubscribe").expect("List-Unsubscribe");
+    assert!(
+        unsubscribe.starts_with(&format!("<{base}/unsubscribe/")) && unsubscribe.ends_with('>'),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        m.header("List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(
+        m.header("Content-Type")
+            .is_some_and(|c| c.starts_with("text/plain")),
+        "{:?}",
+        m.header("Content-Type")
+    );
+    assert_eq!(m.from, "hall@example.com");
+}
+
+/// GET or POST a page a mail links to: the status and the HTML.
+async fn page(
+    s: &TestServer,
+    method: reqwest::Method,
+    url: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let mut req = s.client.request(method, url);
+    if !form.is_empty() {
+        req = req.form(form);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    assert!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("text/html")),
+        "a page"
+    );
+    (status, res.text().await.expect("body"))
+}
+
+async fn verification_is_required_before_login(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let s = start(backend, &smtp, Verification::Required).await;
+    // No address, no account.
+    s.post(
+        "/api/v1/accounts",
+        None,
+        json!({"username": "nomail", "password": "password-nomail"}),
+    )
+    .await
+    .expect_error(422);
+    sign_up(&s, "ann").await;
+    let refused = s
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": "ann", "password": "password-ann"}),
+        )
+        .await
+        .expect_error(403);
+    assert_eq!(refused["error"], "email_unverified");
+    // A wrong password is still only that.
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "ann", "password": "wrong-password"}),
+    )
+    .await
+    .expect_error(401);
+
+    let mail = smtp.wait_for("ann@example.com", "confirm your email").await;
+    assert_well_formed(&mail, &s.url);
+    let link = mail
+        .link(&format!("{}/email/verify/", s.url))
+        .expect("a verification link");
+    let (status, html) = page(&s, reqwest::Method::GET, &link, &[]).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("ann@example.com"), "{html}");
+
+    let token = s.login("ann").await;
+    let settings = s.get("/api/v1/me/email", Some(&token)).await.expect(200);
+    assert_eq!(settings["verified"], true);
+    assert_eq!(settings["address"], "ann@example.com");
+    // Single use.
+    let (status, _) = page(&s, reqwest::Method::GET, &link, &[]).await;
+    assert_eq!(status, 410);
+
+    // A new address needs confirming again; its link confirms it.
+    let changed = s
+        .patch(
+            "/api/v1/me/email",
+            Some(&token),
+            json!({"address": "ann2@example.com"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(changed["verified"], false);
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "ann", "password": "password-ann"}),
+    )
+    .await
+    .expect_error(403);
+    let mail = smtp
+        .wait_for("ann2@example.com", "confirm your email")
+        .await;
+    let token2 = mail
+        .link(&format!("{}/email/verify/", s.url))
+        .expect("link")
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .to_string();
+    s.post("/api/v1/auth/verify_email", None, json!({"token": token2}))
+        .await
+        .expect(204);
+    s.login("ann").await;
+    s.stop().await;
+}
+
+async fn a_reset_link_works_once(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let s = start(backend, &smtp, Verification::Optional).await;
+    sign_up(&s, "bob").await;
+    let old_session = s.login("bob").await;
+    // Nobody learns who has an account.
+    s.post(
+        "/api/v1/auth/password_reset",
+        None,
+        json!({"email": "nobody@example.com"}),
+    )
+    .await
+    .expect(202);
+    s.post(
+        "/api/v1/auth/password_reset",
+        None,
+        json!({"email": "bob@example.com"}),
+    )
+    .await
+    .expect(202);
+    let mail = smtp
+        .wait_for("bob@example.com", "reset your password")
+        .await;
+    assert_well_formed(&mail, &s.url);
+    assert!(
+        smtp.to("nobody@example.com").is_empty(),
+        "no mail to an address without an account"
+    );
+    let link = mail
+        .link(&format!("{}/password_reset/", s.url))
+        .expect("a reset link");
+
+    let (status, html) = page(&s, reqwest::Method::GET, &link, &[]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<form") && html.contains("bob"), "{html}");
+    // Too short: refused, and the link still works.
+    let (status, _) = page(&s, reqwest::Method::POST, &link, &[("password", "short")]).await;
+    assert_eq!(status, 422);
+    let (status, html) = page(
+        &s,
+        reqwest::Method::POST,
+        &link,
+        &[("password", "a-new-password")],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+
+    // Every session ended; the new password works, the old does not.
+    s.get("/api/v1/me", Some(&old_session))
+        .await
+        .expect_error(401);
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "bob", "password": "password-bob"}),
+    )
+    .await
+    .expect_error(401);
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": "bob", "password": "a-new-password"}),
+    )
+    .await
+    .expect(200);
+
+    // Used: 410, on the page and through the API.
+    let (status, _) = page(&s, reqwest::Method::GET, &link, &[]).await;
+    assert_eq!(status, 410);
+    let (status, _) = page(
+        &s,
+        reqwest::Method::POST,
+        &link,
+        &[("password", "another-password")],
+    )
+    .await;
+    assert_eq!(status, 410);
+    let token = link.rsplit('/').next().expect("token");
+    s.post(
+        "/api/v1/auth/password_reset/confirm",
+        None,
+        json!({"token": token, "password": "another-password"}),
+    )
+    .await
+    .expect_error(410);
+    s.post(
+        "/api/v1/auth/password_reset/confirm",
+        None,
+        json!({"token": "no-such-token", "password": "another-password"}),
+    )
+    .await
+    .expect_error(404);
+    s.stop().await;
+}
+
+static CAUSE: AtomicI64 = AtomicI64::new(1);
+
+/// A notification for `person` as the notification rules write one.
+async fn notify(s: &TestServer, person: i64, kind: &str, actor: i64, post: i64) {
+    let kind = kind.to_string();
+    let cause = CAUSE.fetch_add(1, Ordering::Relaxed);
+    s.app
+        .store
+        .run(move |conn| {
+            diesel::insert_into(notification::table)
+                .values((
+                    notification::person_id.eq(person),
+                    notification::kind.eq(kind),
+                    notification::event_id.eq(cause),
+                    notification::actor_id.eq(Some(actor)),
+                    notification::post_id.eq(Some(post)),
+                    notification::created_at.eq(guildhall::store::now()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .expect("notification");
+}
+
+/// `person` wants `kind` by email.
+async fn by_email(s: &TestServer, person: i64, kind: &str) {
+    let kind = kind.to_string();
+    s.app
+        .store
+        .run(move |conn| guildhall::store::mail::set_delivery(conn, person, &kind, "email"))
+        .await
+        .expect("preference");
+}
+
+async fn delivery(s: &TestServer, person: i64, kind: &str) -> Option<String> {
+    let kind = kind.to_string();
+    s.app
+        .store
+        .run(move |conn| {
+            Ok(notification_preference::table
+                .find((person, kind))
+                .select(notification_preference::delivery)
+                .first::<String>(conn)
+                .optional()?)
+        })
+        .await
+        .expect("preference")
+}
+
+async fn unmailed(s: &TestServer, person: i64) -> i64 {
+    s.app
+        .store
+        .run(move |conn| {
+            Ok(notification::table
+                .filter(notification::person_id.eq(person))
+                .filter(notification::emailed_at.is_null())
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .await
+        .expect("count")
+}
+
+async fn a_daily_digest_gathers_the_notifications(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let s = start(backend, &smtp, Verification::Off).await;
+    let carol_id = sign_up(&s, "carol").await["id"].as_i64().expect("id");
+    let dave_id = sign_up(&s, "dave").await["id"].as_i64().expect("id");
+    let carol = s.login("carol").await;
+    let dave = s.login("dave").await;
+    s.group(&carol, "garden", "group").await;
+    let post = s.thread(&carol, "garden", "Tomatoes").await;
+    let daily = s
+        .patch(
+            "/api/v1/me/email",
+            Some(&carol),
+            json!({"frequency": "daily"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(daily["frequency"], "daily");
+    by_email(&s, carol_id, "reply").await;
+    notify(&s, carol_id, "reply", dave_id, post).await;
+    notify(&s, carol_id, "reply", dave_id, post).await;
+
+    // Not yet a day since daily mail was chosen.
+    let now = guildhall::store::now();
+    let made = guildhall::jobs::notification_mail::digests(&s.app, now)
+        .await
+        .expect("digests");
+    assert_eq!(made, 0);
+    assert_eq!(unmailed(&s, carol_id).await, 2);
+
+    // A day later: one mail with both.
+    let tomorrow = now + chrono::Duration::hours(25);
+    let made = guildhall::jobs::notification_mail::digests(&s.app, tomorrow)
+        .await
+        .expect("digests");
+    assert_eq!(made, 1);
+    let mail = smtp.wait_for("carol@example.com", "daily digest (2)").await;
+    assert_well_formed(&mail, &s.url);
+    let body = mail.body();
+    assert_eq!(body.matches("reply: dave").count(), 2, "{body}");
+    assert!(body.contains("Tomatoes"), "{body}");
+    assert_eq!(unmailed(&s, carol_id).await, 0);
+    // The same day again: nothing more.
+    let made = guildhall::jobs::notification_mail::digests(&s.app, tomorrow)
+        .await
+        .expect("digests");
+    assert_eq!(made, 0);
+    drop(dave);
+    s.stop().await;
+}
+
+async fn one_click_unsubscribe_stops_that_kind(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    let s = start(backend, &smtp, Verification::Optional).await;
+    let erin_id = sign_up(&s, "erin").await["id"].as_i64().expect("id");
+    let fay_id = sign_up(&s, "fay").await["id"].as_i64().expect("id");
+    let erin = s.login("erin").await;
+    s.group(&erin, "pond", "group").await;
+    let post = s.thread(&erin, "pond", "Frogs").await;
+    by_email(&s, erin_id, "reply").await;
+    by_email(&s, erin_id, "mention").await;
+
+    // Unconfirmed addresses get no notification mail: confirm first.
+    let verify = smtp
+        .wait_for("erin@example.com", "confirm your email")
+        .await;
+    let link = verify
+        .link(&format!("{}/email/verify/", s.url))
+        .expect("link");
+    assert_eq!(page(&s, reqwest::Method::GET, &link, &[]).await.0, 200);
+
+    notify(&s, erin_id, "reply", fay_id, post).await;
+    let mail = smtp.wait_for("erin@example.com", "reply").await;
+    assert_well_formed(&mail, &s.url);
+    assert!(mail.body().contains("Frogs"), "{}", mail.body());
+    let header = mail.header("List-Unsubscribe").expect("header");
+    let url = header.trim_start_matches('<').trim_end_matches('>');
+
+    // The page asks first; the one-click POST unsubscribes without login.
+    let (status, html) = page(&s, reqwest::Method::GET, url, &[]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("reply") && html.contains("<form"), "{html}");
+    assert_eq!(
+        delivery(&s, erin_id, "reply").await.as_deref(),
+        Some("email")
+    );
+    let (status, _) = page(
+        &s,
+        reqwest::Method::POST,
+        url,
+        &[("List-Unsubscribe", "One-Click")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(delivery(&s, erin_id, "reply").await.as_deref(), Some("app"));
+
+    // Another reply is not mailed; a mention still is, and comes after.
+    notify(&s, erin_id, "reply", fay_id, post).await;
+    notify(&s, erin_id, "mention", fay_id, post).await;
+    smtp.wait_for("erin@example.com", "mention").await;
+    let replies = smtp
+        .to("erin@example.com")
+        .into_iter()
+        .filter(|m| m.header("Subject").is_some_and(|s| s.ends_with(": reply")))
+        .count();
+    assert_eq!(replies, 1, "no second reply mail after unsubscribing");
+
+    // An unknown link: 404.
+    let (status, _) = page(
+        &s,
+        reqwest::Method::POST,
+        &format!("{}/unsubscribe/nothing-here", s.url),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 404);
+    s.stop().await;
+}
+
+async fn without_smtp_the_mail_features_say_so(backend: Backend) {
+    let s = common::start(backend).await;
+    let ann = s.user("ann").await;
+    let answer = s
+        .post("/api/v1/auth/password_reset", None, json!({"name": "ann"}))
+        .await
+        .expect_error(501);
+    assert_eq!(answer["error"], "mail_disabled");
+    assert!(
+        answer["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("smtp")),
+        "{answer}"
+    );
+    s.patch(
+        "/api/v1/me/email",
+        Some(&ann),
+        json!({"address": "ann@example.com"}),
+    )
+    .await
+    .expect(200);
+    let settings = s.get("/api/v1/me/email", Some(&ann)).await.expect(200);
+    assert_eq!(settings["mail_enabled"], false);
+    s.post("/api/v1/me/email/verification", Some(&ann), json!({}))
+        .await
+        .expect_error(501);
+    // Neither field, or both: a clear 422.
+    s.post("/api/v1/auth/password_reset", None, json!({}))
+        .await
+        .expect_error(422);
+    s.stop().await;
+}
