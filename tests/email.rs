@@ -19,6 +19,7 @@ on_both_backends!(
     a_daily_digest_gathers_the_notifications,
     one_click_unsubscribe_stops_that_kind,
     without_smtp_the_mail_features_say_so,
+    a_refused_mail_is_sent_again,
 );
 
 async fn start(backend: Backend, smtp: &SmtpServer, verification: Verification) -> TestServer {
@@ -27,8 +28,19 @@ async fn start(backend: Backend, smtp: &SmtpServer, verification: Verification) 
         c.smtp.url = url;
         c.smtp.from = "Guildhall <hall@example.com>".into();
         c.email.verification = verification;
+        c.email.retry_base_secs = 1;
         c.events.poll_ms = 100;
     })
+    .await
+}
+
+/// A login attempt's answer.
+async fn try_login(s: &TestServer, name: &str, password: &str) -> common::Response {
+    s.post(
+        "/api/v1/auth/login",
+        None,
+        json!({"username": name, "password": password}),
+    )
     .await
 }
 
@@ -100,23 +112,12 @@ async fn verification_is_required_before_login(backend: Backend) {
     .await
     .expect_error(422);
     sign_up(&s, "ann").await;
-    let refused = s
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"username": "ann", "password": "password-ann"}),
-        )
-        .await
-        .expect_error(403);
+    let refused = try_login(&s, "ann", "password-ann").await.expect_error(403);
     assert_eq!(refused["error"], "email_unverified");
     // A wrong password is still only that.
-    s.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"username": "ann", "password": "wrong-password"}),
-    )
-    .await
-    .expect_error(401);
+    try_login(&s, "ann", "wrong-password")
+        .await
+        .expect_error(401);
 
     let mail = smtp.wait_for("ann@example.com", "confirm your email").await;
     assert_well_formed(&mail, &s.url);
@@ -145,13 +146,7 @@ async fn verification_is_required_before_login(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(changed["verified"], false);
-    s.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"username": "ann", "password": "password-ann"}),
-    )
-    .await
-    .expect_error(403);
+    try_login(&s, "ann", "password-ann").await.expect_error(403);
     let mail = smtp
         .wait_for("ann2@example.com", "confirm your email")
         .await;
@@ -220,20 +215,8 @@ async fn a_reset_link_works_once(backend: Backend) {
     s.get("/api/v1/me", Some(&old_session))
         .await
         .expect_error(401);
-    s.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"username": "bob", "password": "password-bob"}),
-    )
-    .await
-    .expect_error(401);
-    s.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"username": "bob", "password": "a-new-password"}),
-    )
-    .await
-    .expect(200);
+    try_login(&s, "bob", "password-bob").await.expect_error(401);
+    try_login(&s, "bob", "a-new-password").await.expect(200);
 
     // Used: 410, on the page and through the API.
     let (status, _) = page(&s, reqwest::Method::GET, &link, &[]).await;
@@ -477,5 +460,36 @@ async fn without_smtp_the_mail_features_say_so(backend: Backend) {
     s.post("/api/v1/auth/password_reset", None, json!({}))
         .await
         .expect_error(422);
+    s.stop().await;
+}
+
+async fn a_refused_mail_is_sent_again(backend: Backend) {
+    let smtp = SmtpServer::start().await;
+    smtp.refuse_next(2);
+    let s = start(backend, &smtp, Verification::Optional).await;
+    sign_up(&s, "gus").await;
+    let mail = smtp.wait_for("gus@example.com", "confirm your email").await;
+    assert_eq!(smtp.still_to_refuse(), 0, "refused twice first");
+    assert_eq!(smtp.to("gus@example.com").len(), 1);
+    assert!(mail.link(&format!("{}/email/verify/", s.url)).is_some());
+    // The outcome is written just after the server took the message.
+    let sent = || async {
+        s.app
+            .store
+            .run(|conn| {
+                use guildhall::store::schema::mail;
+                Ok(mail::table
+                    .select((mail::state, mail::attempts, mail::sent_at.is_not_null()))
+                    .load::<(String, i32, bool)>(conn)?)
+            })
+            .await
+            .expect("mail rows")
+    };
+    common::eventually("the mail's outcome", || async {
+        sent().await.first().is_some_and(|r| r.0 != "sending")
+    })
+    .await;
+    let rows = sent().await;
+    assert_eq!(rows, vec![("sent".to_string(), 3, true)]);
     s.stop().await;
 }

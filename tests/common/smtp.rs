@@ -3,6 +3,7 @@
 //! client, keeps every message it receives, and decodes what the tests
 //! read (unfolded headers, quoted-printable bodies).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -76,6 +77,8 @@ fn decode_quoted_printable(s: &str) -> String {
 pub struct SmtpServer {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
+    /// How many next messages to refuse for now (451) after their DATA.
+    refuse: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -90,23 +93,36 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP");
         let port = listener.local_addr().expect("address").port();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let store = received.clone();
+        let refuse = Arc::new(AtomicUsize::new(0));
+        let (store, refusing) = (received.clone(), refuse.clone());
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
-                let store = store.clone();
+                let (store, refusing) = (store.clone(), refusing.clone());
                 tokio::spawn(async move {
-                    let _ = session(socket, store).await;
+                    let _ = session(socket, store, refusing).await;
                 });
             }
         });
         SmtpServer {
             port,
             received,
+            refuse,
             task,
         }
+    }
+
+    /// The next `n` messages are refused for now (451), as a busy or
+    /// greylisting server does.
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse.store(n, Ordering::SeqCst);
+    }
+
+    /// How many messages were refused so far, of those asked.
+    pub fn still_to_refuse(&self) -> usize {
+        self.refuse.load(Ordering::SeqCst)
     }
 
     /// The `smtp.url` that reaches this server.
@@ -152,7 +168,11 @@ impl SmtpServer {
     }
 }
 
-async fn session(socket: TcpStream, store: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
+async fn session(
+    socket: TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+    refuse: Arc<AtomicUsize>,
+) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 localhost test SMTP\r\n").await?;
@@ -189,6 +209,13 @@ async fn session(socket: TcpStream, store: Arc<Mutex<Vec<Received>>>) -> std::io
                 }
                 // Dot-stuffing undone.
                 raw.push_str(line.strip_prefix('.').unwrap_or(&line));
+            }
+            let refused = refuse
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if refused {
+                write.write_all(b"451 try again later\r\n").await?;
+                continue;
             }
             let headers = headers(&raw);
             store.lock().expect("lock").push(Received {
