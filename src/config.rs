@@ -49,6 +49,7 @@ pub struct Config {
     pub federation: FederationConfig,
     pub cache: CacheConfig,
     pub events: EventsConfig,
+    pub notifications: NotificationsConfig,
     pub smtp: SmtpConfig,
     pub email: EmailConfig,
 }
@@ -108,6 +109,27 @@ impl Default for EmailConfig {
             reset_link_minutes: 60,
             give_up_after_hours: 48,
             retry_base_secs: 60,
+        }
+    }
+}
+
+/// The notification stream (docs/notifications.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// How often an open stream looks for notifications another process
+    /// stored (this process's own wake it at once).
+    pub stream_poll_ms: u64,
+    /// A stream silent this long sends a comment line, so proxies and
+    /// clients keep it open.
+    pub keep_alive_secs: u64,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        NotificationsConfig {
+            stream_poll_ms: 2000,
+            keep_alive_secs: 20,
         }
     }
 }
@@ -259,6 +281,7 @@ impl Default for Config {
             federation: FederationConfig::default(),
             cache: CacheConfig::default(),
             events: EventsConfig::default(),
+            notifications: NotificationsConfig::default(),
             smtp: SmtpConfig::default(),
             email: EmailConfig::default(),
         }

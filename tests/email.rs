@@ -9,9 +9,8 @@ use common::smtp::{Received, SmtpServer};
 use common::{Backend, TestServer};
 use diesel::prelude::*;
 use guildhall::config::Verification;
-use guildhall::store::schema::{notification, notification_preference};
+use guildhall::store::schema::notification;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicI64, Ordering};
 
 on_both_backends!(
     verification_is_required_before_login,
@@ -247,54 +246,40 @@ async fn a_reset_link_works_once(backend: Backend) {
     s.stop().await;
 }
 
-static CAUSE: AtomicI64 = AtomicI64::new(1);
-
-/// A notification for `person` as the notification rules write one.
-async fn notify(s: &TestServer, person: i64, kind: &str, actor: i64, post: i64) {
-    let kind = kind.to_string();
-    let cause = CAUSE.fetch_add(1, Ordering::Relaxed);
-    s.app
-        .store
-        .run(move |conn| {
-            diesel::insert_into(notification::table)
-                .values((
-                    notification::person_id.eq(person),
-                    notification::kind.eq(kind),
-                    notification::event_id.eq(cause),
-                    notification::actor_id.eq(Some(actor)),
-                    notification::post_id.eq(Some(post)),
-                    notification::created_at.eq(guildhall::store::now()),
-                ))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .expect("notification");
+/// `who` comments on thread `post`.
+async fn reply(s: &TestServer, who: &str, post: i64, body: &str) {
+    s.post(
+        &format!("/api/v1/posts/{post}/comments"),
+        Some(who),
+        json!({"body": body}),
+    )
+    .await
+    .expect(201);
 }
 
-/// `person` wants `kind` by email.
-async fn by_email(s: &TestServer, person: i64, kind: &str) {
-    let kind = kind.to_string();
-    s.app
-        .store
-        .run(move |conn| guildhall::store::mail::set_delivery(conn, person, &kind, "email"))
-        .await
-        .expect("preference");
+/// Waits until `token`'s member has `n` unread notifications.
+async fn await_unread(s: &TestServer, token: &str, n: i64) {
+    common::eventually(&format!("{n} notifications"), || async {
+        s.get("/api/v1/notifications/unread_count", Some(token))
+            .await
+            .expect(200)["unread"]
+            == n
+    })
+    .await;
 }
 
-async fn delivery(s: &TestServer, person: i64, kind: &str) -> Option<String> {
-    let kind = kind.to_string();
-    s.app
-        .store
-        .run(move |conn| {
-            Ok(notification_preference::table
-                .find((person, kind))
-                .select(notification_preference::delivery)
-                .first::<String>(conn)
-                .optional()?)
-        })
+async fn delivery(s: &TestServer, token: &str, kind: &str) -> Value {
+    let all = s
+        .get("/api/v1/notifications/preferences", Some(token))
         .await
-        .expect("preference")
+        .expect(200);
+    all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .map(|p| p["delivery"].clone())
+        .expect("the kind")
 }
 
 async fn unmailed(s: &TestServer, person: i64) -> i64 {
@@ -315,7 +300,7 @@ async fn a_daily_digest_gathers_the_notifications(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let s = start(backend, &smtp, Verification::Off).await;
     let carol_id = sign_up(&s, "carol").await["id"].as_i64().expect("id");
-    let dave_id = sign_up(&s, "dave").await["id"].as_i64().expect("id");
+    sign_up(&s, "dave").await;
     let carol = s.login("carol").await;
     let dave = s.login("dave").await;
     s.group(&carol, "garden", "group").await;
@@ -329,9 +314,10 @@ async fn a_daily_digest_gathers_the_notifications(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(daily["frequency"], "daily");
-    by_email(&s, carol_id, "reply").await;
-    notify(&s, carol_id, "reply", dave_id, post).await;
-    notify(&s, carol_id, "reply", dave_id, post).await;
+    // Replies are mailed by default: two replies, two notifications.
+    reply(&s, &dave, post, "Water them in the morning.").await;
+    reply(&s, &dave, post, "And not too much.").await;
+    await_unread(&s, &carol, 2).await;
 
     // Not yet a day since daily mail was chosen.
     let now = guildhall::store::now();
@@ -350,7 +336,7 @@ async fn a_daily_digest_gathers_the_notifications(backend: Backend) {
     let mail = smtp.wait_for("carol@example.com", "daily digest (2)").await;
     assert_well_formed(&mail, &s.url);
     let body = mail.body();
-    assert_eq!(body.matches("reply: dave").count(), 2, "{body}");
+    assert_eq!(body.matches("thread reply: dave").count(), 2, "{body}");
     assert!(body.contains("Tomatoes"), "{body}");
     assert_eq!(unmailed(&s, carol_id).await, 0);
     // The same day again: nothing more.
@@ -358,20 +344,19 @@ async fn a_daily_digest_gathers_the_notifications(backend: Backend) {
         .await
         .expect("digests");
     assert_eq!(made, 0);
-    drop(dave);
+    assert_eq!(smtp.to("carol@example.com").len(), 1);
     s.stop().await;
 }
 
 async fn one_click_unsubscribe_stops_that_kind(backend: Backend) {
     let smtp = SmtpServer::start().await;
     let s = start(backend, &smtp, Verification::Optional).await;
-    let erin_id = sign_up(&s, "erin").await["id"].as_i64().expect("id");
-    let fay_id = sign_up(&s, "fay").await["id"].as_i64().expect("id");
+    sign_up(&s, "erin").await;
+    sign_up(&s, "fay").await;
     let erin = s.login("erin").await;
+    let fay = s.login("fay").await;
     s.group(&erin, "pond", "group").await;
     let post = s.thread(&erin, "pond", "Frogs").await;
-    by_email(&s, erin_id, "reply").await;
-    by_email(&s, erin_id, "mention").await;
 
     // Unconfirmed addresses get no notification mail: confirm first.
     let verify = smtp
@@ -382,8 +367,8 @@ async fn one_click_unsubscribe_stops_that_kind(backend: Backend) {
         .expect("link");
     assert_eq!(page(&s, reqwest::Method::GET, &link, &[]).await.0, 200);
 
-    notify(&s, erin_id, "reply", fay_id, post).await;
-    let mail = smtp.wait_for("erin@example.com", "reply").await;
+    reply(&s, &fay, post, "I saw three.").await;
+    let mail = smtp.wait_for("erin@example.com", "thread reply").await;
     assert_well_formed(&mail, &s.url);
     assert!(mail.body().contains("Frogs"), "{}", mail.body());
     let header = mail.header("List-Unsubscribe").expect("header");
@@ -392,11 +377,11 @@ async fn one_click_unsubscribe_stops_that_kind(backend: Backend) {
     // The page asks first; the one-click POST unsubscribes without login.
     let (status, html) = page(&s, reqwest::Method::GET, url, &[]).await;
     assert_eq!(status, 200);
-    assert!(html.contains("reply") && html.contains("<form"), "{html}");
-    assert_eq!(
-        delivery(&s, erin_id, "reply").await.as_deref(),
-        Some("email")
+    assert!(
+        html.contains("thread reply") && html.contains("<form"),
+        "{html}"
     );
+    assert_eq!(delivery(&s, &erin, "thread_reply").await, "email");
     let (status, _) = page(
         &s,
         reqwest::Method::POST,
@@ -405,18 +390,28 @@ async fn one_click_unsubscribe_stops_that_kind(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(delivery(&s, erin_id, "reply").await.as_deref(), Some("app"));
+    assert_eq!(delivery(&s, &erin, "thread_reply").await, "app");
 
     // Another reply is not mailed; a mention still is, and comes after.
-    notify(&s, erin_id, "reply", fay_id, post).await;
-    notify(&s, erin_id, "mention", fay_id, post).await;
+    reply(&s, &fay, post, "Now four.").await;
+    s.post(
+        "/api/v1/groups/pond/posts",
+        Some(&fay),
+        json!({"title": "Toads", "body": "@erin have you seen the toads?"}),
+    )
+    .await
+    .expect(201);
     smtp.wait_for("erin@example.com", "mention").await;
     let replies = smtp
         .to("erin@example.com")
         .into_iter()
-        .filter(|m| m.header("Subject").is_some_and(|s| s.ends_with(": reply")))
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.ends_with(": thread reply"))
+        })
         .count();
     assert_eq!(replies, 1, "no second reply mail after unsubscribing");
+    await_unread(&s, &erin, 3).await;
 
     // An unknown link: 404.
     let (status, _) = page(

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod blocks;
 pub mod cache;
 pub mod client;
 pub mod domains;
@@ -11,6 +12,7 @@ pub mod groups;
 pub mod input;
 pub mod mail_pages;
 pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod people;
 pub mod posts;
@@ -52,6 +54,8 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(groups::routes)
                 .configure(posts::routes)
                 .configure(people::routes)
+                .configure(blocks::routes)
+                .configure(notifications::routes)
                 .configure(domains::routes)
                 .configure(review::routes)
                 .configure(terms::routes)

@@ -58,6 +58,7 @@ pub async fn on_thread(
     let why = Why {
         reason: reason(body),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let info = actions::on_thread(&app, &actor, id, action, why.clone()).await?;
@@ -86,6 +87,7 @@ pub async fn on_comment(
     let why = Why {
         reason: reason(body),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let info = actions::on_comment(&app, &actor, id, remove, why.clone()).await?;
@@ -133,6 +135,7 @@ pub async fn ban(
     let why = Why {
         reason: b.reason.filter(|r| !r.trim().is_empty()),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let banned = actions::ban(&app, &actor, &name, &b.person, input.clone(), why.clone()).await?;
@@ -188,6 +191,7 @@ pub async fn warn(
     let why = Why {
         reason: Some(b.reason),
         remote: false,
+        activity: None,
     };
     actions::warn(&app, &auth.actor(), &name, &b.person, why).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,6 +4,7 @@
 use super::{email, markdown, names, tokens, Actor, InstanceRole};
 use crate::config::{RegistrationMode, Verification};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::federation::ids::Ids;
 use crate::store::people::{self, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange};
 use crate::store::{self, now, write_tx, DbConn};
@@ -364,7 +365,16 @@ pub async fn update_profile(app: &App, actor: &Actor, edit: ProfileEdit) -> Resu
     change.updated_at = Some(now());
     let person_id = actor.id();
     app.store
-        .run(move |conn| people::update_profile(conn, person_id, &change))
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let person = people::update_profile(conn, person_id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(person_id, What::ProfileEdited { person_id }),
+                )?;
+                Ok(person)
+            })
+        })
         .await
 }
 

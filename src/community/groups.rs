@@ -8,6 +8,7 @@ use super::{
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
 use crate::error::{Error, Result};
+use crate::events::{self, Change, Decision, What};
 use crate::store::groups::{self as rows, Group, GroupChange, Membership, NewGroup};
 use crate::store::people::{self, Person};
 use crate::store::{now, write_tx};
@@ -132,6 +133,10 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
                 let group = rows::insert(conn, &new)?;
                 let m = rows::insert_membership(conn, owner, group.id, "accepted", "owner")?;
                 rows::add_member_count(conn, group.id, 1)?;
+                events::record(
+                    conn,
+                    Change::by(owner, What::GroupCreated { group_id: group.id }).in_group(group.id),
+                )?;
                 Ok(GroupInfo {
                     group: rows::by_id(conn, group.id)?,
                     membership: Some(m),
@@ -216,6 +221,11 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
                     check_policy(&group.kind, p)?;
                 }
                 let group = rows::update(conn, group.id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::GroupEdited { group_id: group.id })
+                        .in_group(group.id),
+                )?;
                 Ok(GroupInfo {
                     group,
                     membership: m,
@@ -304,6 +314,25 @@ pub async fn join(
                     }
                     _ => membership,
                 };
+                // Every join is recorded, a repeated one too: its Follow
+                // or Accept goes out again (a remote server may have
+                // missed the first).
+                let (group_id, person_id, follow_id) =
+                    (group.id, person.id, membership.follow_ap_id.clone());
+                let what = if membership.state == "accepted" {
+                    What::MemberJoined {
+                        group_id,
+                        person_id,
+                        follow_id,
+                    }
+                } else {
+                    What::MemberRequested {
+                        group_id,
+                        person_id,
+                        follow_id,
+                    }
+                };
+                events::record(conn, Change::by(person.id, what).in_group(group.id))?;
                 Ok(MembershipChange {
                     group,
                     person,
@@ -339,6 +368,18 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipC
                 if m.state == "accepted" {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(
+                        person.id,
+                        What::MemberLeft {
+                            group_id: group.id,
+                            person_id: person.id,
+                            follow_id: m.follow_ap_id.clone(),
+                        },
+                    )
+                    .in_group(group.id),
+                )?;
                 Ok(MembershipChange {
                     group,
                     person,
@@ -369,9 +410,26 @@ pub async fn follow_answered(
                 if group.ap_id != group_ap_id {
                     return Err(Error::forbidden("only the followed group answers a Follow"));
                 }
+                let decided = |conn: &mut crate::store::DbConn, decision| {
+                    events::record(
+                        conn,
+                        Change::by(
+                            m.person_id,
+                            What::MembershipDecided {
+                                group_id: group.id,
+                                person_id: m.person_id,
+                                follow_id: m.follow_ap_id.clone(),
+                                decision,
+                            },
+                        )
+                        .in_group(group.id),
+                    )
+                };
                 if accepted {
                     if m.state == "pending" {
-                        return admit(conn, &m).map(Some);
+                        let admitted = admit(conn, &m)?;
+                        decided(conn, Decision::Approved)?;
+                        return Ok(Some(admitted));
                     }
                     Ok(Some(m))
                 } else {
@@ -379,6 +437,7 @@ pub async fn follow_answered(
                     if m.state == "accepted" {
                         rows::add_member_count(conn, group.id, -1)?;
                     }
+                    decided(conn, Decision::Rejected)?;
                     Ok(None)
                 }
             })
@@ -457,12 +516,25 @@ pub async fn decide_member(
                     .ok_or_else(|| {
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
-                let membership = if approve {
-                    Some(admit(conn, &m)?)
+                let (membership, decision) = if approve {
+                    (Some(admit(conn, &m)?), Decision::Approved)
                 } else {
                     rows::delete_membership(conn, m.id)?;
-                    None
+                    (None, Decision::Rejected)
                 };
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::MembershipDecided {
+                            group_id: group.id,
+                            person_id: person.id,
+                            follow_id: m.follow_ap_id.clone(),
+                            decision,
+                        },
+                    )
+                    .in_group(group.id),
+                )?;
                 Ok(MembershipChange {
                     group,
                     person,
@@ -485,12 +557,44 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                 let person = find_person(conn, &member)?;
                 match rows::membership(conn, person.id, group.id)? {
                     // An invite answers a pending request at once.
-                    Some(m) if m.state == "pending" => admit(conn, &m),
+                    Some(m) if m.state == "pending" => {
+                        let admitted = admit(conn, &m)?;
+                        events::record(
+                            conn,
+                            Change::by(
+                                actor.id(),
+                                What::MembershipDecided {
+                                    group_id: group.id,
+                                    person_id: person.id,
+                                    follow_id: m.follow_ap_id.clone(),
+                                    decision: Decision::Approved,
+                                },
+                            )
+                            .in_group(group.id),
+                        )?;
+                        Ok(admitted)
+                    }
                     Some(m) if m.state == "banned" => Err(Error::conflict(format!(
                         "{member} is banned from this group"
                     ))),
                     Some(m) => Ok(m),
-                    None => rows::insert_membership(conn, person.id, group.id, "invited", "member"),
+                    None => {
+                        let m = rows::insert_membership(
+                            conn, person.id, group.id, "invited", "member",
+                        )?;
+                        events::record(
+                            conn,
+                            Change::by(
+                                actor.id(),
+                                What::MemberInvited {
+                                    group_id: group.id,
+                                    person_id: person.id,
+                                },
+                            )
+                            .in_group(group.id),
+                        )?;
+                        Ok(m)
+                    }
                 }
             })
         })
@@ -523,7 +627,27 @@ pub async fn set_role(
                 {
                     return Err(Error::conflict("a group keeps at least one owner"));
                 }
-                rows::set_membership(conn, m.id, "accepted", &role)
+                let updated = rows::set_membership(conn, m.id, "accepted", &role)?;
+                let (was, is) = (
+                    is_group_moderator(Some(&m)),
+                    is_group_moderator(Some(&updated)),
+                );
+                let (group_id, person_id) = (group.id, person.id);
+                let what = match (was, is) {
+                    (false, true) => Some(What::ModeratorAdded {
+                        group_id,
+                        person_id,
+                    }),
+                    (true, false) => Some(What::ModeratorRemoved {
+                        group_id,
+                        person_id,
+                    }),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    events::record(conn, Change::by(actor.id(), what).in_group(group_id))?;
+                }
+                Ok(updated)
             })
         })
         .await

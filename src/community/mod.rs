@@ -3,6 +3,7 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod blocks;
 pub mod comments;
 pub mod email;
 pub mod follows;
@@ -126,6 +127,9 @@ impl Body {
 pub struct Origin {
     pub ap_id: Option<String>,
     pub published: Option<chrono::NaiveDateTime>,
+    /// The received activity that carried it (its event names it, so that
+    /// a local group relays the activity as received).
+    pub activity: Option<String>,
 }
 
 /// Whether a remote group already decided on an action: content by remote

@@ -4,8 +4,9 @@
 
 use super::tokens;
 use crate::error::{Error, Result};
-use crate::store::mail::{self as rows, Frequency, Purpose, DELIVERY_APP};
-use crate::store::{people, write_tx, DbConn};
+use crate::notifications::Delivery;
+use crate::store::mail::{self as rows, Frequency, Purpose};
+use crate::store::{notifications, people, write_tx, DbConn};
 use crate::App;
 
 /// What a link stops.
@@ -44,7 +45,12 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<Stops> {
                 match &stops {
                     Stops::Kind(kind) => {
                         let user = people::local_user_by_id(conn, t.local_user_id)?;
-                        rows::set_delivery(conn, user.person_id, kind, DELIVERY_APP)?;
+                        notifications::set_preference(
+                            conn,
+                            user.person_id,
+                            kind,
+                            Delivery::App.as_str(),
+                        )?;
                     }
                     Stops::All => {
                         let mut s = rows::settings(conn, t.local_user_id)?;

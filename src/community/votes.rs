@@ -4,6 +4,7 @@
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, VoteChange};
 use crate::store::votes::{self as rows, VoteTarget};
 use crate::store::{comments, groups, posts, write_tx};
@@ -84,6 +85,18 @@ pub async fn vote_with_id(
                     new: value,
                 };
                 ledger::on_vote(conn, &config.reputation, &change)?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Voted {
+                            target: target.into(),
+                            value,
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(ap_id.clone()),
+                )?;
                 let (up, down) = ranking::vote_delta(old, value);
                 let (score, upvotes, downvotes) = match target {
                     VoteTarget::Post(id) => {

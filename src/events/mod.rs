@@ -83,6 +83,11 @@ pub enum What {
         person_id: i64,
         follow_id: Option<String>,
     },
+    /// A moderator invited a person; their next join admits them.
+    MemberInvited {
+        group_id: i64,
+        person_id: i64,
+    },
     MembershipDecided {
         group_id: i64,
         person_id: i64,
@@ -134,6 +139,9 @@ pub enum What {
         group_id: Option<i64>,
         reason: Option<String>,
         expires_at: Option<NaiveDateTime>,
+        /// The ban also removed what they posted in the group.
+        #[serde(default)]
+        remove_content: bool,
     },
     Unbanned {
         person_id: i64,
@@ -255,6 +263,10 @@ impl What {
                 person_id,
                 ..
             }
+            | MemberInvited {
+                group_id,
+                person_id,
+            }
             | ModeratorAdded {
                 group_id,
                 person_id,
@@ -317,6 +329,16 @@ impl Change {
         Change {
             what,
             actor_id: Some(actor_id),
+            group_id: None,
+            activity: None,
+        }
+    }
+
+    /// A change the server made by itself (a rank reached, a badge).
+    pub fn by_server(what: What) -> Change {
+        Change {
+            what,
+            actor_id: None,
             group_id: None,
             activity: None,
         }

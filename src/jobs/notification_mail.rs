@@ -7,7 +7,8 @@
 use crate::community::email::{self, Letter, Unsubscribe};
 use crate::config::Verification;
 use crate::error::Result;
-use crate::store::mail::{self as rows, Addresses, Frequency, Pending};
+use crate::notifications::{Delivery, Kind};
+use crate::store::mail::{self as rows, Addresses, Frequency, Pending, Wanted};
 use crate::store::{now, people, write_tx};
 use crate::App;
 use chrono::{Duration, NaiveDateTime};
@@ -27,6 +28,15 @@ const DIGEST_WITHIN_DAYS: i64 = 7;
 /// hourly check does not let it drift later each day.
 const DIGEST_EVERY_HOURS: i64 = 23;
 
+/// The kinds mailed to a member who made no choice.
+fn email_by_default() -> Vec<&'static str> {
+    Kind::ALL
+        .into_iter()
+        .filter(|k| k.default_delivery() == Delivery::Email)
+        .map(Kind::as_str)
+        .collect()
+}
+
 fn addresses(app: &App) -> Addresses {
     match app.config.email.verification {
         Verification::Off => Addresses::Any,
@@ -42,8 +52,13 @@ pub async fn immediate(app: &App) -> Result<usize> {
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let at = now();
+                let defaults = email_by_default();
                 let due = rows::pending_notifications(
                     conn,
+                    Wanted {
+                        email: Delivery::Email.as_str(),
+                        by_default: &defaults,
+                    },
                     Frequency::Immediate,
                     addresses(&app2),
                     at - Duration::hours(IMMEDIATE_WITHIN_HOURS),
@@ -91,8 +106,13 @@ pub async fn digests(app: &App, at: NaiveDateTime) -> Result<usize> {
             .run(move |conn| {
                 write_tx(conn, |conn| {
                     let user = people::local_user_by_id(conn, local_user_id)?;
+                    let defaults = email_by_default();
                     let pending = rows::pending_notifications(
                         conn,
+                        Wanted {
+                            email: Delivery::Email.as_str(),
+                            by_default: &defaults,
+                        },
                         Frequency::Daily,
                         addresses(&app2),
                         at - Duration::days(DIGEST_WITHIN_DAYS),

@@ -10,6 +10,7 @@ use super::log::{self, Entry, Target};
 use super::{can_moderate, require_moderator, require_staff_moderator};
 use crate::community::{can_read, check_not_banned, find_group, find_person, Actor};
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
@@ -281,10 +282,29 @@ pub async fn create(
                     },
                 )?;
                 flags::hide_when_flagged(conn, &rules, origin, report.post_id, report.comment_id)?;
+                filed(conn, actor.id(), &report, None)?;
                 enrich(conn, report, origin)
             })
         })
         .await
+}
+
+/// Records that `report` was filed (`activity`: the Flag that carried it).
+fn filed(
+    conn: &mut DbConn,
+    actor_id: i64,
+    report: &Report,
+    activity: Option<String>,
+) -> Result<()> {
+    let mut change = Change::by(
+        actor_id,
+        What::ReportFiled {
+            report_id: report.id,
+        },
+    )
+    .received(activity);
+    change.group_id = report.group_id;
+    events::record(conn, change).map(|_| ())
 }
 
 /// A report with its people, group and content.
@@ -463,6 +483,15 @@ pub async fn close(
                         ..Entry::default()
                     },
                 )?;
+                let mut change = Change::by(
+                    actor.id(),
+                    What::ReportClosed {
+                        report_id: closed.id,
+                        decision,
+                    },
+                );
+                change.group_id = closed.group_id;
+                events::record(conn, change)?;
                 enrich(conn, closed, local)
             })
         })
@@ -523,6 +552,9 @@ pub async fn forward(app: &App, actor: &Actor, id: i64) -> Result<Forward> {
                 if !rows::mark_forwarded(conn, id)? {
                     return Err(Error::conflict("the report was already forwarded"));
                 }
+                let mut change = Change::by(actor.id(), What::ReportForwarded { report_id: id });
+                change.group_id = plan.info.report.group_id;
+                events::record(conn, change)?;
                 let mut plan = plan;
                 plan.info.report.forwarded = true;
                 Ok(plan)
@@ -708,7 +740,7 @@ fn store_received(
             }
         }
         stored += 1;
-        rows::insert(
+        let report = rows::insert(
             conn,
             &NewReport {
                 ap_id: Some(item_ap_id(&r.ap_id, n)),
@@ -723,6 +755,7 @@ fn store_received(
             },
         )?;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
+        filed(conn, r.sender.id, &report, Some(r.ap_id.clone()))?;
     }
     Ok(stored)
 }

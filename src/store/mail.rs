@@ -89,12 +89,6 @@ impl Frequency {
     }
 }
 
-/// The notification preference (`notification_preference.delivery`) that
-/// asks for mail.
-pub const DELIVERY_EMAIL: &str = "email";
-/// The one that keeps a kind in the app only (what unsubscribing sets).
-pub const DELIVERY_APP: &str = "app";
-
 #[derive(Debug, Clone, Queryable)]
 pub struct Mail {
     pub id: i64,
@@ -349,30 +343,6 @@ pub fn save_settings(conn: &mut DbConn, local_user_id: i64, s: &Settings) -> Res
     Ok(())
 }
 
-/// Sets how a member gets one kind of notification (what unsubscribing
-/// from a kind writes).
-pub fn set_delivery(conn: &mut DbConn, person_id: i64, kind: &str, delivery: &str) -> Result<()> {
-    let exists = notification_preference::table
-        .find((person_id, kind))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    if exists {
-        diesel::update(notification_preference::table.find((person_id, kind)))
-            .set(notification_preference::delivery.eq(delivery))
-            .execute(conn)?;
-    } else {
-        diesel::insert_into(notification_preference::table)
-            .values((
-                notification_preference::person_id.eq(person_id),
-                notification_preference::kind.eq(kind),
-                notification_preference::delivery.eq(delivery),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
 /// Which addresses notification mail may go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Addresses {
@@ -410,12 +380,21 @@ type PendingRow = (
     NaiveDateTime,
 );
 
+/// Which notifications are wanted by email: the preference value that
+/// says so, and the kinds mailed when a member made no choice.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    pub email: &'a str,
+    pub by_default: &'a [&'a str],
+}
+
 /// Notifications not yet mailed, made since `since`, of kinds their
 /// member wants by email, of active accounts with an address (of
 /// `addresses`) whose mail comes at `frequency`; `person` narrows to one
 /// member. Oldest first.
 pub fn pending_notifications(
     conn: &mut DbConn,
+    wanted: Wanted<'_>,
     frequency: Frequency,
     addresses: Addresses,
     since: NaiveDateTime,
@@ -423,7 +402,7 @@ pub fn pending_notifications(
     limit: i64,
 ) -> Result<Vec<Pending>> {
     let mut q = notification::table
-        .inner_join(
+        .left_join(
             notification_preference::table.on(notification_preference::person_id
                 .eq(notification::person_id)
                 .and(notification_preference::kind.eq(notification::kind))),
@@ -434,7 +413,15 @@ pub fn pending_notifications(
         .left_join(post::table.on(notification::post_id.eq(post::id.nullable())))
         .filter(notification::emailed_at.is_null())
         .filter(notification::created_at.ge(since))
-        .filter(notification_preference::delivery.eq(DELIVERY_EMAIL))
+        .filter(
+            notification_preference::delivery
+                .nullable()
+                .eq(wanted.email)
+                .or(notification_preference::delivery
+                    .nullable()
+                    .is_null()
+                    .and(notification::kind.eq_any(wanted.by_default))),
+        )
         .filter(local_user::state.eq("active"))
         .filter(local_user::email.is_not_null())
         .into_boxed();

@@ -379,6 +379,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_block (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     mail (id) {
         id -> BigInt,
         local_user_id -> BigInt,
@@ -456,6 +464,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_consumer,
     notification,
     notification_preference,
+    person_block,
     mail,
     mail_token,
     mail_account,

@@ -63,6 +63,7 @@ pub async fn receive(
             .and_then(Value::as_str)
             .map(str::to_string),
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     let done = if ban {
         let input = BanInput {

@@ -62,6 +62,7 @@ pub async fn store_new(
     let origin = Origin {
         ap_id: Some(object.id.to_string()),
         published: object.published_naive(),
+        activity: Some(act.id.to_string()),
     };
     let body = Body::Html {
         html: object.html(),

@@ -29,9 +29,10 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         return moderator_removal(data, &act, stored, group, via, true, &act.raw).await;
     }
     let author = content::remote_person(data, &act.actor).await?;
+    let received = Some(act.id.to_string());
     let deleted = match stored {
-        Stored::Post(p) => posts::delete(app, &author, p.id).await,
-        Stored::Comment(c) => comments::delete(app, &author, c.id).await,
+        Stored::Post(p) => posts::delete_received(app, &author, p.id, received).await,
+        Stored::Comment(c) => comments::delete_received(app, &author, c.id, received).await,
     };
     match deleted {
         Ok(()) => relay(app, &group, &act.raw, None).await,
@@ -68,6 +69,7 @@ async fn moderator_removal(
             .and_then(Value::as_str)
             .map(str::to_string),
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     let done = match stored {
         Stored::Post(p) => {

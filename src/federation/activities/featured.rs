@@ -40,6 +40,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
     let why = Why {
         reason: None,
         remote,
+        activity: Some(act.id.to_string()),
     };
     if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
         relay(app, &group, &act.raw, None).await?;

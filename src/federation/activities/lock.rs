@@ -35,6 +35,7 @@ pub async fn receive(
     let why = Why {
         reason: None,
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
         relay(app, &group, raw, None).await?;
