@@ -5,11 +5,13 @@
 //! empty, so two processes never mail one notification twice.
 
 use crate::community::email::{self, Letter, Unsubscribe};
+use crate::community::privacy::{self, Sight, Viewer};
+use crate::community::{Actor, InstanceRole};
 use crate::config::Verification;
 use crate::error::Result;
 use crate::notifications::{Delivery, Kind};
 use crate::store::mail::{self as rows, Addresses, Frequency, Pending, Wanted};
-use crate::store::{now, people, write_tx};
+use crate::store::{groups, now, people, write_tx, DbConn};
 use crate::App;
 use chrono::{Duration, NaiveDateTime};
 
@@ -67,7 +69,9 @@ pub async fn immediate(app: &App) -> Result<usize> {
                 )?;
                 let mut n = 0;
                 for p in due {
-                    if !rows::claim_for_mail(conn, p.notification_id, at)? {
+                    // A withheld one is claimed too, or it would be read again
+                    // each round.
+                    if !rows::claim_for_mail(conn, p.notification_id, at)? || !may_see(conn, &p)? {
                         continue;
                     }
                     let letter = single(&app2, &p);
@@ -122,7 +126,9 @@ pub async fn digests(app: &App, at: NaiveDateTime) -> Result<usize> {
                     let stamp = now();
                     let mut told = Vec::new();
                     for p in pending {
-                        if rows::claim_for_mail(conn, p.notification_id, stamp)? {
+                        if rows::claim_for_mail(conn, p.notification_id, stamp)?
+                            && may_see(conn, &p)?
+                        {
                             told.push(p);
                         }
                     }
@@ -151,6 +157,22 @@ pub async fn digests(app: &App, at: NaiveDateTime) -> Result<usize> {
         email::wake(app);
     }
     Ok(queued)
+}
+
+/// Whether the member may still see what the notification is about (the
+/// one privacy rule: a club's content is for its members; they may have
+/// left since).
+fn may_see(conn: &mut DbConn, p: &Pending) -> Result<bool> {
+    let Some(group_id) = p.group_id else {
+        return Ok(true);
+    };
+    let group = groups::by_id(conn, group_id)?;
+    let user = people::local_user_by_id(conn, p.local_user_id)?;
+    let reader = Actor {
+        person: people::by_id(conn, p.person_id)?,
+        role: InstanceRole::parse(&user.role),
+    };
+    Ok(privacy::sight(conn, Viewer::Account(&reader), &group)? == Sight::Inside)
 }
 
 /// `reply_to_thread` -> `reply to thread`.
