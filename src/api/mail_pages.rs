@@ -142,17 +142,6 @@ async fn reset(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            super::escape("a <b> & \"c\" 'd'"),
-            "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
-        );
-    }
-}
-
 fn stops_text(s: &Stops) -> String {
     match s {
         Stops::Kind(kind) => format!(
@@ -187,5 +176,16 @@ async fn unsubscribe(app: web::Data<App>, token: web::Path<String>) -> HttpRespo
             &format!("<p>You will get no more {}.</p>", stops_text(&stops)),
         ),
         Err(e) => refusal(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            super::escape("a <b> & \"c\" 'd'"),
+            "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
+        );
     }
 }
