@@ -183,11 +183,15 @@ pub enum Ending {
 pub fn end(conn: &mut DbConn, id: i64, ending: &Ending) -> Result<()> {
     let row = mail::table.find(id);
     match ending {
+        // The body goes once the mail is done: it may hold a live link,
+        // which is otherwise only kept hashed.
         Ending::Sent(at) => diesel::update(row)
             .set((
                 mail::state.eq(MailState::Sent.as_str()),
                 mail::sent_at.eq(at),
                 mail::last_error.eq(None::<String>),
+                mail::text_body.eq(""),
+                mail::html_body.eq(None::<String>),
             ))
             .execute(conn)?,
         Ending::RetryAt(at, error) => diesel::update(row)
@@ -201,6 +205,8 @@ pub fn end(conn: &mut DbConn, id: i64, ending: &Ending) -> Result<()> {
             .set((
                 mail::state.eq(MailState::Failed.as_str()),
                 mail::last_error.eq(error),
+                mail::text_body.eq(""),
+                mail::html_body.eq(None::<String>),
             ))
             .execute(conn)?,
     };

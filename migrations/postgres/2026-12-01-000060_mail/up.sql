@@ -6,6 +6,7 @@ CREATE TABLE mail (
     local_user_id BIGINT NOT NULL REFERENCES local_user(id) ON DELETE CASCADE,
     to_address TEXT NOT NULL,
     subject TEXT NOT NULL,
+    -- Emptied once the mail is sent or given up (it may hold a live link).
     text_body TEXT NOT NULL,
     html_body TEXT,
     -- The RFC 8058 one-click unsubscribe address of this mail.
