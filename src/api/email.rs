@@ -4,8 +4,8 @@
 
 use super::auth::Auth;
 use super::input::Json;
-use crate::community::email::{self, MailSettings, SettingsEdit};
-use crate::community::password_reset::{self, Who};
+use crate::community::email::{self, MailSettings, SettingsEdit, Who};
+use crate::community::password_reset;
 use crate::config::Verification;
 use crate::error::{Error, ErrorBody};
 use crate::store::mail::Frequency;
@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/me/email", web::patch().to(update_settings))
         .route("/me/email/verification", web::post().to(resend))
         .route("/auth/verify_email", web::post().to(verify))
+        .route("/auth/verify_email/resend", web::post().to(resend_to))
         .route("/auth/password_reset", web::post().to(request_reset))
         .route(
             "/auth/password_reset/confirm",
@@ -132,6 +133,33 @@ pub struct ResetRequest {
     pub name: Option<String>,
 }
 
+impl ResetRequest {
+    fn who(self) -> Result<Who, Error> {
+        match (self.email, self.name) {
+            (Some(e), None) => Ok(Who::Email(e)),
+            (None, Some(n)) => Ok(Who::Name(n)),
+            _ => Err(Error::unprocessable(
+                "send either \"email\" or \"name\", one of them",
+            )),
+        }
+    }
+}
+
+/// Send the verification mail again without a session (logging in waits
+/// for it when verification is required). Answers 202 whether or not such
+/// an account exists.
+#[utoipa::path(post, path = "/api/v1/auth/verify_email/resend", tag = "email", request_body = ResetRequest,
+    responses((status = 202, description = "a new link is mailed if the account exists with an unconfirmed address"),
+        (status = 422, body = ErrorBody),
+        (status = 501, description = "this server sends no mail", body = ErrorBody)))]
+pub async fn resend_to(
+    app: web::Data<App>,
+    body: Json<ResetRequest>,
+) -> Result<HttpResponse, Error> {
+    email::resend_to(&app, body.into_inner().who()?).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
 /// Ask for a password reset link by mail. Answers 202 whether or not such
 /// an account exists.
 #[utoipa::path(post, path = "/api/v1/auth/password_reset", tag = "email", request_body = ResetRequest,
@@ -142,16 +170,7 @@ pub async fn request_reset(
     app: web::Data<App>,
     body: Json<ResetRequest>,
 ) -> Result<HttpResponse, Error> {
-    let body = body.into_inner();
-    let who = match (body.email, body.name) {
-        (Some(e), None) => Who::Email(e),
-        (None, Some(n)) => Who::Name(n),
-        _ => {
-            return Err(Error::unprocessable(
-                "send either \"email\" or \"name\", one of them",
-            ))
-        }
-    };
+    let who = body.into_inner().who()?;
     password_reset::request(&app, who).await?;
     Ok(HttpResponse::Accepted().finish())
 }

@@ -29,7 +29,7 @@ impl Modify for BearerAuth {
         super::healthz,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::update_me,
         accounts::pending, accounts::approve, accounts::reject,
-        email::get_settings, email::update_settings, email::resend, email::verify,
+        email::get_settings, email::update_settings, email::resend, email::verify, email::resend_to,
         email::request_reset, email::confirm_reset,
         groups::create, groups::list, groups::get, groups::update, groups::join, groups::leave,
         groups::members, groups::approve, groups::reject, groups::invite, groups::set_role,

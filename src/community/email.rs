@@ -8,7 +8,7 @@ use super::tokens;
 use crate::config::Verification;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::mail::{self as rows, Frequency, NewMail, Purpose, Settings};
-use crate::store::people::{self, LocalUser};
+use crate::store::people::{self, LocalUser, Person};
 use crate::store::{now, write_tx, DbConn};
 use crate::App;
 use chrono::Duration;
@@ -147,6 +147,64 @@ pub fn queue_verification(
     )
 }
 
+/// Who a request without a session is about: an address or a user name.
+pub enum Who {
+    Email(String),
+    Name(String),
+}
+
+/// The local account `who` names, if any.
+pub fn account_of(conn: &mut DbConn, who: &Who) -> Result<Option<(LocalUser, Person)>> {
+    Ok(match who {
+        Who::Email(e) => people::local_by_email(conn, &e.trim().to_lowercase())?,
+        Who::Name(n) => match people::local_by_name(conn, n.trim())? {
+            Some(p) => people::local_user_by_person(conn, p.id)?.map(|u| (u, p)),
+            None => None,
+        },
+    })
+}
+
+/// A new verification mail for an account that cannot log in yet (its
+/// address unconfirmed, verification required). Answers the same whether
+/// or not there is such an account; at most one mail a minute.
+pub async fn resend_to(app: &App, who: Who) -> Result<()> {
+    if !app.config.smtp.configured() {
+        return Err(mail_disabled("confirming an address"));
+    }
+    let app2 = app.clone();
+    let queued = app
+        .store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let Some((user, person)) = account_of(conn, &who)? else {
+                    return Ok(false);
+                };
+                let Some(address) = user.email.clone() else {
+                    return Ok(false);
+                };
+                let at = now();
+                let recent = rows::latest_token_at(conn, user.id, Purpose::Verify)?
+                    .is_some_and(|t| t > at - Duration::seconds(RESEND_AFTER_SECS));
+                if recent
+                    || rows::settings(conn, user.id)?.verified_email.as_ref() == Some(&address)
+                {
+                    return Ok(false);
+                }
+                queue_verification(conn, &app2, &user, &person.name, &address)?;
+                Ok(verifies(&app2))
+            })
+        })
+        .await?;
+    if queued {
+        wake(app);
+    }
+    Ok(())
+}
+
+/// A new link is not mailed while the last one is younger than this: a
+/// stranger cannot fill a member's mailbox.
+pub const RESEND_AFTER_SECS: i64 = 60;
+
 /// Refuses to log in an account whose address must be confirmed first
 /// (accounts made without an address, by the CLI, are not held).
 pub fn check_verified(conn: &mut DbConn, app: &App, user: &LocalUser) -> Result<()> {
@@ -161,7 +219,7 @@ pub fn check_verified(conn: &mut DbConn, app: &App, user: &LocalUser) -> Result<
     }
     Err(Error::new(
         ErrorKind::EmailUnverified,
-        "confirm your email address first: open the link in the mail we sent (POST /api/v1/auth/verify_email/resend sends it again)",
+        "confirm your email address first: open the link in the mail we sent (POST /api/v1/auth/verify_email/resend sends another)",
     ))
 }
 

@@ -3,7 +3,7 @@
 //! ends every session of the account.
 
 use super::accounts::validate_password;
-use super::email::{self, Letter, Unsubscribe};
+use super::email::{self, Letter, Unsubscribe, Who};
 use super::tokens;
 use crate::error::{Error, Result};
 use crate::store::mail::{self as rows, Purpose, Token};
@@ -11,16 +11,6 @@ use crate::store::people::{self, LocalUser, Person};
 use crate::store::{now, write_tx, DbConn};
 use crate::App;
 use chrono::Duration;
-
-/// A new link is not mailed while the last one is younger than this: a
-/// stranger cannot fill a member's mailbox.
-const RESEND_AFTER_SECS: i64 = 60;
-
-/// Who asks for a reset: an address or a user name.
-pub enum Who {
-    Email(String),
-    Name(String),
-}
 
 /// Queues a reset link to the account's address when there is such an
 /// account with an address; answers the same either way.
@@ -32,18 +22,9 @@ pub async fn request(app: &App, who: Who) -> Result<()> {
     let queued = app
         .store
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let found = match &who {
-                    Who::Email(e) => people::local_by_email(conn, &e.trim().to_lowercase())?,
-                    Who::Name(n) => match people::local_by_name(conn, n.trim())? {
-                        Some(p) => people::local_user_by_person(conn, p.id)?.map(|u| (u, p)),
-                        None => None,
-                    },
-                };
-                match found {
-                    Some((user, person)) => queue_link(conn, &app2, &user, &person),
-                    None => Ok(false),
-                }
+            write_tx(conn, |conn| match email::account_of(conn, &who)? {
+                Some((user, person)) => queue_link(conn, &app2, &user, &person),
+                None => Ok(false),
             })
         })
         .await?;
@@ -59,7 +40,7 @@ fn queue_link(conn: &mut DbConn, app: &App, user: &LocalUser, person: &Person) -
     };
     let at = now();
     if rows::latest_token_at(conn, user.id, Purpose::Reset)?
-        .is_some_and(|t| t > at - Duration::seconds(RESEND_AFTER_SECS))
+        .is_some_and(|t| t > at - Duration::seconds(email::RESEND_AFTER_SECS))
     {
         return Ok(false);
     }
