@@ -60,6 +60,8 @@ pub struct App {
     pub answers: Arc<api::cache::AnswerCache>,
     /// Wakes this process's notification streams.
     pub notices: Arc<notifications::live::Live>,
+    /// Wakes the mail worker when a mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             )),
             instance: Arc::new(instance),
             delivery_wakeup: jobs::delivery::Wakeup::default(),
+            mail_wakeup: Default::default(),
             answers: Arc::new(api::cache::AnswerCache::new(Duration::from_millis(
                 config.cache.anonymous_ttl_ms,
             ))),

@@ -1,7 +1,7 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, blocks, domains, groups, moderation, notifications, people, posts, reports,
+    accounts, blocks, domains, email, groups, moderation, notifications, people, posts, reports,
     reputation, review, terms,
 };
 use actix_web::HttpResponse;
@@ -29,6 +29,8 @@ impl Modify for BearerAuth {
         super::healthz,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::update_me,
         accounts::pending, accounts::approve, accounts::reject,
+        email::get_settings, email::update_settings, email::resend, email::verify, email::resend_to,
+        email::request_reset, email::confirm_reset,
         groups::create, groups::list, groups::get, groups::update, groups::join, groups::leave,
         groups::members, groups::approve, groups::reject, groups::invite, groups::set_role,
         groups::feed, groups::create_post,

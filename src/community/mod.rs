@@ -5,10 +5,12 @@
 pub mod accounts;
 pub mod blocks;
 pub mod comments;
+pub mod email;
 pub mod follows;
 pub mod groups;
 pub mod markdown;
 pub mod names;
+pub mod password_reset;
 pub mod posts;
 pub mod privacy;
 pub mod public;
@@ -16,6 +18,7 @@ pub mod ranking;
 pub mod solutions;
 pub mod throttle;
 pub mod tokens;
+pub mod unsubscribe;
 pub mod votes;
 
 use crate::config::Config;

@@ -9,6 +9,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod instances;
+pub mod mail;
 pub mod modlog;
 pub mod notifications;
 pub mod people;
