@@ -137,6 +137,30 @@ fn announces_of(remote: &Remote, text: &str) -> usize {
         .count()
 }
 
+/// The thread-reply notifications `token`'s owner has whose comment
+/// excerpt contains `text`.
+async fn replies_noticed(api_url: &str, token: &str, text: &str) -> usize {
+    let page: Value = reqwest::Client::new()
+        .get(format!("{api_url}/api/v1/notifications?kind=thread_reply"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("notifications")
+        .json()
+        .await
+        .expect("notifications JSON");
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|n| {
+            n["comment"]["excerpt"]
+                .as_str()
+                .is_some_and(|e| e.contains(text))
+        })
+        .count()
+}
+
 /// Kim, on a fake remote server, follows the group and waits for the Accept.
 async fn follow_group(base: &str, group: &str) -> (Remote, RemoteActor) {
     let social = Remote::start().await;
@@ -188,13 +212,14 @@ async fn a_change_committed_before_a_crash_is_sent_after_the_restart_once(backen
         .as_i64()
         .expect("post id");
     let (social, _kim) = follow_group(&base, "support").await;
+    let bob = api.user("bob").await;
     serving.crash();
 
-    // The comment commits with its event; no consumer runs; the process dies.
+    // Bob's reply commits with its event; no consumer runs; the process dies.
     let silent = Process::start(dir.path(), db, port, false).await;
     api.post(
         &format!("/api/v1/posts/{post}/comments"),
-        Some(&ann),
+        Some(&bob),
         json!({"body": "written just before the crash"}),
     )
     .await;
@@ -210,7 +235,7 @@ async fn a_change_committed_before_a_crash_is_sent_after_the_restart_once(backen
         .await;
     api.post(
         &format!("/api/v1/posts/{post}/comments"),
-        Some(&ann),
+        Some(&bob),
         json!({"body": "the marker after the restart"}),
     )
     .await;
@@ -220,6 +245,17 @@ async fn a_change_committed_before_a_crash_is_sent_after_the_restart_once(backen
         })
         .await;
     assert_eq!(announces_of(&social, "just before the crash"), 1);
+    // Ann, the thread's author, is told of bob's reply once.
+    common::eventually("ann's notice of the marker reply", || {
+        let url = api.url.clone();
+        let ann = ann.clone();
+        async move { replies_noticed(&url, &ann, "the marker after the restart").await == 1 }
+    })
+    .await;
+    assert_eq!(
+        replies_noticed(&api.url, &ann, "just before the crash").await,
+        1
+    );
     back.crash();
 }
 
@@ -229,6 +265,7 @@ async fn two_processes_deliver_each_change_once(backend: Backend) {
     a.group(&ann, "support", "group").await;
     let post = a.thread(&ann, "support", "Welcome").await;
     let (social, _kim) = follow_group(&a.url, "support").await;
+    let bob = a.user("bob").await;
     let second = a.second_process().await;
     // Both processes write, and both run their consumers.
     for n in 0..6 {
@@ -236,7 +273,7 @@ async fn two_processes_deliver_each_change_once(backend: Backend) {
         server
             .post(
                 &format!("/api/v1/posts/{post}/comments"),
-                Some(&ann),
+                Some(&bob),
                 json!({"body": format!("comment number {n} of six")}),
             )
             .await
@@ -260,6 +297,21 @@ async fn two_processes_deliver_each_change_once(backend: Backend) {
             announces_of(&social, &format!("comment number {n} of six")),
             1,
             "comment {n}"
+        );
+    }
+    // Ann, the thread's author, is told of each of bob's replies once.
+    common::eventually("ann's notices of the six replies", || {
+        let url = a.url.clone();
+        let ann = ann.clone();
+        async move { replies_noticed(&url, &ann, "of six").await >= 6 }
+    })
+    .await;
+    for n in 0..6 {
+        let text = format!("comment number {n} of six");
+        assert_eq!(
+            replies_noticed(&a.url, &ann, &text).await,
+            1,
+            "notice of comment {n}"
         );
     }
     second.stop().await;

@@ -208,7 +208,14 @@ pub fn follow_refused(
     follow_id: &str,
 ) -> Result<usize> {
     let follow = Follow::new(follow_id, &follower.ap_id, &followee.ap_id)?;
-    answer(conn, app, AnswerKind::Reject, &followee.ap_id, &follow, follower)
+    answer(
+        conn,
+        app,
+        AnswerKind::Reject,
+        &followee.ap_id,
+        &follow,
+        follower,
+    )
 }
 
 /// A local group passes an activity on to its followers (inside the
