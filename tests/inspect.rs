@@ -463,7 +463,7 @@ fn embedded_activities_parse_too() {
         let Ok(InboxActivity::Undo(undo)) = parse(file) else {
             panic!("{file}: not an Undo");
         };
-        assert_eq!(undo.inner_type(), Some(undone), "{file}");
+        assert_eq!(undo.inner().kind.as_deref(), Some(undone), "{file}");
         let inner = InboxActivity::from_value(undo.object.clone()).expect("undone activity");
         assert_eq!(variant(&inner), undone, "{file}");
     }

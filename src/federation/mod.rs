@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
+pub mod protocol;
 pub mod publish;
 pub mod resolve;
 pub mod sending;

@@ -1,17 +1,8 @@
 //! What a deleted object answers with (status 410).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+pub use crate::federation::protocol::objects::Tombstone;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tombstone {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-    pub former_type: Option<String>,
-    pub deleted: Option<DateTime<Utc>>,
-}
 
 impl Tombstone {
     pub fn new(id: &str, former_type: &str, deleted: Option<DateTime<Utc>>) -> Tombstone {
