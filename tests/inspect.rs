@@ -272,6 +272,49 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        file: "lemmy/lock_page.json",
+        exit: 0,
+        expect: &["effect:   locks the thread https://lemmy.example/post/41 if stored here and https://lemmy.example/u/mod_rae moderates its group"],
+    },
+    Case {
+        file: "lemmy/undo_lock_page.json",
+        exit: 0,
+        expect: &[
+            "object:   Lock https://lemmy.example/activities/lock/2b7e41d9-6c08-4f3a-9a15-e0c4d8b2f671",
+            "effect:   unlocks the thread https://lemmy.example/post/41 if stored here and https://lemmy.example/u/mod_rae moderates its group",
+        ],
+    },
+    Case {
+        file: "lemmy/block_user.json",
+        exit: 0,
+        expect: &["effect:   bans https://social.example/users/troll from the group named in `target`"],
+    },
+    Case {
+        file: "lemmy/undo_block_user.json",
+        exit: 0,
+        expect: &["effect:   lifts the ban of https://social.example/users/troll from the group named in `target`"],
+    },
+    Case {
+        file: "lemmy/add_featured_post.json",
+        exit: 0,
+        expect: &["effect:   pins the thread https://lemmy.example/post/41 if the target is its group's featured collection"],
+    },
+    Case {
+        file: "lemmy/remove_mod.json",
+        exit: 0,
+        expect: &["effect:   unpins the thread https://lemmy.example/u/sam if the target is its group's featured collection"],
+    },
+    Case {
+        file: "lemmy/undo_remove_note.json",
+        exit: 0,
+        expect: &["effect:   restores https://lemmy.example/comment/88 if stored here, removed, and https://lemmy.example/u/mod_rae moderates its group"],
+    },
+    Case {
+        file: "misc/undo_announce.json",
+        exit: 0,
+        expect: &["skipped:  Undo of Announce is not acted on here"],
+    },
+    Case {
         file: "misc/not_json.txt",
         exit: 1,
         expect: &["cannot understand this: not valid JSON"],
@@ -437,6 +480,14 @@ fn fixture_activities_parse_to_their_variant() {
         ("mastodon/flag.json", "Flag"),
         ("lemmy/flag_page.json", "Flag"),
         ("mbin/flag.json", "Flag"),
+        ("lemmy/lock_page.json", "Lock"),
+        ("lemmy/undo_lock_page.json", "Undo"),
+        ("lemmy/block_user.json", "Block"),
+        ("lemmy/undo_block_user.json", "Undo"),
+        ("lemmy/add_featured_post.json", "Add"),
+        ("lemmy/remove_mod.json", "Remove"),
+        ("lemmy/undo_remove_note.json", "Undo"),
+        ("misc/undo_announce.json", "Undo"),
     ];
     for (file, want) in expected {
         let activity = parse(file).unwrap_or_else(|e| panic!("{file}: {e}"));
