@@ -32,7 +32,11 @@ fn fixtures() -> Vec<(String, Value)> {
         files.sort();
         for file in files {
             let text = std::fs::read_to_string(&file).expect("read");
-            let name = file.strip_prefix(&root).expect("under root").display().to_string();
+            let name = file
+                .strip_prefix(&root)
+                .expect("under root")
+                .display()
+                .to_string();
             out.push((name, serde_json::from_str(&text).expect("fixture is JSON")));
         }
     }
@@ -44,7 +48,8 @@ fn fixtures() -> Vec<(String, Value)> {
 fn round_trip<T: DeserializeOwned + Serialize>(name: &str, value: Value) -> (Value, Value) {
     let first: T = serde_json::from_value(value).unwrap_or_else(|e| panic!("{name}: {e}"));
     let once = serde_json::to_value(&first).expect("serializes");
-    let second: T = serde_json::from_value(once.clone()).unwrap_or_else(|e| panic!("{name} again: {e}"));
+    let second: T =
+        serde_json::from_value(once.clone()).unwrap_or_else(|e| panic!("{name} again: {e}"));
     (once, serde_json::to_value(&second).expect("serializes"))
 }
 
@@ -100,10 +105,19 @@ fn typed_fields_read_from_a_lemmy_ban() {
     let Ok(InboxActivity::Block(ban)) = InboxActivity::from_value(value) else {
         panic!("not a Block");
     };
-    assert_eq!(ban.target.as_ref().map(|u| u.as_str()), Some("https://lemmy.example/c/gardening"));
-    assert_eq!(ban.summary.as_deref(), Some("Repeated spam in every thread"));
+    assert_eq!(
+        ban.target.as_ref().map(|u| u.as_str()),
+        Some("https://lemmy.example/c/gardening")
+    );
+    assert_eq!(
+        ban.summary.as_deref(),
+        Some("Repeated spam in every thread")
+    );
     assert_eq!(ban.remove_data, Some(true));
-    assert_eq!(ban.end_time.map(|t| t.to_rfc3339()).as_deref(), Some("2027-01-15T08:30:00.250+00:00"));
+    assert_eq!(
+        ban.end_time.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2027-01-15T08:30:00.250+00:00")
+    );
     // The copy as received is kept for the relay, extra fields and all.
     assert_eq!(ban.raw["removeData"], Value::Bool(true));
 }
@@ -124,7 +138,10 @@ fn odd_optional_fields_read_as_absent_not_as_a_refusal() {
     let Ok(InboxActivity::Block(ban)) = InboxActivity::from_value(value) else {
         panic!("not a Block");
     };
-    assert_eq!((ban.target, ban.summary, ban.end_time, ban.remove_data), (None, None, None, None));
+    assert_eq!(
+        (ban.target, ban.summary, ban.end_time, ban.remove_data),
+        (None, None, None, None)
+    );
     assert_eq!(ban.to.len(), 1, "Public kept, the rest dropped");
 }
 
@@ -138,10 +155,14 @@ fn what_we_build_parses_back() {
     )
     .and_then(|l| l.in_group("https://there.example/c/main"))
     .expect("built");
-    let undo = undo_of("https://here.example/activities/undo/2", "https://here.example/u/ann", &like)
-        .expect("built")
-        .into_value()
-        .expect("encoded");
+    let undo = undo_of(
+        "https://here.example/activities/undo/2",
+        "https://here.example/u/ann",
+        &like,
+    )
+    .expect("built")
+    .into_value()
+    .expect("encoded");
     let parsed = InboxActivity::from_value(undo).expect("parses");
     let InboxActivity::Undo(u) = parsed.clone() else {
         panic!("not an Undo");
@@ -170,6 +191,12 @@ fn relayed_answers_and_follows_are_skipped_by_the_one_rule() {
     )
     .expect("built");
     let a = InboxActivity::Follow(follow);
-    assert!(matches!(disposition(a.clone(), Arrival::Direct), Ok(Action::Follow(_))));
-    assert!(matches!(disposition(a, Arrival::Announced), Ok(Action::Skip(_))));
+    assert!(matches!(
+        disposition(a.clone(), Arrival::Direct),
+        Ok(Action::Follow(_))
+    ));
+    assert!(matches!(
+        disposition(a, Arrival::Announced),
+        Ok(Action::Skip(_))
+    ));
 }

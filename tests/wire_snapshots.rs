@@ -21,7 +21,10 @@ fn settings(s: &TestServer, remote: Option<&Remote>) -> insta::Settings {
     }
     // A mention names the host without a scheme.
     settings.add_filter(r"@localhost:\d+", "@here.example");
-    settings.add_filter(r"/activities/(\w+)/[0-9A-Za-z_-]{16,}", "/activities/$1/[random]");
+    settings.add_filter(
+        r"/activities/(\w+)/[0-9A-Za-z_-]{16,}",
+        "/activities/$1/[random]",
+    );
     settings.add_filter(r"/follows/\d+", "/follows/[n]");
     settings
 }
@@ -48,7 +51,9 @@ async fn next(
 ) -> Value {
     let start = *seen;
     let got = remote
-        .wait_for(what, |r: &[Received]| r[start.min(r.len())..].iter().any(|r| pred(&r.body)))
+        .wait_for(what, |r: &[Received]| {
+            r[start.min(r.len())..].iter().any(|r| pred(&r.body))
+        })
         .await;
     *seen = got.len();
     got[start..]
@@ -93,7 +98,10 @@ async fn every_activity_we_send(backend: Backend) {
     let inbox = format!("{}/inbox", s.url);
     let mut seen = 0;
 
-    remote.send(&bo, &inbox, &bo.follow(&group_ap)).await.expect(202);
+    remote
+        .send(&bo, &inbox, &bo.follow(&group_ap))
+        .await
+        .expect(202);
     let accept = next(&remote, &mut seen, "Accept", |v| v["type"] == "Accept").await;
     snap!(settings, "accept_follow", &accept);
 
@@ -102,7 +110,11 @@ async fn every_activity_we_send(backend: Backend) {
     snap!(settings, "announce_create_page", &create);
 
     let c = s
-        .post(&format!("/api/v1/posts/{t}/comments"), Some(&ann), json!({"body": "Try *turning it off*."}))
+        .post(
+            &format!("/api/v1/posts/{t}/comments"),
+            Some(&ann),
+            json!({"body": "Try *turning it off*."}),
+        )
         .await
         .expect(201)["id"]
         .as_i64()
@@ -113,21 +125,39 @@ async fn every_activity_we_send(backend: Backend) {
     .await;
     snap!(settings, "announce_create_note", &note);
 
-    s.patch(&format!("/api/v1/posts/{t}"), Some(&vic), json!({"body": "Edited: works now."}))
-        .await
-        .expect(200);
+    s.patch(
+        &format!("/api/v1/posts/{t}"),
+        Some(&vic),
+        json!({"body": "Edited: works now."}),
+    )
+    .await
+    .expect(200);
     let update = next(&remote, &mut seen, "Announce(Update)", announced("Update")).await;
     snap!(settings, "announce_update_page", &update);
 
-    s.post(&format!("/api/v1/posts/{t}/vote"), Some(&ann), json!({"value": 1}))
-        .await
-        .expect(200);
+    s.post(
+        &format!("/api/v1/posts/{t}/vote"),
+        Some(&ann),
+        json!({"value": 1}),
+    )
+    .await
+    .expect(200);
     let like = next(&remote, &mut seen, "Announce(Like)", announced("Like")).await;
     snap!(settings, "announce_like", &like);
-    s.post(&format!("/api/v1/posts/{t}/vote"), Some(&ann), json!({"value": 0}))
-        .await
-        .expect(200);
-    let unlike = next(&remote, &mut seen, "Announce(Undo(Like))", announced_undo("Like")).await;
+    s.post(
+        &format!("/api/v1/posts/{t}/vote"),
+        Some(&ann),
+        json!({"value": 0}),
+    )
+    .await
+    .expect(200);
+    let unlike = next(
+        &remote,
+        &mut seen,
+        "Announce(Undo(Like))",
+        announced_undo("Like"),
+    )
+    .await;
     snap!(settings, "announce_undo_like", &unlike);
 
     let moderate = |action: &'static str| {
@@ -143,7 +173,13 @@ async fn every_activity_we_send(backend: Backend) {
     let lock = next(&remote, &mut seen, "Announce(Lock)", announced("Lock")).await;
     snap!(settings, "announce_lock", &lock);
     moderate("unlock").await;
-    let unlock = next(&remote, &mut seen, "Announce(Undo(Lock))", announced_undo("Lock")).await;
+    let unlock = next(
+        &remote,
+        &mut seen,
+        "Announce(Undo(Lock))",
+        announced_undo("Lock"),
+    )
+    .await;
     snap!(settings, "announce_undo_lock", &unlock);
     moderate("pin").await;
     let pin = next(&remote, &mut seen, "Announce(Add)", announced("Add")).await;
@@ -152,18 +188,40 @@ async fn every_activity_we_send(backend: Backend) {
     let unpin = next(&remote, &mut seen, "Announce(Remove)", announced("Remove")).await;
     snap!(settings, "announce_remove_featured", &unpin);
 
-    s.post(&format!("/api/v1/comments/{c}/remove"), Some(&ann), json!({"reason": "off topic"}))
-        .await
-        .expect(200);
-    let removal = next(&remote, &mut seen, "Announce(Delete) by a moderator", announced("Delete")).await;
+    s.post(
+        &format!("/api/v1/comments/{c}/remove"),
+        Some(&ann),
+        json!({"reason": "off topic"}),
+    )
+    .await
+    .expect(200);
+    let removal = next(
+        &remote,
+        &mut seen,
+        "Announce(Delete) by a moderator",
+        announced("Delete"),
+    )
+    .await;
     snap!(settings, "announce_delete_by_moderator", &removal);
-    s.post(&format!("/api/v1/comments/{c}/restore"), Some(&ann), json!({}))
-        .await
-        .expect(200);
-    let restore = next(&remote, &mut seen, "Announce(Undo(Delete))", announced_undo("Delete")).await;
+    s.post(
+        &format!("/api/v1/comments/{c}/restore"),
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let restore = next(
+        &remote,
+        &mut seen,
+        "Announce(Undo(Delete))",
+        announced_undo("Delete"),
+    )
+    .await;
     snap!(settings, "announce_undo_delete", &restore);
 
-    s.delete(&format!("/api/v1/posts/{t}"), Some(&vic)).await.expect(204);
+    s.delete(&format!("/api/v1/posts/{t}"), Some(&vic))
+        .await
+        .expect(204);
     let delete = next(&remote, &mut seen, "Announce(Delete)", |v| {
         announced("Delete")(v) && v["object"].get("summary").is_none()
     })
@@ -181,9 +239,12 @@ async fn every_activity_we_send(backend: Backend) {
     .expect(200);
     let ban = next(&remote, &mut seen, "Block", |v| v["type"] == "Block").await;
     snap!(settings, "block", &ban);
-    s.delete(&format!("/api/v1/groups/support/bans/{bo_handle}"), Some(&ann))
-        .await
-        .expect(204);
+    s.delete(
+        &format!("/api/v1/groups/support/bans/{bo_handle}"),
+        Some(&ann),
+    )
+    .await
+    .expect(204);
     let unban = next(&remote, &mut seen, "Undo(Block)", |v| {
         v["type"] == "Undo" && v["object"]["type"] == "Block"
     })

@@ -6,14 +6,14 @@
 
 use super::activities::create::embedded_content;
 use super::activities::{InboxActivity, ObjectActivity};
-use super::protocol::activities::Verb;
-use super::protocol::dispatch::Arrival;
-use super::protocol::{disposition, Action, Head, Skip};
 use super::actors::{check_origin, same_origin};
 use super::objects::group::GroupObject;
 use super::objects::incoming::{IncomingObject, CONTENT_TYPES};
 use super::objects::person::{PersonKind, PersonObject};
 use super::objects::types::with_one_type;
+use super::protocol::activities::Verb;
+use super::protocol::dispatch::Arrival;
+use super::protocol::{disposition, Action, Head, Skip};
 use crate::config::LimitsConfig;
 use crate::error::{Error, ErrorKind};
 use activitypub_federation::traits::ActivityHandler;
@@ -518,7 +518,9 @@ fn name(username: &str, display: &Option<String>) -> String {
 /// `Type id` for an embedded object, the id for a reference.
 fn describe_ref(v: &Value) -> String {
     let head = Head::of(v);
-    let id = head.id.map_or_else(|| "(no id)".to_string(), |u| u.to_string());
+    let id = head
+        .id
+        .map_or_else(|| "(no id)".to_string(), |u| u.to_string());
     match head.kind {
         Some(kind) => format!("{kind} {id}"),
         None => id,

@@ -2,11 +2,10 @@
 //! its group and mentioning the author it answers.
 
 use super::{mention_name, utc, Mention, Source, PUBLIC};
+pub use crate::federation::protocol::objects::NoteObject;
 use crate::store::comments::Comment;
 use crate::store::groups::Group;
 use crate::store::people::Person;
-pub use crate::federation::protocol::objects::NoteObject;
-
 
 /// What a comment answers: the thread or a comment, and its author.
 pub struct ReplyTarget<'a> {

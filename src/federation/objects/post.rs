@@ -5,7 +5,6 @@ use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
 pub use crate::federation::protocol::objects::PageObject;
 
-
 impl PageObject {
     pub fn from_info(i: &PostInfo) -> PageObject {
         let (p, g) = (&i.post, &i.group);

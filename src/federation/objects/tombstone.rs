@@ -1,8 +1,7 @@
 //! What a deleted object answers with (status 410).
 
-use chrono::{DateTime, Utc};
 pub use crate::federation::protocol::objects::Tombstone;
-
+use chrono::{DateTime, Utc};
 
 impl Tombstone {
     pub fn new(id: &str, former_type: &str, deleted: Option<DateTime<Utc>>) -> Tombstone {

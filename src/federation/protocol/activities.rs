@@ -87,23 +87,51 @@ pub struct ObjectActivity {
     #[serde(deserialize_with = "one_url")]
     pub actor: Url,
     pub object: Value,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "urls")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "urls"
+    )]
     pub to: Vec<Url>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "urls")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "urls"
+    )]
     pub cc: Vec<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_url")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
     pub audience: Option<Url>,
     /// The group of a ban (Block), the collection of Add and Remove.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_url")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
     pub target: Option<Url>,
     /// A moderator's reason (Delete as a removal, Block).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub summary: Option<String>,
     /// A ban that also removes the person's content (Lemmy).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub remove_data: Option<bool>,
     /// When a ban ends.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub end_time: Option<DateTime<Utc>>,
     #[serde(skip)]
     pub raw: Value,
@@ -122,7 +150,14 @@ impl PartialEq for ObjectActivity {
             &self.cc,
             &self.audience,
         ) == (
-            &o.context, o.kind, &o.id, &o.actor, &o.object, &o.to, &o.cc, &o.audience,
+            &o.context,
+            o.kind,
+            &o.id,
+            &o.actor,
+            &o.object,
+            &o.to,
+            &o.cc,
+            &o.audience,
         ) && (&self.target, &self.summary, self.remove_data, self.end_time)
             == (&o.target, &o.summary, o.remove_data, o.end_time)
     }
@@ -250,7 +285,11 @@ pub struct Follow {
     pub actor: Url,
     #[serde(deserialize_with = "one_url")]
     pub object: Url,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "urls")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "urls"
+    )]
     pub to: Vec<Url>,
 }
 
@@ -343,11 +382,11 @@ impl Undo {
                 .map_err(|e| Error::bad_request(format!("the undone {what} is malformed: {e}")))
         };
         Ok(match kind.as_deref() {
-            Some("Follow") => Undone::Follow(
-                serde_json::from_value(self.object.clone()).map_err(|e| {
+            Some("Follow") => {
+                Undone::Follow(serde_json::from_value(self.object.clone()).map_err(|e| {
                     Error::bad_request(format!("the undone Follow is malformed: {e}"))
-                })?,
-            ),
+                })?)
+            }
             Some("Like" | "Dislike") => Undone::Vote(activity("vote")?),
             Some("Lock") => Undone::Lock(activity("Lock")?),
             Some("Block") => Undone::Block(activity("Block")?),
@@ -386,16 +425,36 @@ pub struct Flag {
     /// One id or a list; ids or embedded objects with an `id`.
     pub object: Value,
     /// The reason, as Mastodon and Mbin send it.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub content: Option<String>,
     /// The reason, as Lemmy and Mbin send it.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "urls")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "urls"
+    )]
     pub to: Vec<Url>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "urls")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "urls"
+    )]
     pub cc: Vec<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_url")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_url"
+    )]
     pub audience: Option<Url>,
 }
 

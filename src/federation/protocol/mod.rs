@@ -44,9 +44,7 @@ pub fn one_url<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Url, D::E
 
 /// An optional id, embedded or referenced; anything else reads as absent
 /// (a peer's odd extra field never refuses the whole activity).
-pub fn lenient_url<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Url>, D::Error> {
+pub fn lenient_url<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Url>, D::Error> {
     Ok(value_url(&Value::deserialize(d)?))
 }
 
@@ -113,6 +111,12 @@ mod tests {
         assert!(h.is_activity());
         assert_eq!(h.object_id().unwrap().as_str(), "https://a.example/3");
         let h = Head::of(&json!({"id": 5, "type": ["x"], "formerType": "Page"}));
-        assert_eq!(h, Head { former_type: Some("Page".into()), ..Head::default() });
+        assert_eq!(
+            h,
+            Head {
+                former_type: Some("Page".into()),
+                ..Head::default()
+            }
+        );
     }
 }
