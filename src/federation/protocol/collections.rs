@@ -1,7 +1,26 @@
 //! Collections: `OrderedCollection` (moderators, featured threads,
 //! outboxes) and `Collection` (followers and following).
 
+use crate::federation::objects::incoming::urls;
 use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Any collection as read from a peer: its members, from `orderedItems`
+/// or `items` (one or many, ids or embedded objects).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteCollection {
+    #[serde(default, deserialize_with = "urls")]
+    pub ordered_items: Vec<Url>,
+    #[serde(default, deserialize_with = "urls")]
+    pub items: Vec<Url>,
+}
+
+impl RemoteCollection {
+    pub fn members(&self) -> impl Iterator<Item = &Url> {
+        self.ordered_items.iter().chain(&self.items)
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
