@@ -1,7 +1,8 @@
-//! Incoming activities: one file per verb, each with its JSON shape and its
-//! behaviour. The inbox reads the `type` first and parses the matching
-//! shape: an unknown type is kept as `Unsupported` and skipped, never an
-//! error that makes the sender retry forever.
+//! Incoming activities: one file per verb with its behaviour; the shapes
+//! are the wire types of `federation::protocol`. The inbox reads the `type`
+//! first and parses the matching shape: an unknown type is kept as
+//! `Unsupported` and skipped, never an error that makes the sender retry
+//! forever. What is done with each is `protocol::disposition`'s decision.
 
 pub mod accept;
 pub mod announce;
