@@ -81,6 +81,7 @@ macro_rules! snap {
             insta::assert_json_snapshot!($name, $value, {
                 ".**.published" => "[date]",
                 ".**.updated" => "[date]",
+                ".**.publicKeyPem" => "[key]",
             })
         })
     };
@@ -227,6 +228,74 @@ async fn every_activity_we_send(backend: Backend) {
     })
     .await;
     snap!(settings, "announce_delete_by_author", &delete);
+
+    // Profiles: the group's, a local person's (followed by bo), and the
+    // group's moderators.
+    s.patch(
+        "/api/v1/groups/support",
+        Some(&ann),
+        json!({"title": "Support desk", "description": "Ask anything here."}),
+    )
+    .await
+    .expect(200);
+    let group_update = next(&remote, &mut seen, "Update(Group)", |v| {
+        v["type"] == "Update" && v["object"]["type"] == "Group"
+    })
+    .await;
+    snap!(settings, "update_group", &group_update);
+
+    let vic_ap = s.get("/api/v1/me", Some(&vic)).await.expect(200)["ap_id"]
+        .as_str()
+        .expect("ap_id")
+        .to_string();
+    remote
+        .send(&bo, &inbox, &bo.follow(&vic_ap))
+        .await
+        .expect(202);
+    next(&remote, &mut seen, "Accept of a person's follower", |v| {
+        v["type"] == "Accept"
+    })
+    .await;
+    s.patch(
+        "/api/v1/me",
+        Some(&vic),
+        json!({"display_name": "Vic", "bio": "I fix printers."}),
+    )
+    .await
+    .expect(200);
+    let person_update = next(&remote, &mut seen, "Update(Person)", |v| {
+        v["type"] == "Update" && v["object"]["type"] == "Person"
+    })
+    .await;
+    snap!(settings, "update_person", &person_update);
+
+    let role = |role: &'static str| {
+        let path = format!("/api/v1/groups/support/members/{}/role", bo.handle());
+        let (s, ann) = (&s, &ann);
+        async move {
+            s.put(&path, Some(ann), json!({ "role": role }))
+                .await
+                .expect(200);
+        }
+    };
+    role("moderator").await;
+    let added = next(&remote, &mut seen, "Announce(Add) of a moderator", |v| {
+        announced("Add")(v)
+            && v["object"]["target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("/moderators"))
+    })
+    .await;
+    snap!(settings, "announce_add_moderator", &added);
+    role("member").await;
+    let removed = next(&remote, &mut seen, "Announce(Remove) of a moderator", |v| {
+        announced("Remove")(v)
+            && v["object"]["target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("/moderators"))
+    })
+    .await;
+    snap!(settings, "announce_remove_moderator", &removed);
 
     // Last: a banned person's server no longer follows the group.
     let bo_handle = bo.handle();

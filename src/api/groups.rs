@@ -10,8 +10,6 @@ use super::views::{
 use crate::community::groups::{self, GroupEdit, GroupInput};
 use crate::community::posts::{self, Page, PostInfo, PostInput};
 use crate::error::{Error, ErrorBody};
-use crate::federation::outbox;
-use crate::federation::publish::{self, Change};
 use crate::App;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -186,7 +184,6 @@ pub async fn join(
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let change = groups::join(&app, &auth.actor(), &name, None).await?;
-    outbox::membership_joined(&app, &change).await?;
     let m = change
         .membership
         .as_ref()
@@ -202,8 +199,7 @@ pub async fn leave(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let change = groups::leave(&app, &auth.actor(), &name).await?;
-    outbox::membership_left(&app, &change).await?;
+    groups::leave(&app, &auth.actor(), &name).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -264,7 +260,6 @@ pub async fn approve(
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
     let change = groups::decide_member(&app, &auth.actor(), &name, &user, true).await?;
-    outbox::membership_decided(&app, &change).await?;
     match &change.membership {
         Some(m) => Ok(HttpResponse::Ok().json(MembershipView::from(m))),
         None => Err(Error::not_found("membership vanished")),
@@ -281,8 +276,7 @@ pub async fn reject(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
-    let change = groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
-    outbox::membership_decided(&app, &change).await?;
+    groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -381,6 +375,5 @@ pub async fn create_post(
         },
     )
     .await?;
-    publish::thread(&app, info.post.id, Change::Created).await?;
     Ok(HttpResponse::Created().json(PostView::from(&info)))
 }

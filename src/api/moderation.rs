@@ -5,7 +5,6 @@ use super::auth::{Auth, MaybeAuth};
 use super::input::{Json, MaybeJson};
 use super::views::{CommentView, GroupRef, MembershipView, PersonRef, PostView};
 use crate::error::{Error, ErrorBody};
-use crate::federation::moderation as federate;
 use crate::moderation::actions::{self, BanInput, ThreadAction, Why};
 use crate::moderation::log::{self, LogLine, Query};
 use crate::App;
@@ -58,10 +57,10 @@ pub async fn on_thread(
     let why = Why {
         reason: reason(body),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let info = actions::on_thread(&app, &actor, id, action, why.clone()).await?;
-    federate::thread_moderated(&app, &actor.person, &info, action, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -86,10 +85,10 @@ pub async fn on_comment(
     let why = Why {
         reason: reason(body),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let info = actions::on_comment(&app, &actor, id, remove, why.clone()).await?;
-    federate::comment_moderated(&app, &actor.person, id, remove, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 
@@ -133,17 +132,10 @@ pub async fn ban(
     let why = Why {
         reason: b.reason.filter(|r| !r.trim().is_empty()),
         remote: false,
+        activity: None,
     };
     let actor = auth.actor();
     let banned = actions::ban(&app, &actor, &name, &b.person, input.clone(), why.clone()).await?;
-    federate::banned(
-        &app,
-        &actor.person,
-        &banned,
-        Some(&input),
-        why.reason.as_deref(),
-    )
-    .await?;
     Ok(HttpResponse::Ok().json(BanView {
         group: GroupRef::from(&banned.group),
         person: PersonRef::from(&banned.person),
@@ -162,8 +154,7 @@ pub async fn unban(
 ) -> Result<HttpResponse, Error> {
     let (group, person) = path.into_inner();
     let actor = auth.actor();
-    let lifted = actions::unban(&app, &actor, &group, &person, Why::default()).await?;
-    federate::banned(&app, &actor.person, &lifted, None, None).await?;
+    actions::unban(&app, &actor, &group, &person, Why::default()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -188,6 +179,7 @@ pub async fn warn(
     let why = Why {
         reason: Some(b.reason),
         remote: false,
+        activity: None,
     };
     actions::warn(&app, &auth.actor(), &name, &b.person, why).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -4,6 +4,7 @@
 use super::posts::{readable_post, CommentInfo};
 use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
 use crate::store::{
     groups as group_rows, now, people, posts as post_rows, votes, write_tx, DbConn,
@@ -163,6 +164,12 @@ pub async fn create_received(
                 if let Some(word) = &screen.flag {
                     crate::moderation::filters::flag(conn, instance_id, &post, Some(&c), word)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentCreated { comment_id: c.id })
+                        .in_group(group.id)
+                        .received(origin.activity.clone()),
+                )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -172,6 +179,18 @@ pub async fn create_received(
 }
 
 pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+    edit_received(app, actor, id, body, None).await
+}
+
+/// `edit`, carried by the received activity `activity` when another server
+/// sent it.
+pub async fn edit_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    body: Body,
+    activity: Option<String>,
+) -> Result<CommentInfo> {
     check_body(app, body.text())?;
     let (source, html) = body.render();
     let change = CommentChange {
@@ -193,6 +212,12 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
                     return Err(Error::gone("this comment or its thread was deleted"));
                 }
                 let c = rows::update(conn, id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentEdited { comment_id: id })
+                        .in_group(post.group_id)
+                        .received(activity),
+                )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -202,6 +227,17 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
 }
 
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+    delete_received(app, actor, id, None).await
+}
+
+/// `delete`, carried by the received activity `activity` when another
+/// server sent it.
+pub async fn delete_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    activity: Option<String>,
+) -> Result<()> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -220,6 +256,13 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                 };
                 rows::update(conn, id, &change)?;
                 post_rows::add_comment(conn, c.post_id, -1, now())?;
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentDeleted { comment_id: id })
+                        .in_group(group_id)
+                        .received(activity),
+                )?;
                 Ok(())
             })
         })

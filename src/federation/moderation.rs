@@ -11,9 +11,10 @@ use super::protocol::activities::{undo_of, ObjectActivity, Verb};
 use crate::community::posts::PostInfo;
 use crate::community::public;
 use crate::error::Result;
-use crate::moderation::actions::{BanInput, Banned, ThreadAction};
+use crate::moderation::actions::{BanInput, ThreadAction};
 use crate::store::groups::Group;
 use crate::store::people::Person;
+use crate::store::DbConn;
 use crate::App;
 use serde_json::Value;
 
@@ -38,15 +39,17 @@ fn undo(app: &App, moderator: &Person, inner: ObjectActivity) -> Result<ObjectAc
     undo_of(&app.ids.activity("undo"), &moderator.ap_id, &inner)
 }
 
-/// Sends a moderation activity about `group`, and to `also` (a banned
-/// person's server) when that is elsewhere.
-async fn send(
+/// Queues a moderation activity about `group`, and to `also` (a banned
+/// person's server) when that is elsewhere, inside the caller's write
+/// transaction.
+fn send(
+    conn: &mut DbConn,
     app: &App,
     group: &Group,
     moderator: &Person,
     activity: Value,
     also: Option<&Person>,
-) -> Result<()> {
+) -> Result<usize> {
     let extra: Vec<String> = also
         .filter(|p| !p.local && p.instance_id != group.instance_id)
         .map(|p| {
@@ -57,17 +60,17 @@ async fn send(
         .into_iter()
         .collect();
     if group.local {
-        outbox::relay(app, group, activity.clone(), None).await?;
+        let mut queued = outbox::relay(conn, app, group, activity.clone(), None)?;
         if !extra.is_empty() {
-            outbox::send(app, activity, &moderator.ap_id, extra).await?;
+            queued += outbox::enqueue_in_tx(conn, &activity, &moderator.ap_id, &extra)?;
         }
-        Ok(())
+        Ok(queued)
     } else if moderator.local {
         let mut inboxes = vec![group.inbox_url.clone()];
         inboxes.extend(extra);
-        outbox::send(app, activity, &moderator.ap_id, inboxes).await
+        outbox::enqueue_in_tx(conn, &activity, &moderator.ap_id, &inboxes)
     } else {
-        Ok(())
+        Ok(0)
     }
 }
 
@@ -85,13 +88,14 @@ fn removal(
     Ok(delete)
 }
 
-pub async fn thread_moderated(
+pub fn thread_moderated(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
     info: &PostInfo,
     action: ThreadAction,
     reason: Option<&str>,
-) -> Result<()> {
+) -> Result<usize> {
     let (g, object) = (&info.group, info.post.ap_id.as_str());
     let featured = g
         .featured_url
@@ -108,17 +112,18 @@ pub async fn thread_moderated(
         }
     }
     .into_value()?;
-    send(app, g, moderator, activity, None).await
+    send(conn, app, g, moderator, activity, None)
 }
 
-pub async fn comment_moderated(
+pub fn comment_moderated(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
     comment_id: i64,
     remove: bool,
     reason: Option<&str>,
-) -> Result<()> {
-    let c = public::any_comment(app, comment_id).await?;
+) -> Result<usize> {
+    let c = public::comment_info(conn, comment_id)?;
     let delete = removal(app, moderator, &c.group, &c.comment.ap_id, reason)?;
     let activity = if remove {
         delete
@@ -126,19 +131,26 @@ pub async fn comment_moderated(
         undo(app, moderator, delete)?
     }
     .into_value()?;
-    send(app, &c.group, moderator, activity, None).await
+    send(conn, app, &c.group, moderator, activity, None)
+}
+
+/// The group and person of a ban.
+pub struct Banned<'a> {
+    pub group: &'a Group,
+    pub person: &'a Person,
 }
 
 /// A ban (`input` given) or its lifting (`None`).
-pub async fn banned(
+pub fn banned(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
-    b: &Banned,
+    b: Banned<'_>,
     input: Option<&BanInput>,
     reason: Option<&str>,
-) -> Result<()> {
-    let mut block = base(app, Verb::Block, moderator, &b.group, &b.person.ap_id)?
-        .with_target(&b.group.ap_id)?;
+) -> Result<usize> {
+    let mut block =
+        base(app, Verb::Block, moderator, b.group, &b.person.ap_id)?.with_target(&b.group.ap_id)?;
     block.summary = reason.map(str::to_string);
     if let Some(i) = input {
         block.remove_data = Some(i.remove_content);
@@ -149,5 +161,5 @@ pub async fn banned(
         None => undo(app, moderator, block)?,
     }
     .into_value()?;
-    send(app, &b.group, moderator, activity, Some(&b.person)).await
+    send(conn, app, b.group, moderator, activity, Some(b.person))
 }

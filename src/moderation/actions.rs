@@ -11,6 +11,7 @@ use crate::community::comments::enrich as enrich_comments;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, CommentChange};
 use crate::store::groups::{self as group_rows, Group, Membership};
@@ -64,6 +65,8 @@ pub struct Why {
     pub reason: Option<String>,
     /// Applied as received from a remote group's moderator.
     pub remote: bool,
+    /// The received activity that carried it (a local group relays it).
+    pub activity: Option<String>,
 }
 
 fn check_reason(reason: &Option<String>) -> Result<()> {
@@ -147,6 +150,19 @@ pub async fn on_thread(
                     target,
                     entry(&why),
                 )?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::ThreadModerated {
+                            post_id: post.id,
+                            action,
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -220,6 +236,19 @@ pub async fn on_comment(
                     "restore_comment"
                 };
                 log::record(conn, name, Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::CommentModerated {
+                            comment_id: c.id,
+                            removed: remove,
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -295,6 +324,21 @@ pub async fn ban(
                 let mut e = entry(&why);
                 e.expires_at = input.until;
                 log::record(conn, "ban", Some(actor.id()), target, e)?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Banned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                            reason: why.reason.clone(),
+                            expires_at: input.until,
+                            remove_content: input.remove_content,
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 Ok(Banned {
                     membership,
                     group,
@@ -366,6 +410,18 @@ pub async fn unban(
                     ..Target::default()
                 };
                 log::record(conn, "unban", Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Unbanned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 Ok(Banned {
                     membership: m,
                     group,
@@ -403,6 +459,21 @@ pub async fn instance_ban(
                     person_id: Some(person.id),
                     ..Target::default()
                 };
+                let what = if banned {
+                    What::Banned {
+                        person_id: person.id,
+                        group_id: None,
+                        reason: reason.clone(),
+                        expires_at: None,
+                        remove_content: false,
+                    }
+                } else {
+                    What::Unbanned {
+                        person_id: person.id,
+                        group_id: None,
+                    }
+                };
+                events::record(conn, Change::by(actor.id(), what))?;
                 let entry = Entry {
                     reason,
                     admin_only: true,
@@ -429,17 +500,32 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
     let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
     app.store
         .run(move |conn| {
-            let group = find_group(conn, &group)?;
-            let person = find_person(conn, &person)?;
-            if !why.remote {
-                require_moderator(conn, &actor, &group)?;
-            }
-            let target = Target {
-                group_id: Some(group.id),
-                person_id: Some(person.id),
-                ..Target::default()
-            };
-            log::record(conn, "warn", Some(actor.id()), target, entry(&why)).map(|_| ())
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &group)?;
+                let person = find_person(conn, &person)?;
+                if !why.remote {
+                    require_moderator(conn, &actor, &group)?;
+                }
+                let target = Target {
+                    group_id: Some(group.id),
+                    person_id: Some(person.id),
+                    ..Target::default()
+                };
+                log::record(conn, "warn", Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Warned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id),
+                )?;
+                Ok(())
+            })
         })
         .await
 }

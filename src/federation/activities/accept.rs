@@ -5,12 +5,11 @@ use super::follow::Follow;
 use crate::community::{follows, groups};
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
-use crate::federation::outbox;
 use crate::federation::protocol::activities::Verb;
 use crate::federation::protocol::{encode, url};
-use crate::store::people::Person;
 use crate::App;
 use activitypub_federation::config::Data;
+use serde_json::Value;
 
 pub use crate::federation::protocol::activities::Answer;
 
@@ -49,24 +48,22 @@ pub async fn receive(data: &Data<App>, a: Answer) -> Result<()> {
     Ok(())
 }
 
-/// Queues our `Accept` or `Reject` of a remote person's Follow, from the
-/// local group or person `local_actor`.
-pub async fn answer(
+/// Our `Accept` or `Reject` of a remote person's Follow, from the local
+/// group or person `local_actor`.
+pub fn answer_activity(
     app: &App,
     kind: AnswerKind,
     local_actor: &str,
     follow: &Follow,
-    follower: &Person,
-) -> Result<()> {
+) -> Result<Value> {
     let verb = match kind {
         AnswerKind::Accept => Verb::Accept,
         AnswerKind::Reject => Verb::Reject,
     };
-    let activity = encode(&Answer {
+    encode(&Answer {
         kind: verb,
         id: url(&app.ids.activity(&verb.id_word()))?,
         actor: url(local_actor)?,
         object: encode(follow)?,
-    })?;
-    outbox::send(app, activity, local_actor, vec![follower.inbox_url.clone()]).await
+    })
 }

@@ -3,7 +3,6 @@
 //! bans of other servers (target = their instance) are not acted on.
 
 use super::content::{self, Via};
-use super::create::relay;
 use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::community::handle;
@@ -58,19 +57,17 @@ pub async fn receive(
     let why = Why {
         reason: act.summary.clone(),
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    let done = if ban {
+    if ban {
         let input = BanInput {
             until: act.end_time.map(|t| t.naive_utc()),
             remove_content: act.remove_data.unwrap_or(false),
         };
-        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?
-            .is_some()
+        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?;
     } else {
-        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?.is_some()
-    };
-    if done {
-        relay(app, &group, raw, None).await?;
+        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?;
     }
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }

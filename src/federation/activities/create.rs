@@ -11,11 +11,9 @@ use crate::community::{Body, Origin};
 use crate::error::{Error, ErrorKind, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
-use crate::federation::outbox;
 use crate::store::groups::Group;
 use crate::App;
 use activitypub_federation::config::Data;
-use serde_json::Value;
 
 pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<()> {
     let Some(object) = embedded_content(&act)? else {
@@ -62,6 +60,7 @@ pub async fn store_new(
     let origin = Origin {
         ap_id: Some(object.id.to_string()),
         published: object.published_naive(),
+        activity: Some(act.id.to_string()),
     };
     let body = Body::Html {
         html: object.html(),
@@ -82,12 +81,10 @@ pub async fn store_new(
         };
         let input = CommentInput { body, parent_id };
         let stored = comments::create_received(app, &author, post_id, input, origin).await;
-        // Held for review: not relayed.
-        let held = stored.as_ref().is_ok_and(|c| c.comment.held);
-        if already_stored(stored)? || held {
-            return Ok(());
-        }
-        return relay(app, &group, &act.raw, None).await;
+        // A local group relays it (unless held for review): the
+        // federation consumer, from the event.
+        already_stored(stored)?;
+        return Ok(());
     }
     let Some(group) = group_of(app, object, &via).await? else {
         tracing::info!(object = %object.id, "a post not addressed to any group here skipped");
@@ -109,11 +106,8 @@ pub async fn store_new(
         kind: Some(kind.to_string()),
     };
     let stored = posts::create_received(app, &author, group.id, input, origin).await;
-    let held = stored.as_ref().is_ok_and(|p| p.post.held);
-    if already_stored(stored)? || held {
-        return Ok(());
-    }
-    relay(app, &group, &act.raw, Some(object.id.to_string())).await
+    already_stored(stored)?;
+    Ok(())
 }
 
 /// The same object can arrive twice at once (sent to two inboxes, or
@@ -137,17 +131,4 @@ async fn group_of(app: &App, object: &IncomingObject, via: &Via) -> Result<Optio
         }
     }
     content::find_group(app, addressees).await
-}
-
-/// A local group passes what it admitted on to its followers.
-pub async fn relay(
-    app: &App,
-    group: &Group,
-    raw: &Value,
-    new_thread: Option<String>,
-) -> Result<()> {
-    if !group.local {
-        return Ok(());
-    }
-    outbox::relay(app, group, raw.clone(), new_thread).await
 }

@@ -4,7 +4,6 @@
 //! group. Deletions of accounts are not acted on here.
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::community::{comments, posts};
@@ -29,12 +28,14 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         return moderator_removal(data, &act, stored, group, via, true, &act.raw).await;
     }
     let author = content::remote_person(data, &act.actor).await?;
+    let received = Some(act.id.to_string());
     let deleted = match stored {
-        Stored::Post(p) => posts::delete(app, &author, p.id).await,
-        Stored::Comment(c) => comments::delete(app, &author, c.id).await,
+        Stored::Post(p) => posts::delete_received(app, &author, p.id, received).await,
+        Stored::Comment(c) => comments::delete_received(app, &author, c.id, received).await,
     };
     match deleted {
-        Ok(()) => relay(app, &group, &act.raw, None).await,
+        // A local group relays it: the federation consumer, from the event.
+        Ok(()) => Ok(()),
         Err(e) if e.kind == ErrorKind::Gone => Ok(()),
         Err(e) => Err(e),
     }
@@ -64,23 +65,22 @@ async fn moderator_removal(
     let why = Why {
         reason: act.summary.clone(),
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    let done = match stored {
+    match stored {
         Stored::Post(p) => {
             let action = if remove {
                 ThreadAction::Remove
             } else {
                 ThreadAction::Restore
             };
-            repeated(actions::on_thread(app, &actor, p.id, action, why).await)?.is_some()
+            repeated(actions::on_thread(app, &actor, p.id, action, why).await)?;
         }
         Stored::Comment(c) => {
-            repeated(actions::on_comment(app, &actor, c.id, remove, why).await)?.is_some()
+            repeated(actions::on_comment(app, &actor, c.id, remove, why).await)?;
         }
-    };
-    if done {
-        relay(app, &group, raw, None).await?;
     }
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }
 

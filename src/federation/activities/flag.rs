@@ -13,7 +13,6 @@ use super::content;
 use crate::error::Result;
 use crate::federation::objects::context;
 use crate::federation::objects::reporter;
-use crate::federation::outbox;
 use crate::federation::protocol::activities::Verb;
 use crate::federation::protocol::{encode, url};
 use crate::moderation::reports::{self, Forward, Received};
@@ -83,21 +82,4 @@ pub fn forwarded(app: &App, f: &Forward) -> Result<Vec<(Flag, String)>> {
         out.push((to_account, inbox.clone()));
     }
     Ok(out)
-}
-
-/// Queues the Flags of a forwarded report, signed by the reporting actor,
-/// after recording each delivery so that its outcome reaches the report.
-pub async fn forward(app: &App, f: &Forward) -> Result<()> {
-    let actor = reporter::actor_id(&app.config.base_url());
-    let flags = forwarded(app, f)?;
-    let sent = flags
-        .iter()
-        .map(|(flag, inbox)| (flag.id.to_string(), inbox.clone()))
-        .collect();
-    reports::forward_queued(app, f.info.report.id, sent).await?;
-    for (flag, inbox) in flags {
-        let activity = encode(&flag)?;
-        outbox::send(app, activity, &actor, vec![inbox]).await?;
-    }
-    Ok(())
 }

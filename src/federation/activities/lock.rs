@@ -1,7 +1,6 @@
 //! `Lock` of a thread by a moderator (and `Undo(Lock)`): no new replies.
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::error::Result;
@@ -35,9 +34,9 @@ pub async fn receive(
     let why = Why {
         reason: None,
         remote,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
-        relay(app, &group, raw, None).await?;
-    }
+    repeated(actions::on_thread(app, &actor, post.id, action, why).await)?;
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }

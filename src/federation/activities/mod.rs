@@ -15,12 +15,14 @@ pub mod flag;
 pub mod follow;
 pub mod lock;
 pub mod moderate;
+pub mod moderators;
 pub mod relayed;
 pub mod undo;
 pub mod update;
 pub mod vote;
 
 use self::content::Via;
+use crate::community::groups::ModeratorChange;
 use crate::error::{Error, Result};
 use crate::federation::protocol::dispatch::Arrival;
 use crate::federation::protocol::{disposition, Action};
@@ -29,6 +31,7 @@ use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::ActivityHandler;
 use async_trait::async_trait;
+use serde_json::Value;
 
 pub use crate::federation::protocol::activities::{ObjectActivity, Verb};
 pub use crate::federation::protocol::one_url;
@@ -46,16 +49,56 @@ impl InboxActivity {
             Via::Direct => self.id().to_string(),
             Via::Group(_) => format!("{}#announced", self.id()),
         };
+        // Recorded as received before acting, so that the event of the
+        // change names a stored activity a local group relays as it came.
         let kind = self.kind().to_string();
-        let seen_id = id.clone();
-        if data
+        let raw = self
+            .raw()
+            .map_or_else(|| "{}".to_string(), Value::to_string);
+        let record_id = id.clone();
+        if !data
             .store
-            .run(move |conn| deliveries::activity_seen(conn, &seen_id))
+            .run(move |conn| deliveries::record_received(conn, &record_id, &kind, &raw))
             .await?
         {
             tracing::debug!(activity = %id, "repeated activity ignored");
             return Ok(());
         }
+        let acted = self.act(data, via).await;
+        if acted.is_err() {
+            let forget_id = id.clone();
+            data.store
+                .run(move |conn| deliveries::forget_received(conn, &forget_id))
+                .await?;
+        }
+        acted
+    }
+
+    /// The activity as received, for those a local group relays.
+    fn raw(&self) -> Option<&Value> {
+        match self {
+            InboxActivity::Undo(a) => Some(&a.raw),
+            InboxActivity::Create(a)
+            | InboxActivity::Update(a)
+            | InboxActivity::Delete(a)
+            | InboxActivity::Like(a)
+            | InboxActivity::Dislike(a)
+            | InboxActivity::Announce(a)
+            | InboxActivity::Lock(a)
+            | InboxActivity::Add(a)
+            | InboxActivity::Remove(a)
+            | InboxActivity::Block(a) => Some(&a.raw),
+            InboxActivity::Follow(_)
+            | InboxActivity::Accept(_)
+            | InboxActivity::Reject(_)
+            | InboxActivity::Flag(_)
+            | InboxActivity::Unsupported { .. } => None,
+        }
+    }
+
+    async fn act(self, data: &Data<App>, via: Via) -> Result<()> {
+        let id = self.id().clone();
+        let kind = self.kind().to_string();
         let arrival = match via {
             Via::Direct => Arrival::Direct,
             Via::Group(_) => Arrival::Announced,
@@ -69,15 +112,27 @@ impl InboxActivity {
             Action::Delete(a) => delete::receive(data, a, via).await?,
             Action::Restore(a, raw) => delete::restore(data, a, via, &raw).await?,
             Action::Vote(a, value) => vote::receive(data, a, value, via).await?,
-            Action::UndoVote(a, raw) => vote::undo(data, a, via, &raw).await?,
+            Action::UndoVote(a, undo_id) => vote::undo(data, a, via, &undo_id).await?,
             Action::Announce(a) => announce::receive(data, a).await?,
             Action::Lock(a) => {
                 let raw = a.raw.clone();
                 lock::receive(data, a, true, via, &raw).await?
             }
             Action::Unlock(a, raw) => lock::receive(data, a, false, via, &raw).await?,
-            Action::Pin(a) => featured::receive(data, a, true, via).await?,
-            Action::Unpin(a) => featured::receive(data, a, false, via).await?,
+            // An Add or Remove targeting a remote group's moderators
+            // collection changes its moderators; otherwise it pins.
+            Action::Pin(a) => match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                Some(g) => moderators::receive(data, a, g, ModeratorChange::Added, via).await?,
+                None => featured::receive(data, a, true, via).await?,
+            },
+            Action::Unpin(a) => {
+                match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                    Some(g) => {
+                        moderators::receive(data, a, g, ModeratorChange::Removed, via).await?
+                    }
+                    None => featured::receive(data, a, false, via).await?,
+                }
+            }
             Action::Ban(a) => {
                 let raw = a.raw.clone();
                 block::receive(data, a, true, via, &raw).await?
@@ -88,12 +143,7 @@ impl InboxActivity {
                 tracing::info!(activity = %id, kind, ?skip, "activity skipped: not acted on here, or not inside an Announce");
             }
         }
-        let record_kind = kind.clone();
-        data.store
-            .run(move |conn| {
-                deliveries::record_activity(conn, &id, &record_kind, false, None, "{}").map(|_| ())
-            })
-            .await
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 //! an actor's own profile, which is fetched again.
 
 use super::content::{self, Stored, Via};
-use super::create::{embedded_content, relay, store_new};
+use super::create::{embedded_content, store_new};
 use super::ObjectActivity;
 use crate::community::posts::{self, PostEdit};
 use crate::community::{comments, solutions, Body};
@@ -46,23 +46,25 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         html: object.html(),
         source: object.markdown_source(),
     };
+    let received = Some(act.id.to_string());
     match stored {
         Stored::Post(p) => {
             let edit = PostEdit {
                 title: Some(object.title(app.config.limits.title_chars)),
                 body: Some(body),
             };
-            posts::edit(app, &author, p.id, edit).await?;
+            posts::edit_received(app, &author, p.id, edit, received).await?;
             if let Some(answer) = &object.accepted_answer {
                 let answer = answer.as_ref().map(ToString::to_string);
                 solutions::accept_received(app, &author, p.id, answer).await?;
             }
         }
         Stored::Comment(c) => {
-            comments::edit(app, &author, c.id, body).await?;
+            comments::edit_received(app, &author, c.id, body, received).await?;
         }
     }
-    relay(app, &group, &act.raw, None).await
+    // A local group relays it: the federation consumer, from the event.
+    Ok(())
 }
 
 /// An actor changed its own profile (name, bio, key): fetched again from

@@ -190,7 +190,8 @@ pub enum Action {
     Restore(ObjectActivity, Value),
     /// +1 or -1.
     Vote(ObjectActivity, i32),
-    UndoVote(ObjectActivity, Value),
+    /// The undone vote and the Undo's id.
+    UndoVote(ObjectActivity, Url),
     /// A group relays the activity it carries.
     Announce(ObjectActivity),
     Lock(ObjectActivity),
@@ -218,7 +219,7 @@ pub fn disposition(activity: InboxActivity, arrival: Arrival) -> Result<Action> 
         InboxActivity::Undo(u) => match u.undone()? {
             Undone::Follow(_) if !direct => return only_direct("an Undo(Follow)"),
             Undone::Follow(f) => Action::UndoFollow(f),
-            Undone::Vote(v) => Action::UndoVote(v, u.raw),
+            Undone::Vote(v) => Action::UndoVote(v, u.id.clone()),
             Undone::Lock(l) => Action::Unlock(l, u.raw),
             Undone::Block(b) => Action::Unban(b, u.raw),
             Undone::Delete(d) => Action::Restore(d, u.raw),
