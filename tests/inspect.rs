@@ -1,8 +1,14 @@
 //! `guildhall federation inspect` on our own fixtures (tests/fixtures/) in
 //! the shapes Mastodon, Lemmy, Mbin, Pleroma and PeerTube send, and every
-//! fixture activity through `InboxActivity::from_value`.
+//! fixture activity through `InboxActivity::from_value`; and, on a real
+//! server, fixtures delivered to the inbox do what inspect says of them.
 
+mod common;
+
+use common::remote::Remote;
+use common::{Backend, TestServer};
 use guildhall::federation::activities::InboxActivity;
+use guildhall::federation::inspect::Outcome;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -272,6 +278,49 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        file: "lemmy/lock_page.json",
+        exit: 0,
+        expect: &["effect:   locks the thread https://lemmy.example/post/41 if stored here and https://lemmy.example/u/mod_rae moderates its group"],
+    },
+    Case {
+        file: "lemmy/undo_lock_page.json",
+        exit: 0,
+        expect: &[
+            "object:   Lock https://lemmy.example/activities/lock/2b7e41d9-6c08-4f3a-9a15-e0c4d8b2f671",
+            "effect:   unlocks the thread https://lemmy.example/post/41 if stored here and https://lemmy.example/u/mod_rae moderates its group",
+        ],
+    },
+    Case {
+        file: "lemmy/block_user.json",
+        exit: 0,
+        expect: &["effect:   bans https://social.example/users/troll from the group named in `target`"],
+    },
+    Case {
+        file: "lemmy/undo_block_user.json",
+        exit: 0,
+        expect: &["effect:   lifts the ban of https://social.example/users/troll from the group named in `target`"],
+    },
+    Case {
+        file: "lemmy/add_featured_post.json",
+        exit: 0,
+        expect: &["effect:   pins the thread https://lemmy.example/post/41 if the target is its group's featured collection"],
+    },
+    Case {
+        file: "lemmy/remove_mod.json",
+        exit: 0,
+        expect: &["effect:   unpins the thread https://lemmy.example/u/sam if the target is its group's featured collection"],
+    },
+    Case {
+        file: "lemmy/undo_remove_note.json",
+        exit: 0,
+        expect: &["effect:   restores https://lemmy.example/comment/88 if stored here, removed, and https://lemmy.example/u/mod_rae moderates its group"],
+    },
+    Case {
+        file: "misc/undo_announce.json",
+        exit: 0,
+        expect: &["skipped:  Undo of Announce is not acted on here"],
+    },
+    Case {
         file: "misc/not_json.txt",
         exit: 1,
         expect: &["cannot understand this: not valid JSON"],
@@ -437,6 +486,14 @@ fn fixture_activities_parse_to_their_variant() {
         ("mastodon/flag.json", "Flag"),
         ("lemmy/flag_page.json", "Flag"),
         ("mbin/flag.json", "Flag"),
+        ("lemmy/lock_page.json", "Lock"),
+        ("lemmy/undo_lock_page.json", "Undo"),
+        ("lemmy/block_user.json", "Block"),
+        ("lemmy/undo_block_user.json", "Undo"),
+        ("lemmy/add_featured_post.json", "Add"),
+        ("lemmy/remove_mod.json", "Remove"),
+        ("lemmy/undo_remove_note.json", "Undo"),
+        ("misc/undo_announce.json", "Undo"),
     ];
     for (file, want) in expected {
         let activity = parse(file).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -463,7 +520,7 @@ fn embedded_activities_parse_too() {
         let Ok(InboxActivity::Undo(undo)) = parse(file) else {
             panic!("{file}: not an Undo");
         };
-        assert_eq!(undo.inner_type(), Some(undone), "{file}");
+        assert_eq!(undo.inner().kind.as_deref(), Some(undone), "{file}");
         let inner = InboxActivity::from_value(undo.object.clone()).expect("undone activity");
         assert_eq!(variant(&inner), undone, "{file}");
     }
@@ -477,4 +534,101 @@ fn unreadable_fixtures_do_not_parse() {
     );
     let bad = parse("misc/bad_id.json").err().unwrap_or_default();
     assert!(bad.starts_with("malformed Create"), "{bad}");
+}
+
+on_both_backends!(the_inbox_does_what_inspect_says);
+
+async fn score(s: &TestServer, t: i64) -> i64 {
+    s.get(&format!("/api/v1/posts/{t}"), None).await.expect(200)["score"]
+        .as_i64()
+        .expect("score")
+}
+
+async fn member_names(s: &TestServer) -> Vec<String> {
+    let members = s
+        .get("/api/v1/groups/support/members", None)
+        .await
+        .expect(200);
+    members["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["person"]["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn reports(s: &TestServer, admin: &str) -> usize {
+    s.get("/api/v1/admin/reports", Some(admin))
+        .await
+        .expect(200)["items"]
+        .as_array()
+        .expect("items")
+        .len()
+}
+
+/// Fixtures with their hosts made the fake remote server's and this
+/// server's, signed and delivered: inspect's verdict (acted on or skipped)
+/// is what the inbox did, seen through the API. Skipped ones go first; the
+/// effects of those after them are the marker that they were handled.
+async fn the_inbox_does_what_inspect_says(backend: Backend) {
+    let s = common::start(backend).await;
+    let root = s.admin("root").await;
+    let ann = s.user("ann").await;
+    let vic = s.user("vic").await;
+    let g = s.group(&ann, "support", "group").await;
+    let group_ap = g["ap_id"].as_str().expect("ap_id").to_string();
+    let t = s.thread(&vic, "support", "Printer tips").await;
+    let post = s.get(&format!("/api/v1/posts/{t}"), None).await.expect(200);
+    let post_ap = post["ap_id"].as_str().expect("ap_id").to_string();
+    let vic_ap = format!("{}/u/vic", s.url);
+    let remote = Remote::start().await;
+    let kim = remote.person("kim").await;
+    let ravi = remote.actor_sharing_key("ravi", "Person", &kim);
+    let bot = remote.actor_sharing_key("actor", "Application", &kim);
+    let inbox = format!("{}/inbox", s.url);
+    let localize = |file: &str| -> String {
+        let text = std::fs::read_to_string(fixtures().join(file)).expect("fixture");
+        text.replace("https://social.example/actor", &bot.id)
+            .replace("https://social.example", &remote.url)
+            .replace("https://pleroma.example", &remote.url)
+            .replace("https://brand.example/post/7", &post_ap)
+            .replace("https://brand.example/g/support", &group_ap)
+            .replace("https://brand.example/u/vendor", &vic_ap)
+    };
+    let cases = [
+        ("misc/unknown_activity.json", &ravi),
+        ("misc/undo_announce.json", &kim),
+        ("mastodon/follow.json", &kim),
+        ("mastodon/like.json", &kim),
+        ("mastodon/undo_like.json", &kim),
+        ("mastodon/flag.json", &bot),
+    ];
+    let mut acted = Vec::new();
+    for (file, actor) in cases {
+        let text = localize(file);
+        let verdict = guildhall::federation::inspect::inspect(&text)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let activity: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let (members, votes, reported) = (
+            member_names(&s).await,
+            score(&s, t).await,
+            reports(&s, &root).await,
+        );
+        remote.send(actor, &inbox, &activity).await.expect(202);
+        let changed = member_names(&s).await != members
+            || score(&s, t).await != votes
+            || reports(&s, &root).await != reported;
+        acted.push((file, matches!(verdict.outcome, Outcome::Acts(_)), changed));
+    }
+    // The inbox answers once it has acted, so each change shows at once;
+    // the skipped ones came first and changed nothing before the rest did.
+    for (file, says_acts, changed) in &acted {
+        assert_eq!(
+            says_acts, changed,
+            "{file}: inspect and the inbox disagree: {acted:?}"
+        );
+    }
+    assert!(member_names(&s).await.contains(&kim.handle()));
+    remote.stop().await;
+    s.stop().await;
 }

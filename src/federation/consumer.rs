@@ -332,16 +332,15 @@ fn relayed(
 fn forward_report(conn: &mut DbConn, app: &App, report_id: i64) -> Result<usize> {
     let plan = reports::forward_plan_of(conn, report_id, app.local_instance_id)?;
     let actor = reporter::actor_id(&app.config.base_url());
-    let flags = flag::forwarded(app, &plan);
+    let flags = flag::forwarded(app, &plan)?;
     let sent: Vec<(String, String)> = flags
         .iter()
-        .map(|(flag, inbox)| (flag.id.clone(), inbox.clone()))
+        .map(|(flag, inbox)| (flag.id.to_string(), inbox.clone()))
         .collect();
     reports::forward_queued(conn, report_id, &sent)?;
     let mut queued = 0;
     for (flag, inbox) in flags {
-        let activity =
-            serde_json::to_value(&flag).map_err(|e| Error::internal("cannot encode a Flag", e))?;
+        let activity = crate::federation::protocol::encode(&flag)?;
         queued += outbox::enqueue_in_tx(conn, &activity, &actor, &[inbox])?;
     }
     Ok(queued)

@@ -5,6 +5,7 @@
 use super::activities::InboxActivity;
 use super::actors::same_origin;
 use super::actors::{authority, AnyActor};
+use super::protocol::Head;
 use super::signature::{self, Signed};
 use crate::error::{Error, Result};
 use crate::input;
@@ -41,11 +42,7 @@ async fn read_body(mut payload: web::Payload) -> Result<web::Bytes> {
 /// alive once the activity's signature verified ([`revive`]), not before,
 /// or anyone could revive any server.
 async fn check_domain(app: &App, activity: &serde_json::Value) -> Result<Option<String>> {
-    let actor = activity
-        .get("actor")
-        .and_then(|a| a.as_str())
-        .and_then(|a| url::Url::parse(a).ok());
-    let Some(actor) = actor else {
+    let Some(actor) = Head::of(activity).actor else {
         return Ok(None);
     };
     let domain = authority(&actor);

@@ -4,18 +4,20 @@
 //! thread stored here, is that actor a group we follow) is stated as a
 //! condition rather than guessed.
 
-use super::activities::announce::is_activity;
 use super::activities::create::embedded_content;
-use super::activities::follow::Follow;
 use super::activities::{InboxActivity, ObjectActivity};
 use super::actors::{check_origin, same_origin};
 use super::objects::group::GroupObject;
-use super::objects::incoming::{value_url, IncomingObject, CONTENT_TYPES};
+use super::objects::incoming::{IncomingObject, CONTENT_TYPES};
 use super::objects::person::{PersonKind, PersonObject};
 use super::objects::types::with_one_type;
+use super::protocol::activities::Verb;
+use super::protocol::dispatch::Arrival;
+use super::protocol::{disposition, Action, Head, Skip};
 use crate::config::LimitsConfig;
 use crate::error::{Error, ErrorKind};
 use activitypub_federation::traits::ActivityHandler;
+use serde::Deserialize;
 use serde_json::Value;
 use std::fmt;
 use url::Url;
@@ -145,29 +147,39 @@ pub fn inspect(json_text: &str) -> Result<Report, String> {
     }
     // A list of types reads as the first one understood.
     let value = with_one_type(value);
-    let kind = match value.get("type") {
+    let top = Top::deserialize(&value).map_err(|e| format!("unreadable: {e}"))?;
+    let kind = match top.kind {
         None | Some(Value::Null) => return Err("it has no type".into()),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s,
         Some(other) => {
             return Err(format!(
                 "its type is neither a string nor a list of strings: {other}"
             ))
         }
     };
-    let id = top_id(&value)?;
-    if ACTIVITY_TYPES.contains(&kind.as_str()) || is_activity(&value) {
+    let id = top_id(top.id)?;
+    if ACTIVITY_TYPES.contains(&kind.as_str()) || Head::of(&value).is_activity() {
         describe_activity(value, None)
     } else {
         describe_object(value, &kind, id)
     }
 }
 
+/// `type` and `id` as written, for a refusal that says what is wrong.
+#[derive(Deserialize)]
+struct Top {
+    #[serde(rename = "type", default)]
+    kind: Option<Value>,
+    #[serde(default)]
+    id: Option<Value>,
+}
+
 /// The payload's own id, checked first so that the reason names it.
-fn top_id(value: &Value) -> Result<Url, String> {
-    match value.get("id") {
+fn top_id(id: Option<Value>) -> Result<Url, String> {
+    match id {
         None | Some(Value::Null) => Err("it has no id".into()),
         Some(Value::String(s)) => {
-            Url::parse(s).map_err(|e| format!("its id {s:?} is not a URL: {e}"))
+            Url::parse(&s).map_err(|e| format!("its id {s:?} is not a URL: {e}"))
         }
         Some(other) => Err(format!("its id is not a string: {other}")),
     }
@@ -175,7 +187,7 @@ fn top_id(value: &Value) -> Result<Url, String> {
 
 /// `via` is the group whose Announce carries the activity.
 fn describe_activity(value: Value, via: Option<&Url>) -> Result<Report, String> {
-    let object = value.get("object").map(describe_ref);
+    let object = Head::of(&value).object.as_ref().map(describe_ref);
     let activity = InboxActivity::from_value(value)?;
     let mut report = Report::new("activity", activity.kind(), activity.id().clone());
     report.actor = Some(activity.actor().clone());
@@ -192,66 +204,71 @@ fn describe_activity(value: Value, via: Option<&Url>) -> Result<Report, String> 
     Ok(report)
 }
 
-/// The rules of `InboxActivity::receive_via` and the verbs' `receive`,
-/// without the store.
+/// What the inbox does, as [`disposition`] decides (the inbox's own rule),
+/// described without the store.
 fn effect(
     activity: InboxActivity,
     via: Option<&Url>,
     report: &mut Report,
 ) -> Result<Outcome, Stop> {
-    let only_direct = |what: &str| {
-        Ok(Outcome::Skipped(format!(
-            "{what} is acted on only when sent directly, not relayed in an Announce"
-        )))
+    if via.is_some() && matches!(activity, InboxActivity::Announce(_)) {
+        // `announce::receive` refuses it before the inbox's rule is asked.
+        return Err(Stop::Unreadable(
+            "an Announce inside an Announce is not accepted".into(),
+        ));
+    }
+    let arrival = match via {
+        Some(_) => Arrival::Announced,
+        None => Arrival::Direct,
     };
-    Ok(match activity {
-        InboxActivity::Follow(_) if via.is_some() => return only_direct("a Follow"),
-        InboxActivity::Follow(f) => Outcome::Acts(format!(
+    Ok(match disposition(activity, arrival)? {
+        Action::Follow(f) => Outcome::Acts(format!(
             "if {} is a local group: joins it (its join policy accepts, holds for a moderator or refuses); if a local person: follows them; else answered 404",
             f.object
         )),
-        InboxActivity::Accept(_) | InboxActivity::Reject(_) if via.is_some() => {
-            return only_direct("an answer to a Follow")
+        Action::Answer(a) => {
+            let follow = a.follow_id().map_or_else(|| "(no id)".to_string(), |u| u.to_string());
+            if a.kind == Verb::Accept {
+                Outcome::Acts(format!(
+                    "our Follow {follow} of {} is accepted (if we sent it)",
+                    a.actor
+                ))
+            } else {
+                Outcome::Acts(format!(
+                    "our Follow {follow} of {} is refused and dropped (if we sent it)",
+                    a.actor
+                ))
+            }
         }
-        InboxActivity::Accept(a) => Outcome::Acts(format!(
-            "our Follow {} of {} is accepted (if we sent it)",
-            follow_ref(&a.object),
+        Action::UndoFollow(follow) => Outcome::Acts(format!(
+            "{} leaves {} if it is a local group, or stops following it if a local person",
+            follow.actor, follow.object
+        )),
+        Action::UndoVote(vote, _) => Outcome::Acts(format!(
+            "clears the vote of {} on {} (if that thread or comment is stored here)",
+            vote.actor,
+            vote.object_id()?
+        )),
+        Action::Unlock(a, _) => Outcome::Acts(format!(
+            "unlocks the thread {} if stored here and {} moderates its group",
+            a.object_id()?,
             a.actor
         )),
-        InboxActivity::Reject(a) => Outcome::Acts(format!(
-            "our Follow {} of {} is refused and dropped (if we sent it)",
-            follow_ref(&a.object),
+        Action::Unban(a, _) => Outcome::Acts(format!(
+            "lifts the ban of {} from the group named in `target` if {} moderates it (a target that is not a stored group is skipped)",
+            a.object_id()?,
             a.actor
         )),
-        InboxActivity::Undo(u) => match u.inner_type() {
-            Some("Like" | "Dislike") => {
-                let vote = ObjectActivity::parse(u.object.clone())
-                    .map_err(|e| format!("the undone vote is malformed: {e}"))?;
-                Outcome::Acts(format!(
-                    "clears the vote of {} on {} (if that thread or comment is stored here)",
-                    vote.actor,
-                    vote.object_id()?
-                ))
-            }
-            Some("Follow") if via.is_some() => return only_direct("an Undo(Follow)"),
-            Some("Follow") => {
-                let follow: Follow = serde_json::from_value(u.object.clone())
-                    .map_err(|e| format!("the undone Follow is malformed: {e}"))?;
-                Outcome::Acts(format!(
-                    "{} leaves {} if it is a local group, or stops following it if a local person",
-                    follow.actor, follow.object
-                ))
-            }
-            other => Outcome::Skipped(format!(
-                "Undo of {} is not acted on here",
-                other.unwrap_or("an activity without a type")
-            )),
-        },
-        InboxActivity::Create(a) => match embedded_content(&a)? {
+        Action::Restore(a, _) => Outcome::Acts(format!(
+            "restores {} if stored here, removed, and {} moderates its group",
+            a.object_id()?,
+            a.actor
+        )),
+        Action::Create(a) => match embedded_content(&a)? {
             None => not_content(&a),
             Some(o) => content_outcome(&o, via, &mut report.details),
         },
-        InboxActivity::Update(a) => match embedded_content(&a)? {
+        Action::Update(a) => match embedded_content(&a)? {
             None => not_content(&a),
             Some(o) => {
                 let as_new = match content_outcome(&o, via, &mut report.details) {
@@ -263,7 +280,7 @@ fn effect(
                 ))
             }
         },
-        InboxActivity::Delete(a) => {
+        Action::Delete(a) => {
             let target = a.object_id()?;
             if target == a.actor {
                 Outcome::Skipped(
@@ -275,34 +292,30 @@ fn effect(
                 ))
             }
         }
-        InboxActivity::Lock(a) => Outcome::Acts(format!(
+        Action::Lock(a) => Outcome::Acts(format!(
             "locks the thread {} if stored here and {} moderates its group",
             a.object_id()?,
             a.actor
         )),
-        InboxActivity::Add(a) | InboxActivity::Remove(a) => Outcome::Acts(format!(
+        Action::Pin(a) | Action::Unpin(a) => Outcome::Acts(format!(
             "{} the thread {} if the target is its group's featured collection and {} moderates the group",
-            if a.kind == "Add" { "pins" } else { "unpins" },
+            if a.kind == Verb::Add { "pins" } else { "unpins" },
             a.object_id()?,
             a.actor
         )),
-        InboxActivity::Block(a) => Outcome::Acts(format!(
+        Action::Ban(a) => Outcome::Acts(format!(
             "bans {} from the group named in `target` if {} moderates it (a target that is not a stored group is skipped)",
             a.object_id()?,
             a.actor
         )),
-        InboxActivity::Like(a) => vote_outcome(&a, "+1")?,
-        InboxActivity::Dislike(a) => vote_outcome(&a, "-1")?,
-        InboxActivity::Announce(_) if via.is_some() => {
-            return Err(Stop::Unreadable(
-                "an Announce inside an Announce is not accepted".into(),
-            ))
-        }
-        InboxActivity::Announce(a) => {
-            if !is_activity(&a.object) {
-                let what = match &a.object {
-                    Value::String(_) => "an object id".to_string(),
-                    other => format!("an embedded {}", type_of(other)),
+        Action::Vote(a, value) => vote_outcome(&a, if value > 0 { "+1" } else { "-1" })?,
+        Action::Announce(a) => {
+            let head = a.object_head();
+            if !head.is_activity() {
+                let what = match (&a.object, head.kind) {
+                    (Value::String(_), _) => "an object id".to_string(),
+                    (_, Some(kind)) => format!("an embedded {kind}"),
+                    (_, None) => "an embedded object without a type".to_string(),
                 };
                 return Ok(Outcome::Skipped(format!(
                     "Announce of {what} (a boost): the group's Announce(Create) carries the content"
@@ -326,8 +339,7 @@ fn effect(
                 a.actor
             ))
         }
-        InboxActivity::Flag(_) if via.is_some() => return only_direct("a Flag"),
-        InboxActivity::Flag(f) => {
+        Action::Flag(f) => {
             report.object = Some(join(&f.objects()));
             report.details.push(("reason", f.reason()));
             Outcome::Acts(
@@ -335,7 +347,14 @@ fn effect(
                     .into(),
             )
         }
-        InboxActivity::Unsupported { kind, .. } => Outcome::Skipped(format!(
+        Action::Skip(Skip::OnlyDirect(what)) => Outcome::Skipped(format!(
+            "{what} is acted on only when sent directly, not relayed in an Announce"
+        )),
+        Action::Skip(Skip::UndoOf(kind)) => Outcome::Skipped(format!(
+            "Undo of {} is not acted on here",
+            kind.as_deref().unwrap_or("an activity without a type")
+        )),
+        Action::Skip(Skip::Unsupported(kind)) => Outcome::Skipped(format!(
             "{kind} is not acted on here (answered 202 and dropped)"
         )),
     })
@@ -444,9 +463,8 @@ fn describe_object(value: Value, kind: &str, id: Url) -> Result<Report, String> 
             })
         }
         "Tombstone" => {
-            let former = value
-                .get("formerType")
-                .and_then(Value::as_str)
+            let former = Head::of(&value)
+                .former_type
                 .map(|t| format!(" (formerly a {t})"))
                 .unwrap_or_default();
             Ok(Outcome::Skipped(format!(
@@ -499,24 +517,20 @@ fn name(username: &str, display: &Option<String>) -> String {
 
 /// `Type id` for an embedded object, the id for a reference.
 fn describe_ref(v: &Value) -> String {
-    let id = value_url(v).map_or_else(|| "(no id)".to_string(), |u| u.to_string());
-    match v.get("type").and_then(Value::as_str) {
+    let head = Head::of(v);
+    let id = head
+        .id
+        .map_or_else(|| "(no id)".to_string(), |u| u.to_string());
+    match head.kind {
         Some(kind) => format!("{kind} {id}"),
         None => id,
     }
 }
 
-fn follow_ref(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => value_url(other).map_or_else(|| "(no id)".to_string(), |u| u.to_string()),
-    }
-}
-
-fn type_of(v: &Value) -> &str {
-    v.get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("object without a type")
+fn type_of(v: &Value) -> String {
+    Head::of(v)
+        .kind
+        .unwrap_or_else(|| "object without a type".to_string())
 }
 
 fn join(urls: &[Url]) -> String {

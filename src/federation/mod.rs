@@ -15,6 +15,7 @@ pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
 pub mod profiles;
+pub mod protocol;
 pub mod publish;
 pub mod resolve;
 pub mod sending;

@@ -5,8 +5,9 @@
 //! them to its followers; for a remote group they go to the group, which
 //! announces them.
 
-use super::objects::{context, PUBLIC};
+use super::objects::PUBLIC;
 use super::outbox;
+use super::protocol::activities::{undo_of, ObjectActivity, Verb};
 use crate::community::posts::PostInfo;
 use crate::community::public;
 use crate::error::Result;
@@ -15,32 +16,27 @@ use crate::store::groups::Group;
 use crate::store::people::Person;
 use crate::store::DbConn;
 use crate::App;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-fn base(app: &App, kind: &str, moderator: &Person, group: &Group, object: &str) -> Value {
-    json!({
-        "@context": context(),
-        "type": kind,
-        "id": app.ids.activity(&kind.to_lowercase()),
-        "actor": moderator.ap_id,
-        "object": object,
-        "to": [PUBLIC],
-        "cc": [group.ap_id],
-        "audience": group.ap_id,
-    })
+fn base(
+    app: &App,
+    kind: Verb,
+    moderator: &Person,
+    group: &Group,
+    object: &str,
+) -> Result<ObjectActivity> {
+    ObjectActivity::new(
+        kind,
+        &app.ids.activity(&kind.id_word()),
+        &moderator.ap_id,
+        Value::String(object.to_string()),
+    )?
+    .addressed(&[PUBLIC.to_string()], std::slice::from_ref(&group.ap_id))?
+    .in_group(&group.ap_id)
 }
 
-fn undo(app: &App, moderator: &Person, group: &Group, inner: Value) -> Value {
-    json!({
-        "@context": context(),
-        "type": "Undo",
-        "id": app.ids.activity("undo"),
-        "actor": moderator.ap_id,
-        "object": inner,
-        "to": [PUBLIC],
-        "cc": [group.ap_id],
-        "audience": group.ap_id,
-    })
+fn undo(app: &App, moderator: &Person, inner: ObjectActivity) -> Result<ObjectActivity> {
+    undo_of(&app.ids.activity("undo"), &moderator.ap_id, &inner)
 }
 
 /// Queues a moderation activity about `group`, and to `also` (a banned
@@ -84,12 +80,12 @@ fn removal(
     group: &Group,
     object: &str,
     reason: Option<&str>,
-) -> Value {
-    let mut delete = base(app, "Delete", moderator, group, object);
+) -> Result<ObjectActivity> {
+    let mut delete = base(app, Verb::Delete, moderator, group, object)?;
     // The summary is what tells a moderator's removal from the author's
     // own deletion.
-    delete["summary"] = json!(reason.unwrap_or("removed by a moderator"));
-    delete
+    delete.summary = Some(reason.unwrap_or("removed by a moderator").to_string());
+    Ok(delete)
 }
 
 pub fn thread_moderated(
@@ -106,26 +102,16 @@ pub fn thread_moderated(
         .clone()
         .unwrap_or_else(|| format!("{}/featured", g.ap_id));
     let activity = match action {
-        ThreadAction::Remove => removal(app, moderator, g, object, reason),
-        ThreadAction::Restore => undo(
-            app,
-            moderator,
-            g,
-            removal(app, moderator, g, object, reason),
-        ),
-        ThreadAction::Lock => base(app, "Lock", moderator, g, object),
-        ThreadAction::Unlock => undo(app, moderator, g, base(app, "Lock", moderator, g, object)),
-        ThreadAction::Pin | ThreadAction::Unpin => {
-            let kind = if action == ThreadAction::Pin {
-                "Add"
-            } else {
-                "Remove"
-            };
-            let mut v = base(app, kind, moderator, g, object);
-            v["target"] = json!(featured);
-            v
+        ThreadAction::Remove => removal(app, moderator, g, object, reason)?,
+        ThreadAction::Restore => undo(app, moderator, removal(app, moderator, g, object, reason)?)?,
+        ThreadAction::Lock => base(app, Verb::Lock, moderator, g, object)?,
+        ThreadAction::Unlock => undo(app, moderator, base(app, Verb::Lock, moderator, g, object)?)?,
+        ThreadAction::Pin => base(app, Verb::Add, moderator, g, object)?.with_target(&featured)?,
+        ThreadAction::Unpin => {
+            base(app, Verb::Remove, moderator, g, object)?.with_target(&featured)?
         }
-    };
+    }
+    .into_value()?;
     send(conn, app, g, moderator, activity, None)
 }
 
@@ -138,12 +124,13 @@ pub fn comment_moderated(
     reason: Option<&str>,
 ) -> Result<usize> {
     let c = public::comment_info(conn, comment_id)?;
-    let delete = removal(app, moderator, &c.group, &c.comment.ap_id, reason);
+    let delete = removal(app, moderator, &c.group, &c.comment.ap_id, reason)?;
     let activity = if remove {
         delete
     } else {
-        undo(app, moderator, &c.group, delete)
-    };
+        undo(app, moderator, delete)?
+    }
+    .into_value()?;
     send(conn, app, &c.group, moderator, activity, None)
 }
 
@@ -162,20 +149,17 @@ pub fn banned(
     input: Option<&BanInput>,
     reason: Option<&str>,
 ) -> Result<usize> {
-    let mut block = base(app, "Block", moderator, b.group, &b.person.ap_id);
-    block["target"] = json!(b.group.ap_id);
-    if let Some(r) = reason {
-        block["summary"] = json!(r);
-    }
+    let mut block =
+        base(app, Verb::Block, moderator, b.group, &b.person.ap_id)?.with_target(&b.group.ap_id)?;
+    block.summary = reason.map(str::to_string);
     if let Some(i) = input {
-        block["removeData"] = json!(i.remove_content);
-        if let Some(until) = i.until {
-            block["endTime"] = json!(until.and_utc());
-        }
+        block.remove_data = Some(i.remove_content);
+        block.end_time = i.until.map(|until| until.and_utc());
     }
     let activity = match input {
         Some(_) => block,
-        None => undo(app, moderator, b.group, block),
-    };
+        None => undo(app, moderator, block)?,
+    }
+    .into_value()?;
     send(conn, app, b.group, moderator, activity, Some(b.person))
 }

@@ -5,6 +5,7 @@ use super::activities::accept::{answer_activity, AnswerKind};
 use super::activities::follow::Follow;
 use super::actors::authority;
 use super::objects::{context, PUBLIC};
+use super::protocol::activities::{ObjectActivity, Verb};
 use super::software::Reader;
 use crate::community::groups::MembershipChange;
 use crate::error::{Error, Result};
@@ -12,7 +13,7 @@ use crate::store::follows::Follow as FollowRow;
 use crate::store::groups::{self, Group};
 use crate::store::people::Person;
 use crate::store::{deliveries, write_tx, DbConn};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Queues `activity` (which must carry `id` and `type`) for `inboxes`,
 /// signed by the local actor `signer`, in a transaction of its own.
@@ -82,14 +83,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
 }
 
 fn undo(app: &crate::App, actor: &str, object: Value) -> Result<Value> {
-    let mut v = json!({
-        "type": "Undo",
-        "id": app.ids.activity("undo"),
-        "actor": actor,
-        "object": object,
-    });
-    v["@context"] = context();
-    Ok(v)
+    ObjectActivity::new(Verb::Undo, &app.ids.activity("undo"), actor, object)?.into_value()
 }
 
 /// A local person asked to join a remote group (Follow), or a remote
@@ -243,19 +237,20 @@ pub fn relay(
         (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])
     };
     let announce = |object: Value| {
-        json!({
-            "@context": context(),
-            "type": "Announce",
-            "id": app.ids.activity("announce"),
-            "actor": group.ap_id,
-            "object": object,
-            "to": to,
-            "cc": cc,
-            "audience": group.ap_id,
-        })
+        ObjectActivity::new(
+            Verb::Announce,
+            &app.ids.activity("announce"),
+            &group.ap_id,
+            object,
+        )?
+        .addressed(&to, &cc)?
+        .in_group(&group.ap_id)?
+        .into_value()
     };
-    let of_activity = announce(activity);
-    let of_thread = new_thread.map(|thread| announce(Value::String(thread)));
+    let of_activity = announce(activity)?;
+    let of_thread = new_thread
+        .map(|thread| announce(Value::String(thread)))
+        .transpose()?;
     let (group_id, signer) = (group.id, group.ap_id.clone());
     let followers: Vec<(String, Reader)> =
         groups::remote_member_inboxes_with_software(conn, group_id)?

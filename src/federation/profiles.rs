@@ -8,45 +8,16 @@
 
 use super::objects::group::GroupObject;
 use super::objects::person::PersonObject;
-use super::objects::{context, PUBLIC};
+use super::objects::PUBLIC;
 use super::outbox;
-use crate::error::{Error, Result};
+use super::protocol::activities::{ObjectActivity, Verb};
+use super::protocol::encode;
+use crate::error::Result;
 use crate::store::groups::{self, Group};
 use crate::store::people::{self, Person};
 use crate::store::{follows, DbConn};
 use crate::App;
-use serde::Serialize;
 use serde_json::Value;
-
-/// `Update` of an actor's own profile.
-#[derive(Debug, Serialize)]
-struct UpdateActor<T: Serialize> {
-    #[serde(rename = "@context")]
-    context: Value,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    actor: String,
-    object: T,
-    to: Vec<String>,
-    cc: Vec<String>,
-}
-
-/// `Add` or `Remove` of a moderator.
-#[derive(Debug, Serialize)]
-struct ModeratorChange {
-    #[serde(rename = "@context")]
-    context: Value,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    actor: String,
-    object: String,
-    target: String,
-    to: Vec<String>,
-    cc: Vec<String>,
-    audience: String,
-}
 
 /// Whether a moderator joined or left a group's moderators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +26,14 @@ pub enum Moderators {
     Removed,
 }
 
-fn encode<T: Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| Error::internal("cannot encode an activity", e))
+/// `Update` of an actor's own profile `object`, by the actor.
+fn update_of(app: &App, actor: &str, object: Value) -> Result<ObjectActivity> {
+    ObjectActivity::new(
+        Verb::Update,
+        &app.ids.activity(&Verb::Update.id_word()),
+        actor,
+        object,
+    )
 }
 
 /// Where a group's moderators are listed.
@@ -79,20 +56,14 @@ pub fn group_edited(conn: &mut DbConn, app: &App, group_id: i64) -> Result<usize
     } else {
         (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])
     };
-    let update = UpdateActor {
-        context: context(),
-        kind: "Update",
-        id: app.ids.activity("update"),
-        actor: group.ap_id.clone(),
-        object: GroupObject::from_row(&group),
-        to,
-        cc,
-    };
+    let update = update_of(app, &group.ap_id, encode(&GroupObject::from_row(&group))?)?
+        .addressed(&to, &cc)?
+        .into_value()?;
     let inboxes: Vec<String> = groups::remote_member_inboxes_with_software(conn, group.id)?
         .into_iter()
         .map(|(inbox, _)| inbox)
         .collect();
-    outbox::enqueue_in_tx(conn, &encode(&update)?, &group.ap_id, &inboxes)
+    outbox::enqueue_in_tx(conn, &update, &group.ap_id, &inboxes)
 }
 
 /// A local group's moderators changed: `Add` or `Remove` by the moderator
@@ -111,21 +82,20 @@ pub fn moderators_changed(
     }
     let (moderator, person) = (people::by_id(conn, by)?, people::by_id(conn, person_id)?);
     let kind = match change {
-        Moderators::Added => "Add",
-        Moderators::Removed => "Remove",
+        Moderators::Added => Verb::Add,
+        Moderators::Removed => Verb::Remove,
     };
-    let activity = ModeratorChange {
-        context: context(),
+    let activity = ObjectActivity::new(
         kind,
-        id: app.ids.activity(&kind.to_lowercase()),
-        actor: moderator.ap_id.clone(),
-        object: person.ap_id.clone(),
-        target: moderators_url(&group),
-        to: vec![PUBLIC.to_string()],
-        cc: vec![group.ap_id.clone()],
-        audience: group.ap_id.clone(),
-    };
-    outbox::relay(conn, app, &group, encode(&activity)?, None)
+        &app.ids.activity(&kind.id_word()),
+        &moderator.ap_id,
+        Value::String(person.ap_id.clone()),
+    )?
+    .with_target(&moderators_url(&group))?
+    .addressed(&[PUBLIC.to_string()], std::slice::from_ref(&group.ap_id))?
+    .in_group(&group.ap_id)?
+    .into_value()?;
+    outbox::relay(conn, app, &group, activity, None)
 }
 
 /// A local person's profile was edited: their followers' servers and the
@@ -147,16 +117,14 @@ pub fn person_edited(conn: &mut DbConn, app: &App, person_id: i64) -> Result<usi
             .filter(|g| !g.local)
             .map(|g| g.inbox_url),
     );
-    let update = UpdateActor {
-        context: context(),
-        kind: "Update",
-        id: app.ids.activity("update"),
-        actor: person.ap_id.clone(),
-        object: PersonObject::from_row(&person),
-        to: vec![PUBLIC.to_string()],
-        cc: Vec::new(),
-    };
-    outbox::enqueue_in_tx(conn, &encode(&update)?, &person.ap_id, &inboxes)
+    let update = update_of(
+        app,
+        &person.ap_id,
+        encode(&PersonObject::from_row(&person))?,
+    )?
+    .addressed(&[PUBLIC.to_string()], &[])?
+    .into_value()?;
+    outbox::enqueue_in_tx(conn, &update, &person.ap_id, &inboxes)
 }
 
 fn inbox_of(p: &Person) -> String {

@@ -6,9 +6,9 @@
 //! author it answers, as Mastodon expects.
 
 use super::objects::comment::NoteObject;
-use super::objects::context;
 use super::objects::post::PageObject;
 use super::outbox;
+use super::protocol::activities::{undo_of, ObjectActivity, Verb};
 use crate::community::public;
 use crate::error::{Error, Result};
 use crate::store::groups::Group;
@@ -16,7 +16,7 @@ use crate::store::people::Person;
 use crate::store::votes::VoteTarget;
 use crate::store::{comments, groups, posts, DbConn};
 use crate::App;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -26,11 +26,11 @@ pub enum Change {
 }
 
 impl Change {
-    fn verb(self) -> &'static str {
+    fn verb(self) -> Verb {
         match self {
-            Change::Created => "Create",
-            Change::Edited => "Update",
-            Change::Deleted => "Delete",
+            Change::Created => Verb::Create,
+            Change::Edited => Verb::Update,
+            Change::Deleted => Verb::Delete,
         }
     }
 }
@@ -40,21 +40,22 @@ fn encode<T: serde::Serialize>(v: &T) -> Result<Value> {
 }
 
 /// `{verb}` of `object` by `author`, addressed as the object is.
-fn activity(app: &App, change: Change, author: &Person, group: &Group, object: Value) -> Value {
-    let payload = match change {
-        Change::Deleted => object["id"].clone(),
-        _ => object.clone(),
-    };
-    json!({
-        "@context": context(),
-        "type": change.verb(),
-        "id": app.ids.activity(&change.verb().to_lowercase()),
-        "actor": author.ap_id,
-        "object": payload,
-        "to": object["to"],
-        "cc": object["cc"],
-        "audience": group.ap_id,
-    })
+fn activity(
+    app: &App,
+    change: Change,
+    author: &Person,
+    group: &Group,
+    object: Value,
+) -> Result<Value> {
+    let verb = change.verb();
+    ObjectActivity::of_content(
+        verb,
+        &app.ids.activity(&verb.id_word()),
+        &author.ap_id,
+        &group.ap_id,
+        object,
+    )?
+    .into_value()
 }
 
 /// Queues `activity` of the local `author` about content of `group`, and
@@ -100,7 +101,7 @@ pub fn thread(conn: &mut DbConn, app: &App, post_id: i64, change: Change) -> Res
         return Ok(0);
     }
     let object = encode(&PageObject::from_info(&info))?;
-    let act = activity(app, change, &info.author, &info.group, object);
+    let act = activity(app, change, &info.author, &info.group, object)?;
     let new_thread = (change == Change::Created).then(|| info.post.ap_id.clone());
     publish(conn, app, &info.group, &info.author, act, new_thread, None)
 }
@@ -112,7 +113,7 @@ pub fn comment(conn: &mut DbConn, app: &App, comment_id: i64, change: Change) ->
         return Ok(0);
     }
     let note = NoteObject::from_object(&c);
-    let act = activity(app, change, &c.author, &c.group, encode(&note)?);
+    let act = activity(app, change, &c.author, &c.group, encode(&note)?)?;
     let answered = (c.parent_author.id != c.author.id).then_some(&c.parent_author);
     publish(conn, app, &c.group, &c.author, act, None, answered)
 }
@@ -134,26 +135,20 @@ pub fn vote(
     };
     let group_id = posts::by_id(conn, post_id)?.group_id;
     let group = groups::by_id(conn, group_id)?;
-    let like = |kind: &str| {
-        json!({
-            "type": kind,
-            "id": app.ids.activity(&kind.to_lowercase()),
-            "actor": voter.ap_id,
-            "object": object,
-            "audience": group.ap_id,
-        })
+    let like = |kind: Verb| {
+        ObjectActivity::new(
+            kind,
+            &app.ids.activity(&kind.id_word()),
+            &voter.ap_id,
+            Value::String(object.clone()),
+        )?
+        .in_group(&group.ap_id)
     };
-    let mut act = match value {
-        1 => like("Like"),
-        -1 => like("Dislike"),
-        _ => json!({
-            "type": "Undo",
-            "id": app.ids.activity("undo"),
-            "actor": voter.ap_id,
-            "object": like("Like"),
-            "audience": group.ap_id,
-        }),
-    };
-    act["@context"] = context();
+    let act = match value {
+        1 => like(Verb::Like)?,
+        -1 => like(Verb::Dislike)?,
+        _ => undo_of(&app.ids.activity("undo"), &voter.ap_id, &like(Verb::Like)?)?,
+    }
+    .into_value()?;
     publish(conn, app, &group, voter, act, None, None)
 }

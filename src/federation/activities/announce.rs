@@ -14,7 +14,6 @@ use crate::store::groups as group_rows;
 use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::ActivityHandler;
-use serde_json::Value;
 use url::Url;
 
 pub async fn receive(data: &Data<App>, act: ObjectActivity) -> Result<()> {
@@ -27,7 +26,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity) -> Result<()> {
         tracing::info!(activity = %act.id, actor = %act.actor, "Announce from an actor that is not a remote group we know skipped");
         return Ok(());
     };
-    if !is_activity(&act.object) {
+    if !act.object_head().is_activity() {
         tracing::debug!(activity = %act.id, "Announce of an object (a boost) skipped: the group's Announce(Create) carries it");
         return Ok(());
     }
@@ -52,9 +51,4 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity) -> Result<()> {
         },
     };
     Box::pin(inner.receive_via(data, Via::Group(Box::new(group)))).await
-}
-
-/// Whether `value` is an activity (rather than an object).
-pub fn is_activity(value: &Value) -> bool {
-    value.get("actor").is_some() && value.get("object").is_some()
 }

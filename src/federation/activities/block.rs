@@ -7,7 +7,6 @@ use super::moderate::{moderator, repeated};
 use super::ObjectActivity;
 use crate::community::handle;
 use crate::error::Result;
-use crate::federation::objects::incoming::value_url;
 use crate::moderation::actions::{self, BanInput, Why};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -22,7 +21,7 @@ pub async fn receive(
     raw: &Value,
 ) -> Result<()> {
     let app = data.app_data();
-    let Some(target) = act.raw.get("target").and_then(value_url) else {
+    let Some(target) = act.target.clone() else {
         tracing::info!(activity = %act.id, "Block without a target skipped");
         return Ok(());
     };
@@ -56,27 +55,14 @@ pub async fn receive(
         handle(&person.name, person.local, &person.ap_id),
     );
     let why = Why {
-        reason: act
-            .raw
-            .get("summary")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        reason: act.summary.clone(),
         remote,
         activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     if ban {
         let input = BanInput {
-            until: act
-                .raw
-                .get("endTime")
-                .and_then(Value::as_str)
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.naive_utc()),
-            remove_content: act
-                .raw
-                .get("removeData")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            until: act.end_time.map(|t| t.naive_utc()),
+            remove_content: act.remove_data.unwrap_or(false),
         };
         repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?;
     } else {

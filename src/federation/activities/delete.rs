@@ -63,11 +63,7 @@ async fn moderator_removal(
         return Ok(());
     };
     let why = Why {
-        reason: act
-            .raw
-            .get("summary")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        reason: act.summary.clone(),
         remote,
         activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };

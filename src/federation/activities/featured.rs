@@ -16,10 +16,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
         tracing::info!(activity = %act.id, "Add/Remove of something that is not a stored thread skipped");
         return Ok(());
     };
-    let target = act
-        .raw
-        .get("target")
-        .and_then(crate::federation::objects::incoming::value_url);
+    let target = act.target.clone();
     let featured = group
         .featured_url
         .clone()

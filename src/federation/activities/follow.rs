@@ -2,17 +2,16 @@
 //! decides: accepted at once, pending a moderator, or refused), or follows a
 //! local person.
 
-use super::Kind;
 use crate::community::{follows, groups, Actor, InstanceRole};
 use crate::error::{Error, Result};
-use crate::federation::actors::{check_origin, ApPerson};
+use crate::federation::actors::ApPerson;
 use crate::federation::software;
 use crate::store::{groups as group_rows, people};
 use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use serde::{Deserialize, Serialize};
-use url::Url;
+
+pub use crate::federation::protocol::activities::Follow;
 
 /// What a Follow's object is on this server.
 pub enum Followed {
@@ -21,40 +20,7 @@ pub enum Followed {
     Nothing,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Follow {
-    #[serde(rename = "type")]
-    pub kind: Kind,
-    pub id: Url,
-    #[serde(deserialize_with = "super::one_url")]
-    pub actor: Url,
-    #[serde(deserialize_with = "super::one_url")]
-    pub object: Url,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::federation::objects::incoming::urls"
-    )]
-    pub to: Vec<Url>,
-}
-
 impl Follow {
-    pub fn new(id: &str, actor: &str, object: &str) -> Result<Follow> {
-        let url = |s: &str| Url::parse(s).map_err(|e| Error::internal("bad id", e));
-        Ok(Follow {
-            kind: Kind::Follow,
-            id: url(id)?,
-            actor: url(actor)?,
-            object: url(object)?,
-            to: vec![url(object)?],
-        })
-    }
-
-    pub fn verify(&self) -> Result<()> {
-        check_origin(&self.id, &self.actor)
-    }
-
     /// The remote follower (fetched when unknown) and the local group or
     /// person it follows.
     pub async fn parties(&self, data: &Data<App>) -> Result<(Actor, Followed)> {

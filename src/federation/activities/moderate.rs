@@ -6,12 +6,11 @@
 use super::content::{self, Via};
 use crate::community::Actor;
 use crate::error::{Error, ErrorKind, Result};
-use crate::federation::objects::incoming::value_url;
+use crate::federation::protocol::collections::RemoteCollection;
 use crate::store::groups::Group;
 use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
-use serde_json::Value;
 use url::Url;
 
 /// The moderator and whether the action was already decided by a remote
@@ -49,14 +48,11 @@ async fn listed_moderator(data: &Data<App>, group: &Group, actor: &Url) -> Resul
         .unwrap_or_else(|| format!("{}/moderators", group.ap_id));
     let url = Url::parse(&url)
         .map_err(|_| Error::bad_request("the group's moderators collection is not a URL"))?;
-    let collection = fetch_object_http::<App, Value>(&url, data).await?.object;
-    let items = collection
-        .get("orderedItems")
-        .or_else(|| collection.get("items"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    Ok(items.iter().filter_map(value_url).any(|m| &m == actor))
+    let collection = fetch_object_http::<App, RemoteCollection>(&url, data)
+        .await?
+        .object;
+    let listed = collection.members().any(|m| m == actor);
+    Ok(listed)
 }
 
 /// The same action twice (already removed, already locked, ...) changes

@@ -8,7 +8,6 @@ use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::groups::{self, ModeratorChange};
 use crate::error::Result;
-use crate::federation::objects::incoming::value_url;
 use crate::federation::profiles::moderators_url;
 use crate::store::groups::Group;
 use crate::store::people;
@@ -17,23 +16,16 @@ use activitypub_federation::config::Data;
 
 /// The remote group whose moderators collection `act` targets, if any.
 pub async fn targeted_group(app: &App, act: &ObjectActivity, via: &Via) -> Result<Option<Group>> {
-    let Some(target) = act.raw.get("target").and_then(value_url) else {
+    let Some(target) = &act.target else {
         return Ok(None);
     };
     let mut candidates = Vec::new();
     if let Via::Group(g) = via {
-        candidates.push(url::Url::parse(&g.ap_id).ok());
+        candidates.extend(url::Url::parse(&g.ap_id).ok());
     }
-    for field in ["audience", "cc", "to"] {
-        match act.raw.get(field) {
-            Some(serde_json::Value::Array(items)) => {
-                candidates.extend(items.iter().map(value_url));
-            }
-            Some(v) => candidates.push(value_url(v)),
-            None => {}
-        }
-    }
-    let candidates: Vec<url::Url> = candidates.into_iter().flatten().collect();
+    candidates.extend(act.audience.iter().cloned());
+    candidates.extend(act.cc.iter().cloned());
+    candidates.extend(act.to.iter().cloned());
     Ok(content::find_group(app, candidates)
         .await?
         .filter(|g| moderators_url(g) == target.as_str()))

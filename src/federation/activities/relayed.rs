@@ -125,7 +125,7 @@ async fn from_origin(
     let id = act.object_id()?;
     // Already stored as its origin said: a Create changes nothing, so the
     // origin is not asked again.
-    if act.kind == "Create" && content::find(data.app_data(), &id).await?.is_some() {
+    if act.kind == super::Verb::Create && content::find(data.app_data(), &id).await?.is_some() {
         return Ok(Some(act));
     }
     let object = match ask_origin(data, &id).await? {

@@ -2,34 +2,10 @@
 //! its group and mentioning the author it answers.
 
 use super::{mention_name, utc, Mention, Source, PUBLIC};
+pub use crate::federation::protocol::objects::NoteObject;
 use crate::store::comments::Comment;
 use crate::store::groups::Group;
 use crate::store::people::Person;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteObject {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-    pub attributed_to: String,
-    pub in_reply_to: Option<String>,
-    pub content: String,
-    pub media_type: Option<String>,
-    pub source: Option<Source>,
-    pub audience: Option<String>,
-    #[serde(default)]
-    pub to: Vec<String>,
-    #[serde(default)]
-    pub cc: Vec<String>,
-    #[serde(default)]
-    pub tag: Vec<Mention>,
-    pub url: Option<String>,
-    pub published: Option<DateTime<Utc>>,
-    pub updated: Option<DateTime<Utc>>,
-}
 
 /// What a comment answers: the thread or a comment, and its author.
 pub struct ReplyTarget<'a> {

@@ -54,6 +54,29 @@ pub struct IncomingObject {
     pub accepted_answer: Option<Option<Url>>,
 }
 
+/// A `tag` entry as read: a Mention names an actor in `href`.
+#[derive(Deserialize)]
+struct Tag {
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::federation::protocol::lenient"
+    )]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "crate::federation::protocol::lenient")]
+    href: Option<Url>,
+}
+
+/// `source` as read: the author's text and its media type.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SourceIn {
+    #[serde(default, deserialize_with = "crate::federation::protocol::lenient")]
+    media_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::federation::protocol::lenient")]
+    content: Option<String>,
+}
+
 /// Tells an absent `acceptedAnswer` (None) from a null one (Some(None));
 /// anything but a URL or an object with an `id` URL counts as null.
 fn accepted<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Url>>, D::Error> {
@@ -99,22 +122,17 @@ impl IncomingObject {
     pub fn mentions(&self) -> Vec<Url> {
         self.tag
             .iter()
-            .filter(|t| t.get("type").and_then(Value::as_str) == Some("Mention"))
-            .filter_map(|t| t.get("href").and_then(Value::as_str))
-            .filter_map(|h| Url::parse(h).ok())
+            .filter_map(|t| Tag::deserialize(t).ok())
+            .filter(|t| t.kind.as_deref() == Some("Mention"))
+            .filter_map(|t| t.href)
             .collect()
     }
 
     /// The author's Markdown, when the sender kept it beside the HTML.
     pub fn markdown_source(&self) -> Option<String> {
-        let s = self.source.as_ref()?;
-        let media = s.get("mediaType").and_then(Value::as_str)?;
-        (media == "text/markdown")
-            .then(|| {
-                s.get("content")
-                    .and_then(Value::as_str)
-                    .map(|c| c.replace('\0', ""))
-            })
+        let s = SourceIn::deserialize(self.source.as_ref()?).ok()?;
+        (s.media_type.as_deref() == Some("text/markdown"))
+            .then(|| s.content.map(|c| c.replace('\0', "")))
             .flatten()
     }
 

@@ -1,17 +1,7 @@
 //! What a deleted object answers with (status 410).
 
+pub use crate::federation::protocol::objects::Tombstone;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tombstone {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-    pub former_type: Option<String>,
-    pub deleted: Option<DateTime<Utc>>,
-}
 
 impl Tombstone {
     pub fn new(id: &str, former_type: &str, deleted: Option<DateTime<Utc>>) -> Tombstone {
