@@ -1,6 +1,7 @@
 //! Comments: replies to a thread or to another comment (a tree by
 //! `parent_id`), edits, and deletion as a tombstone that keeps the replies.
 
+use super::outcome::Outcome;
 use super::posts::{readable_post, CommentInfo};
 use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
@@ -196,6 +197,53 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
+            })
+        })
+        .await
+}
+
+/// The author's edit of a comment from another server, at `version` (see
+/// `posts::edit_received`): an edit older than the stored one changes
+/// nothing.
+pub async fn edit_received(
+    app: &App,
+    author: &Actor,
+    id: i64,
+    body: Body,
+    version: Option<chrono::NaiveDateTime>,
+) -> Result<Outcome> {
+    check_body(app, body.text())?;
+    let (source, html) = body.render();
+    let change = CommentChange {
+        body_html: Some(html),
+        body_source: Some(source),
+        updated_at: Some(Some(version.unwrap_or_else(now))),
+        ..CommentChange::default()
+    };
+    let author = author.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let c = rows::by_id(conn, id)?;
+                if c.author_id != author.id() {
+                    return Err(Error::forbidden("only the author edits a comment"));
+                }
+                let post = post_rows::by_id(conn, c.post_id)?;
+                if c.deleted || post.deleted {
+                    return Err(Error::gone("this comment or its thread was deleted"));
+                }
+                let edited = match version {
+                    Some(v) => rows::update_unless_newer(conn, id, v, &change)?.is_some(),
+                    None => {
+                        rows::update(conn, id, &change)?;
+                        true
+                    }
+                };
+                Ok(if edited {
+                    Outcome::Changed
+                } else {
+                    Outcome::Unchanged
+                })
             })
         })
         .await

@@ -8,6 +8,7 @@ pub mod follows;
 pub mod groups;
 pub mod markdown;
 pub mod names;
+pub mod outcome;
 pub mod posts;
 pub mod privacy;
 pub mod public;

@@ -1,6 +1,7 @@
 //! Threads: posting rules, edits, deletion as a tombstone, a thread with its
 //! comment tree, and the group and home feeds (keyset pagination).
 
+use super::outcome::Outcome;
 use super::{
     can_read, check_title, find_group, group_decides, is_group_moderator, may_participate, ranking,
     Actor, Body, Origin,
@@ -375,6 +376,57 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
+            })
+        })
+        .await
+}
+
+/// The author's edit of a thread from another server, at `version` (the
+/// object's `updated`, else `published`; None: not said). An edit older
+/// than the stored one changes nothing, so Updates that arrive out of
+/// order leave the newest. `answer` (Some when the Update names one or
+/// null) is a question's accepted answer, set in the same transaction.
+pub async fn edit_received(
+    app: &App,
+    author: &Actor,
+    id: i64,
+    edit: PostEdit,
+    version: Option<chrono::NaiveDateTime>,
+    answer: Option<Option<String>>,
+) -> Result<Outcome> {
+    let mut change = PostChange::default();
+    if let Some(t) = &edit.title {
+        change.title = Some(check_title(&app.config, t)?);
+    }
+    if let Some(b) = edit.body {
+        check_body(app, b.text())?;
+        let (source, html) = b.render();
+        change.body_html = Some(html);
+        change.body_source = Some(source);
+    }
+    change.updated_at = Some(Some(version.unwrap_or_else(now)));
+    let (author, config) = (author.clone(), app.config.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let post = rows::by_id(conn, id)?;
+                if post.author_id != author.id() {
+                    return Err(Error::forbidden("only the author edits a thread"));
+                }
+                if post.deleted {
+                    return Err(Error::gone("this thread was deleted"));
+                }
+                let post = match version {
+                    Some(v) => match rows::update_unless_newer(conn, id, v, &change)? {
+                        Some(p) => p,
+                        None => return Ok(Outcome::Unchanged),
+                    },
+                    None => rows::update(conn, id, &change)?,
+                };
+                if let Some(answer) = answer {
+                    super::solutions::accept_received(conn, &config, &author, &post, answer)?;
+                }
+                Ok(Outcome::Changed)
             })
         })
         .await

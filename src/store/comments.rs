@@ -76,6 +76,24 @@ pub fn update(conn: &mut DbConn, id: i64, change: &CommentChange) -> Result<Comm
         .get_result(conn)?)
 }
 
+/// Applies an edit that carries `version` unless the stored comment is
+/// newer (see `posts::update_unless_newer`); None when it is.
+pub fn update_unless_newer(
+    conn: &mut DbConn,
+    id: i64,
+    version: NaiveDateTime,
+    change: &CommentChange,
+) -> Result<Option<Comment>> {
+    let not_newer = comment::updated_at.le(version).or(comment::updated_at
+        .is_null()
+        .and(comment::created_at.le(version)));
+    Ok(diesel::update(comment::table.find(id).filter(not_newer))
+        .set(change)
+        .returning(comment::all_columns)
+        .get_result(conn)
+        .optional()?)
+}
+
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Comment> {
     comment::table
         .find(id)

@@ -115,6 +115,26 @@ pub fn update(conn: &mut DbConn, id: i64, change: &PostChange) -> Result<Post> {
         .get_result(conn)?)
 }
 
+/// Applies an edit that carries `version` (its author's edit time) unless
+/// the stored thread is newer (by `updated_at`, else `created_at`); None
+/// when it is. One conditional statement, so of two edits applied at once
+/// the newer wins on both stores.
+pub fn update_unless_newer(
+    conn: &mut DbConn,
+    id: i64,
+    version: NaiveDateTime,
+    change: &PostChange,
+) -> Result<Option<Post>> {
+    let not_newer = post::updated_at
+        .le(version)
+        .or(post::updated_at.is_null().and(post::created_at.le(version)));
+    Ok(diesel::update(post::table.find(id).filter(not_newer))
+        .set(change)
+        .returning(post::all_columns)
+        .get_result(conn)
+        .optional()?)
+}
+
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Post> {
     post::table
         .find(id)
