@@ -55,10 +55,7 @@ pub async fn on_thread(
     let (id, action) = path.into_inner();
     let action = ThreadAction::parse(&action)
         .ok_or_else(|| Error::not_found(format!("no thread action {action:?}")))?;
-    let why = Why {
-        reason: reason(body),
-        remote: false,
-    };
+    let why = Why::checked(reason(body));
     let actor = auth.actor();
     let info = actions::on_thread(&app, &actor, id, action, why.clone()).await?;
     federate::thread_moderated(&app, &actor.person, &info, action, why.reason.as_deref()).await?;
@@ -83,10 +80,7 @@ pub async fn on_comment(
         "restore" => false,
         _ => return Err(Error::not_found(format!("no comment action {action:?}"))),
     };
-    let why = Why {
-        reason: reason(body),
-        remote: false,
-    };
+    let why = Why::checked(reason(body));
     let actor = auth.actor();
     let info = actions::on_comment(&app, &actor, id, remove, why.clone()).await?;
     federate::comment_moderated(&app, &actor.person, id, remove, why.reason.as_deref()).await?;
@@ -130,10 +124,7 @@ pub async fn ban(
         until: b.expires_at.map(|t| t.naive_utc()),
         remove_content: b.remove_content,
     };
-    let why = Why {
-        reason: b.reason.filter(|r| !r.trim().is_empty()),
-        remote: false,
-    };
+    let why = Why::checked(b.reason.filter(|r| !r.trim().is_empty()));
     let actor = auth.actor();
     let banned = actions::ban(&app, &actor, &name, &b.person, input.clone(), why.clone()).await?;
     federate::banned(
@@ -162,7 +153,7 @@ pub async fn unban(
 ) -> Result<HttpResponse, Error> {
     let (group, person) = path.into_inner();
     let actor = auth.actor();
-    let lifted = actions::unban(&app, &actor, &group, &person, Why::default()).await?;
+    let lifted = actions::unban(&app, &actor, &group, &person, Why::checked(None)).await?;
     federate::banned(&app, &actor.person, &lifted, None, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -185,10 +176,7 @@ pub async fn warn(
     body: Json<WarnRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
-    let why = Why {
-        reason: Some(b.reason),
-        remote: false,
-    };
+    let why = Why::checked(Some(b.reason));
     actions::warn(&app, &auth.actor(), &name, &b.person, why).await?;
     Ok(HttpResponse::NoContent().finish())
 }

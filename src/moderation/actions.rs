@@ -2,11 +2,12 @@
 //! comments, lock and pin threads, ban people from a group (for a time, and
 //! optionally removing what they posted there) or from the whole server,
 //! and warnings. Each is checked, applied and written to the moderation
-//! log in one transaction. `remote` marks an action a remote group's
-//! moderator took, which federation has already checked.
+//! log in one transaction. Who vouches for the moderator is an
+//! [`Authority`]: checked here, or a remote group's moderator.
 
+pub use super::authority::Authority;
 use super::log::{self, Entry, Target};
-use super::{require_moderator, require_staff_moderator};
+use super::require_staff_moderator;
 use crate::community::comments::enrich as enrich_comments;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
@@ -58,12 +59,21 @@ impl ThreadAction {
     }
 }
 
-/// Why a moderator acted, shown in the log.
-#[derive(Debug, Clone, Default)]
+/// Why a moderator acted (shown in the log), and who vouches for them.
+#[derive(Debug, Clone)]
 pub struct Why {
     pub reason: Option<String>,
-    /// Applied as received from a remote group's moderator.
-    pub remote: bool,
+    pub authority: Authority,
+}
+
+impl Why {
+    /// An action whose actor's rights this server checks.
+    pub fn checked(reason: Option<String>) -> Why {
+        Why {
+            reason,
+            authority: Authority::Checked,
+        }
+    }
 }
 
 fn check_reason(reason: &Option<String>) -> Result<()> {
@@ -89,9 +99,7 @@ pub async fn on_thread(
             write_tx(conn, |conn| {
                 let post = post_rows::by_id(conn, post_id)?;
                 let group = group_rows::by_id(conn, post.group_id)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 let (current, wanted) = match action {
                     ThreadAction::Remove | ThreadAction::Restore => {
                         (post.removed, action == ThreadAction::Remove)
@@ -158,7 +166,7 @@ pub async fn on_thread(
 fn entry(why: &Why) -> Entry {
     Entry {
         reason: why.reason.clone(),
-        remote: why.remote,
+        remote: why.authority.is_remote(),
         ..Entry::default()
     }
 }
@@ -179,9 +187,7 @@ pub async fn on_comment(
                 let c = comment_rows::by_id(conn, comment_id)?;
                 let post = post_rows::by_id(conn, c.post_id)?;
                 let group = group_rows::by_id(conn, post.group_id)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 if c.removed == remove {
                     return Err(Error::conflict("the comment is already in that state"));
                 }
@@ -261,9 +267,7 @@ pub async fn ban(
             write_tx(conn, |conn| {
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 if person.id == actor.id() {
                     return Err(Error::unprocessable("you cannot ban yourself"));
                 }
@@ -351,9 +355,7 @@ pub async fn unban(
             write_tx(conn, |conn| {
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 let m = group_rows::membership(conn, person.id, group.id)?
                     .filter(|m| m.state == "banned")
                     .ok_or_else(|| {
@@ -431,9 +433,7 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
         .run(move |conn| {
             let group = find_group(conn, &group)?;
             let person = find_person(conn, &person)?;
-            if !why.remote {
-                require_moderator(conn, &actor, &group)?;
-            }
+            why.authority.require(conn, &actor, &group)?;
             let target = Target {
                 group_id: Some(group.id),
                 person_id: Some(person.id),

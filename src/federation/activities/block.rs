@@ -31,7 +31,7 @@ pub async fn receive(
         tracing::info!(activity = %act.id, target = %target, "Block of a target that is not a stored group skipped");
         return Ok(());
     };
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let banned = content::remote_person(data, &act.object_id()?)
@@ -62,7 +62,7 @@ pub async fn receive(
             .get("summary")
             .and_then(Value::as_str)
             .map(str::to_string),
-        remote,
+        authority,
     };
     let done = if ban {
         let input = BanInput {

@@ -58,7 +58,7 @@ async fn moderator_removal(
     raw: &Value,
 ) -> Result<()> {
     let app = data.app_data();
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let why = Why {
@@ -67,7 +67,7 @@ async fn moderator_removal(
             .get("summary")
             .and_then(Value::as_str)
             .map(str::to_string),
-        remote,
+        authority,
     };
     let done = match stored {
         Stored::Post(p) => {

@@ -29,7 +29,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
         tracing::info!(activity = %act.id, "Add/Remove with another target than the featured collection skipped");
         return Ok(());
     }
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let action = if pin {
@@ -39,7 +39,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
     };
     let why = Why {
         reason: None,
-        remote,
+        authority,
     };
     if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
         relay(app, &group, &act.raw, None).await?;

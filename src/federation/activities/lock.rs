@@ -24,7 +24,7 @@ pub async fn receive(
         tracing::info!(object = %object, "Lock of something that is not a stored thread skipped");
         return Ok(());
     };
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let action = if lock {
@@ -34,7 +34,7 @@ pub async fn receive(
     };
     let why = Why {
         reason: None,
-        remote,
+        authority,
     };
     if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
         relay(app, &group, raw, None).await?;

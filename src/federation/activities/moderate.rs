@@ -7,6 +7,7 @@ use super::content::{self, Via};
 use crate::community::Actor;
 use crate::error::{Error, ErrorKind, Result};
 use crate::federation::objects::incoming::value_url;
+use crate::moderation::authority::{Authority, Vouch};
 use crate::store::groups::Group;
 use crate::App;
 use activitypub_federation::config::Data;
@@ -14,14 +15,14 @@ use activitypub_federation::fetch::fetch_object_http;
 use serde_json::Value;
 use url::Url;
 
-/// The moderator and whether the action was already decided by a remote
-/// group (`true`), or must pass our own moderator check (`false`).
+/// The moderator and who vouches for them: this server's own check (a
+/// local group), or the remote group that lists them as a moderator.
 pub async fn moderator(
     data: &Data<App>,
     actor: &Url,
     group: &Group,
     via: &Via,
-) -> Result<Option<(Actor, bool)>> {
+) -> Result<Option<(Actor, Authority)>> {
     // Sent directly or relayed, a remote group's moderation counts when
     // the actor is listed among its moderators: a banned person's server
     // may no longer follow the group, and hears of the ban only directly.
@@ -30,7 +31,7 @@ pub async fn moderator(
     }
     let person = content::remote_person(data, actor).await?;
     if group.local {
-        return Ok(Some((person, false)));
+        return Ok(Some((person, Authority::Checked)));
     }
     if !listed_moderator(data, group, actor).await? {
         return Err(Error::forbidden(format!(
@@ -38,7 +39,10 @@ pub async fn moderator(
             group.ap_id
         )));
     }
-    Ok(Some((person, true)))
+    Ok(Some((
+        person,
+        Authority::RemoteGroup(Vouch::listed_by(group)?),
+    )))
 }
 
 /// Whether the remote group's moderators collection lists `actor`.
