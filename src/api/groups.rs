@@ -202,7 +202,9 @@ pub async fn leave(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let change = groups::leave(&app, &auth.actor(), &name).await?;
+    let change = groups::leave(&app, &auth.actor(), &name)
+        .await?
+        .into_result()?;
     outbox::membership_left(&app, &change).await?;
     Ok(HttpResponse::NoContent().finish())
 }

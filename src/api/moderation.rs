@@ -57,7 +57,9 @@ pub async fn on_thread(
         .ok_or_else(|| Error::not_found(format!("no thread action {action:?}")))?;
     let why = Why::checked(reason(body));
     let actor = auth.actor();
-    let info = actions::on_thread(&app, &actor, id, action, why.clone()).await?;
+    let info = actions::on_thread(&app, &actor, id, action, why.clone())
+        .await?
+        .into_result()?;
     federate::thread_moderated(&app, &actor.person, &info, action, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
@@ -82,7 +84,9 @@ pub async fn on_comment(
     };
     let why = Why::checked(reason(body));
     let actor = auth.actor();
-    let info = actions::on_comment(&app, &actor, id, remove, why.clone()).await?;
+    let info = actions::on_comment(&app, &actor, id, remove, why.clone())
+        .await?
+        .into_result()?;
     federate::comment_moderated(&app, &actor.person, id, remove, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
@@ -153,7 +157,9 @@ pub async fn unban(
 ) -> Result<HttpResponse, Error> {
     let (group, person) = path.into_inner();
     let actor = auth.actor();
-    let lifted = actions::unban(&app, &actor, &group, &person, Why::checked(None)).await?;
+    let lifted = actions::unban(&app, &actor, &group, &person, Why::checked(None))
+        .await?
+        .into_result()?;
     federate::banned(&app, &actor.person, &lifted, None, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }

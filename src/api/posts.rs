@@ -85,7 +85,9 @@ pub async fn delete(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    posts::delete(&app, &auth.actor(), *id).await?;
+    posts::delete(&app, &auth.actor(), *id)
+        .await?
+        .into_result()?;
     publish::thread(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -160,7 +162,9 @@ pub async fn delete_comment(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    comments::delete(&app, &auth.actor(), *id).await?;
+    comments::delete(&app, &auth.actor(), *id)
+        .await?
+        .into_result()?;
     publish::comment(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }

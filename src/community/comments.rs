@@ -1,7 +1,7 @@
 //! Comments: replies to a thread or to another comment (a tree by
 //! `parent_id`), edits, and deletion as a tombstone that keeps the replies.
 
-use super::outcome::Outcome;
+use super::outcome::{Applied, Outcome};
 use super::posts::{readable_post, CommentInfo};
 use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
@@ -64,7 +64,9 @@ pub async fn create(
     post_id: i64,
     input: CommentInput,
 ) -> Result<CommentInfo> {
-    create_received(app, actor, post_id, input, Origin::default()).await
+    create_received(app, actor, post_id, input, Origin::default())
+        .await?
+        .into_result()
 }
 
 /// A comment, written here or received from another server (`origin`).
@@ -74,7 +76,7 @@ pub async fn create_received(
     post_id: i64,
     input: CommentInput,
     origin: Origin,
-) -> Result<CommentInfo> {
+) -> Result<Applied<CommentInfo>> {
     check_body(app, input.body.text())?;
     crate::moderation::limits::check_posting(app, actor, input.body.text()).await?;
     let (body_source, body_html) = input.body.render();
@@ -135,7 +137,7 @@ pub async fn create_received(
                     crate::moderation::filters::screen(conn, &actor, &group, &body_source)?;
                 let at = now();
                 let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
-                let c = rows::insert(
+                let Some(c) = rows::insert(
                     conn,
                     &NewComment {
                         ap_id: origin
@@ -152,7 +154,12 @@ pub async fn create_received(
                         created_at,
                         held: screen.hold,
                     },
-                )?;
+                )?
+                else {
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "this comment is already stored",
+                    )));
+                };
                 let c = match origin.ap_id {
                     Some(_) => c,
                     None => rows::set_ap_id(conn, c.id, &ids.comment(c.id))?,
@@ -166,6 +173,7 @@ pub async fn create_received(
                 }
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("comment vanished"))
             })
         })
@@ -249,7 +257,7 @@ pub async fn edit_received(
         .await
 }
 
-pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -259,7 +267,9 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                     return Err(Error::forbidden("only the author deletes a comment"));
                 }
                 if c.deleted {
-                    return Err(Error::gone("this comment was already deleted"));
+                    return Ok(Applied::Unchanged(Error::gone(
+                        "this comment was already deleted",
+                    )));
                 }
                 let change = CommentChange {
                     deleted: Some(true),
@@ -268,7 +278,7 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                 };
                 rows::update(conn, id, &change)?;
                 post_rows::add_comment(conn, c.post_id, -1, now())?;
-                Ok(())
+                Ok(Applied::Changed(()))
             })
         })
         .await

@@ -2,6 +2,7 @@
 //! approve, reject, invite, roles). A club is a membership community: joining
 //! takes a moderator's approval or an invite, and only members read it.
 
+use super::outcome::Applied;
 use super::{
     accepted, can_read, check_title, find_group, find_person, is_group_moderator, markdown, names,
 };
@@ -315,14 +316,16 @@ pub async fn join(
         .await
 }
 
-pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipChange> {
+pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<Applied<MembershipChange>> {
     let (handle, person) = (handle.to_string(), actor.person.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
                 let Some(m) = rows::membership(conn, person.id, group.id)? else {
-                    return Err(Error::not_found("you are not a member of this group"));
+                    return Ok(Applied::Unchanged(Error::not_found(
+                        "you are not a member of this group",
+                    )));
                 };
                 if m.state == "banned" {
                     return Err(Error::forbidden("a ban stays in place when you leave"));
@@ -339,12 +342,12 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipC
                 if m.state == "accepted" {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
-                Ok(MembershipChange {
+                Ok(Applied::Changed(MembershipChange {
                     group,
                     person,
                     membership: None,
                     follow_id: m.follow_ap_id,
-                })
+                }))
             })
         })
         .await

@@ -1,7 +1,7 @@
 //! Threads: posting rules, edits, deletion as a tombstone, a thread with its
 //! comment tree, and the group and home feeds (keyset pagination).
 
-use super::outcome::Outcome;
+use super::outcome::{Applied, Outcome};
 use super::{
     can_read, check_title, find_group, group_decides, is_group_moderator, may_participate, ranking,
     Actor, Body, Origin,
@@ -189,7 +189,8 @@ pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> 
         input,
         Origin::default(),
     )
-    .await
+    .await?
+    .into_result()
 }
 
 /// A thread received from another server, in the stored group `group_id`.
@@ -199,7 +200,7 @@ pub async fn create_received(
     group_id: i64,
     input: PostInput,
     origin: Origin,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     create_in(
         app,
         actor,
@@ -216,7 +217,7 @@ async fn create_in(
     group: impl FnOnce(&mut DbConn) -> Result<Group> + Send + 'static,
     input: PostInput,
     origin: Origin,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     let title = check_title(&app.config, &input.title)?;
     check_body(app, input.body.text())?;
     crate::moderation::limits::check_posting(
@@ -249,7 +250,7 @@ async fn create_in(
                 )?;
                 let at = now();
                 let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
-                let post = rows::insert(
+                let Some(post) = rows::insert(
                     conn,
                     &NewPost {
                         ap_id: origin
@@ -268,7 +269,12 @@ async fn create_in(
                         last_activity_at: at,
                         held: screen.hold,
                     },
-                )?;
+                )?
+                else {
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "this thread is already stored",
+                    )));
+                };
                 let post = match origin.ap_id {
                     Some(_) => post,
                     None => rows::set_ap_id(conn, post.id, &ids.post(post.id))?,
@@ -282,6 +288,7 @@ async fn create_in(
                 }
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("thread vanished"))
             })
         })
@@ -434,7 +441,7 @@ pub async fn edit_received(
 
 /// The author (or an admin) deletes a thread: it stays as a tombstone, its
 /// comments remain, and it leaves the feeds.
-pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -444,7 +451,9 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                     return Err(Error::forbidden("only the author deletes a thread"));
                 }
                 if post.deleted {
-                    return Err(Error::gone("this thread was already deleted"));
+                    return Ok(Applied::Unchanged(Error::gone(
+                        "this thread was already deleted",
+                    )));
                 }
                 let change = PostChange {
                     deleted: Some(true),
@@ -453,7 +462,7 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
                 };
                 rows::update(conn, id, &change)?;
                 group_rows::add_post_count(conn, post.group_id, -1)?;
-                Ok(())
+                Ok(Applied::Changed(()))
             })
         })
         .await

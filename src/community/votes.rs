@@ -1,6 +1,7 @@
 //! Votes on threads and comments: +1, -1 or 0 (clear); one per person per
 //! item; never on your own content; counters and hot rank move with it.
 
+use super::outcome::Applied;
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
@@ -18,7 +19,9 @@ pub struct Tally {
 }
 
 pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> Result<Tally> {
-    vote_with_id(app, actor, target, value, None).await
+    vote_with_id(app, actor, target, value, None)
+        .await?
+        .into_result()
 }
 
 /// A vote with its ActivityPub id when it came from another server.
@@ -28,7 +31,7 @@ pub async fn vote_with_id(
     target: VoteTarget,
     value: i32,
     ap_id: Option<String>,
-) -> Result<Tally> {
+) -> Result<Applied<Tally>> {
     if !(-1..=1).contains(&value) {
         return Err(Error::unprocessable("a vote is 1, 0 (clear) or -1"));
     }
@@ -62,12 +65,19 @@ pub async fn vote_with_id(
                 }
                 let existing = rows::find(conn, actor.id(), target)?;
                 let old = existing.as_ref().map_or(0, |v| v.value);
+                let already = || Error::conflict(format!("you already voted {value:+}"));
                 if old == value && value != 0 {
-                    return Err(Error::conflict(format!("you already voted {value:+}")));
+                    return Ok(Applied::Unchanged(already()));
                 }
                 match (&existing, value) {
                     (None, 0) => {}
-                    (None, v) => rows::insert(conn, actor.id(), target, v, ap_id.as_deref())?,
+                    (None, v) => {
+                        // The same vote arriving twice at once: the other
+                        // one stored it.
+                        if !rows::insert(conn, actor.id(), target, v, ap_id.as_deref())? {
+                            return Ok(Applied::Unchanged(already()));
+                        }
+                    }
                     (Some(v), 0) => rows::delete(conn, v.id)?,
                     (Some(v), new) => rows::set_value(conn, v.id, new)?,
                 }
@@ -96,12 +106,12 @@ pub async fn vote_with_id(
                         (c.score, c.upvotes, c.downvotes)
                     }
                 };
-                Ok(Tally {
+                Ok(Applied::Changed(Tally {
                     score,
                     upvotes,
                     downvotes,
                     my_vote: value,
-                })
+                }))
             })
         })
         .await

@@ -9,6 +9,7 @@ pub use super::authority::Authority;
 use super::log::{self, Entry, Target};
 use super::require_staff_moderator;
 use crate::community::comments::enrich as enrich_comments;
+use crate::community::outcome::Applied;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
@@ -91,7 +92,7 @@ pub async fn on_thread(
     post_id: i64,
     action: ThreadAction,
     why: Why,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     check_reason(&why.reason)?;
     let (actor, config) = (actor.clone(), app.config.clone());
     app.store
@@ -119,10 +120,10 @@ pub async fn on_thread(
                     ThreadAction::Pin | ThreadAction::Unpin => change.pinned = Some(wanted),
                 }
                 if already {
-                    return Err(Error::conflict(format!(
+                    return Ok(Applied::Unchanged(Error::conflict(format!(
                         "the thread is already in that state ({})",
                         action.log_name()
-                    )));
+                    ))));
                 }
                 let post = post_rows::update(conn, post_id, &change)?;
                 if !post.deleted {
@@ -157,6 +158,7 @@ pub async fn on_thread(
                 )?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("thread vanished"))
             })
         })
@@ -178,7 +180,7 @@ pub async fn on_comment(
     comment_id: i64,
     remove: bool,
     why: Why,
-) -> Result<CommentInfo> {
+) -> Result<Applied<CommentInfo>> {
     check_reason(&why.reason)?;
     let (actor, config) = (actor.clone(), app.config.clone());
     app.store
@@ -189,7 +191,9 @@ pub async fn on_comment(
                 let group = group_rows::by_id(conn, post.group_id)?;
                 why.authority.require(conn, &actor, &group)?;
                 if c.removed == remove {
-                    return Err(Error::conflict("the comment is already in that state"));
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "the comment is already in that state",
+                    )));
                 }
                 let c = comment_rows::update(
                     conn,
@@ -228,6 +232,7 @@ pub async fn on_comment(
                 log::record(conn, name, Some(actor.id()), target, entry(&why))?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("comment vanished"))
             })
         })
@@ -348,7 +353,7 @@ pub async fn unban(
     group: &str,
     person: &str,
     why: Why,
-) -> Result<Banned> {
+) -> Result<Applied<Banned>> {
     let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
     app.store
         .run(move |conn| {
@@ -356,11 +361,14 @@ pub async fn unban(
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
                 why.authority.require(conn, &actor, &group)?;
-                let m = group_rows::membership(conn, person.id, group.id)?
+                let Some(m) = group_rows::membership(conn, person.id, group.id)?
                     .filter(|m| m.state == "banned")
-                    .ok_or_else(|| {
-                        Error::not_found(format!("{} is not banned here", person.name))
-                    })?;
+                else {
+                    return Ok(Applied::Unchanged(Error::not_found(format!(
+                        "{} is not banned here",
+                        person.name
+                    ))));
+                };
                 group_rows::delete_membership(conn, m.id)?;
                 let target = Target {
                     group_id: Some(group.id),
@@ -368,11 +376,11 @@ pub async fn unban(
                     ..Target::default()
                 };
                 log::record(conn, "unban", Some(actor.id()), target, entry(&why))?;
-                Ok(Banned {
+                Ok(Applied::Changed(Banned {
                     membership: m,
                     group,
                     person,
-                })
+                }))
             })
         })
         .await

@@ -9,7 +9,7 @@ use super::flags;
 use super::log::{self, Entry, Target};
 use super::{can_moderate, require_moderator, require_staff_moderator};
 use crate::community::{can_read, check_not_banned, find_group, find_person, Actor};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
@@ -629,20 +629,13 @@ pub async fn receive(app: &App, received: Received) -> Result<usize> {
         tracing::info!(flag = %received.ap_id, "a report from a person banned here ignored");
         return Ok(0);
     }
-    let stored = app
-        .store
+    app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store_received(conn, &received, &rules, local_instance_id)
             })
         })
-        .await;
-    match stored {
-        // The same Flag delivered twice at once (to a group's inbox and the
-        // shared inbox): the other delivery stored it.
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(0),
-        other => other,
-    }
+        .await
 }
 
 fn store_received(
@@ -707,8 +700,7 @@ fn store_received(
                 continue;
             }
         }
-        stored += 1;
-        rows::insert(
+        let inserted = rows::insert_received(
             conn,
             &NewReport {
                 ap_id: Some(item_ap_id(&r.ap_id, n)),
@@ -722,6 +714,12 @@ fn store_received(
                 created_at: at,
             },
         )?;
+        if !inserted {
+            // The same Flag delivered twice at once (to a group's inbox
+            // and the shared inbox): the other delivery stored it.
+            return Ok(0);
+        }
+        stored += 1;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
     }
     Ok(stored)
@@ -741,6 +739,7 @@ fn item_ap_id(flag: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn one_subject_exactly() {

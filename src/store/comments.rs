@@ -55,11 +55,17 @@ pub struct CommentChange {
     pub held: Option<bool>,
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Comment> {
-    Ok(diesel::insert_into(comment::table)
+/// Inserts a comment; None when its id is already stored (the same object
+/// from another server arriving twice at once).
+pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Option<Comment>> {
+    let insert = diesel::insert_into(comment::table)
         .values(new)
-        .returning(comment::all_columns)
-        .get_result(conn)?)
+        .on_conflict_do_nothing()
+        .returning(comment::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Comment> {

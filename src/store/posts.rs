@@ -94,11 +94,17 @@ pub enum FeedScope<'a> {
     },
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewPost) -> Result<Post> {
-    Ok(diesel::insert_into(post::table)
+/// Inserts a thread; None when its id is already stored (the same object
+/// from another server arriving twice at once).
+pub fn insert(conn: &mut DbConn, new: &NewPost) -> Result<Option<Post>> {
+    let insert = diesel::insert_into(post::table)
         .values(new)
-        .returning(post::all_columns)
-        .get_result(conn)?)
+        .on_conflict_do_nothing()
+        .returning(post::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Post> {

@@ -44,6 +44,19 @@ pub struct NewReport {
     pub created_at: NaiveDateTime,
 }
 
+/// Inserts a report from another server; false when its id is already
+/// stored (the same Flag delivered twice at once).
+pub fn insert_received(conn: &mut DbConn, new: &NewReport) -> Result<bool> {
+    let insert = diesel::insert_into(report::table)
+        .values(new)
+        .on_conflict_do_nothing();
+    let inserted = match conn {
+        DbConn::Pg(c) => insert.execute(c)?,
+        DbConn::Sqlite(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
 pub fn insert(conn: &mut DbConn, new: &NewReport) -> Result<Report> {
     Ok(diesel::insert_into(report::table)
         .values(new)

@@ -4,7 +4,7 @@
 
 use super::content::{self, Via};
 use super::create::relay;
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::handle;
 use crate::error::Result;
@@ -78,10 +78,13 @@ pub async fn receive(
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
         };
-        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?
-            .is_some()
+        actions::ban(app, &actor, &group_handle, &person_handle, input, why).await?;
+        true
     } else {
-        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?.is_some()
+        actions::unban(app, &actor, &group_handle, &person_handle, why)
+            .await?
+            .changed()
+            .is_some()
     };
     if done {
         relay(app, &group, raw, None).await?;

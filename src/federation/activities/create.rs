@@ -8,7 +8,7 @@ use super::ObjectActivity;
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostInput};
 use crate::community::{Body, Origin};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
 use crate::federation::outbox;
@@ -81,10 +81,10 @@ pub async fn store_new(
             content::Stored::Comment(c) => (c.post_id, Some(c.id)),
         };
         let input = CommentInput { body, parent_id };
-        let stored = comments::create_received(app, &author, post_id, input, origin).await;
-        // Held for review: not relayed.
-        let held = stored.as_ref().is_ok_and(|c| c.comment.held);
-        if already_stored(stored)? || held {
+        let stored = comments::create_received(app, &author, post_id, input, origin).await?;
+        // Already stored (the same object twice at once), or held for
+        // review: not relayed.
+        if stored.changed().is_none_or(|c| c.comment.held) {
             return Ok(());
         }
         return relay(app, &group, &act.raw, None).await;
@@ -108,23 +108,11 @@ pub async fn store_new(
         body,
         kind: Some(kind.to_string()),
     };
-    let stored = posts::create_received(app, &author, group.id, input, origin).await;
-    let held = stored.as_ref().is_ok_and(|p| p.post.held);
-    if already_stored(stored)? || held {
+    let stored = posts::create_received(app, &author, group.id, input, origin).await?;
+    if stored.changed().is_none_or(|p| p.post.held) {
         return Ok(());
     }
     relay(app, &group, &act.raw, Some(object.id.to_string())).await
-}
-
-/// The same object can arrive twice at once (sent to two inboxes, or
-/// directly and in an Announce): the second insert meets the unique id and
-/// changes nothing.
-fn already_stored<T>(result: Result<T>) -> Result<bool> {
-    match result {
-        Ok(_) => Ok(false),
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(true),
-        Err(e) => Err(e),
-    }
 }
 
 /// The group a new thread is posted to: the announcing group when it is

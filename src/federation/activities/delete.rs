@@ -5,10 +5,10 @@
 
 use super::content::{self, Stored, Via};
 use super::create::relay;
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::{comments, posts};
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::store::groups::Group;
 use crate::App;
@@ -30,13 +30,13 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
     }
     let author = content::remote_person(data, &act.actor).await?;
     let deleted = match stored {
-        Stored::Post(p) => posts::delete(app, &author, p.id).await,
-        Stored::Comment(c) => comments::delete(app, &author, c.id).await,
+        Stored::Post(p) => posts::delete(app, &author, p.id).await?,
+        Stored::Comment(c) => comments::delete(app, &author, c.id).await?,
     };
-    match deleted {
-        Ok(()) => relay(app, &group, &act.raw, None).await,
-        Err(e) if e.kind == ErrorKind::Gone => Ok(()),
-        Err(e) => Err(e),
+    match deleted.changed() {
+        Some(()) => relay(app, &group, &act.raw, None).await,
+        // Already deleted: nothing to pass on.
+        None => Ok(()),
     }
 }
 
@@ -76,11 +76,15 @@ async fn moderator_removal(
             } else {
                 ThreadAction::Restore
             };
-            repeated(actions::on_thread(app, &actor, p.id, action, why).await)?.is_some()
+            actions::on_thread(app, &actor, p.id, action, why)
+                .await?
+                .changed()
+                .is_some()
         }
-        Stored::Comment(c) => {
-            repeated(actions::on_comment(app, &actor, c.id, remove, why).await)?.is_some()
-        }
+        Stored::Comment(c) => actions::on_comment(app, &actor, c.id, remove, why)
+            .await?
+            .changed()
+            .is_some(),
     };
     if done {
         relay(app, &group, raw, None).await?;

@@ -3,7 +3,7 @@
 
 use super::content::{self, Stored, Via};
 use super::create::relay;
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
 use crate::moderation::actions::{self, ThreadAction, Why};
@@ -41,7 +41,11 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
         reason: None,
         authority,
     };
-    if repeated(actions::on_thread(app, &actor, post.id, action, why).await)?.is_some() {
+    if actions::on_thread(app, &actor, post.id, action, why)
+        .await?
+        .changed()
+        .is_some()
+    {
         relay(app, &group, &act.raw, None).await?;
     }
     Ok(())

@@ -5,7 +5,7 @@
 
 use super::content::{self, Via};
 use crate::community::Actor;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::federation::objects::incoming::value_url;
 use crate::moderation::authority::{Authority, Vouch};
 use crate::store::groups::Group;
@@ -61,14 +61,4 @@ async fn listed_moderator(data: &Data<App>, group: &Group, actor: &Url) -> Resul
         .cloned()
         .unwrap_or_default();
     Ok(items.iter().filter_map(value_url).any(|m| &m == actor))
-}
-
-/// The same action twice (already removed, already locked, ...) changes
-/// nothing and is not an error for the sender.
-pub fn repeated<T>(result: Result<T>) -> Result<Option<T>> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.kind == ErrorKind::Conflict || e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
 }

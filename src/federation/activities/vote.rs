@@ -5,8 +5,9 @@
 use super::content::{self, Stored, Via};
 use super::create::relay;
 use super::ObjectActivity;
+use crate::community::outcome::Applied;
 use crate::community::votes;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::store::votes::VoteTarget;
 use crate::App;
 use activitypub_federation::config::Data;
@@ -68,10 +69,9 @@ async fn apply(
         Stored::Post(p) => VoteTarget::Post(p.id),
         Stored::Comment(c) => VoteTarget::Comment(c.id),
     };
-    match votes::vote_with_id(app, &voter, target, value, ap_id).await {
-        Ok(_) => relay(app, &group, raw, None).await,
-        // The same vote again, or clearing a vote that is not there.
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(()),
-        Err(e) => Err(e),
+    match votes::vote_with_id(app, &voter, target, value, ap_id).await? {
+        Applied::Changed(_) => relay(app, &group, raw, None).await,
+        // The same vote again.
+        Applied::Unchanged(_) => Ok(()),
     }
 }
