@@ -3,21 +3,24 @@
 //! takes a moderator's approval or an invite, and only members read it.
 
 use super::outcome::Applied;
-use super::{
-    accepted, can_read, check_title, find_group, find_person, is_group_moderator, markdown, names,
-};
+use super::{can_read, check_title, find_group, find_person, is_group_moderator, markdown, names};
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
 use crate::error::{Error, Result};
-use crate::store::groups::{self as rows, Group, GroupChange, Membership, NewGroup};
+use crate::store::groups::{
+    self as rows, Group, GroupChange, GroupKind, JoinPolicy, MemberRole, MemberState, Membership,
+    NewGroup,
+};
 use crate::store::people::{self, Person};
 use crate::store::{now, write_tx};
 use crate::App;
 
-pub const KINDS: &[&str] = &["group", "club"];
-pub const JOIN_POLICIES: &[&str] = &["open", "approval", "invite"];
-pub const ROLES: &[&str] = &["member", "moderator", "owner"];
-pub const MEMBER_STATES: &[&str] = &["accepted", "pending", "invited"];
+/// The member states listed through the API (bans are listed apart).
+pub const MEMBER_STATES: &[MemberState] = &[
+    MemberState::Accepted,
+    MemberState::Pending,
+    MemberState::Invited,
+];
 
 /// A group as one viewer sees it: with their membership, if any.
 #[derive(Debug, Clone)]
@@ -42,25 +45,36 @@ pub struct GroupEdit {
     pub posting_restricted_to_mods: Option<bool>,
 }
 
-fn one_of<'a>(field: &str, value: &'a str, allowed: &[&str]) -> Result<&'a str> {
-    if allowed.contains(&value) {
-        Ok(value)
-    } else {
-        Err(Error::unprocessable(format!(
-            "{field} must be one of {}; got {value:?}",
-            allowed.join(", ")
-        )))
-    }
+fn one_of<T: Copy + PartialEq>(
+    field: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: &[T],
+    listed: &str,
+) -> Result<T> {
+    parse(value).filter(|v| allowed.contains(v)).ok_or_else(|| {
+        Error::unprocessable(format!("{field} must be one of {listed}; got {value:?}"))
+    })
 }
 
 /// A club takes members by approval or invite only.
-fn check_policy(kind: &str, join_policy: &str) -> Result<()> {
-    if kind == "club" && join_policy == "open" {
+fn check_policy(kind: GroupKind, join_policy: JoinPolicy) -> Result<()> {
+    if kind == GroupKind::Club && join_policy == JoinPolicy::Open {
         return Err(Error::unprocessable(
             "a club's join_policy is approval or invite: members are let in, not self-admitted",
         ));
     }
     Ok(())
+}
+
+fn policy(p: &str) -> Result<JoinPolicy> {
+    one_of(
+        "join_policy",
+        p,
+        JoinPolicy::parse,
+        JoinPolicy::ALL,
+        &JoinPolicy::listed(),
+    )
 }
 
 pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<GroupInfo> {
@@ -71,15 +85,22 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
     }
     names::validate_name(&input.name)?;
     let title = check_title(&app.config, &input.title)?;
-    let kind = one_of("kind", input.kind.as_deref().unwrap_or("group"), KINDS)?.to_string();
-    let default_policy = if kind == "club" { "approval" } else { "open" };
-    let join_policy = one_of(
-        "join_policy",
-        input.join_policy.as_deref().unwrap_or(default_policy),
-        JOIN_POLICIES,
-    )?
-    .to_string();
-    check_policy(&kind, &join_policy)?;
+    let kind = match &input.kind {
+        Some(k) => one_of(
+            "kind",
+            k,
+            GroupKind::parse,
+            GroupKind::ALL,
+            &GroupKind::listed(),
+        )?,
+        None => GroupKind::Group,
+    };
+    let join_policy = match &input.join_policy {
+        Some(p) => policy(p)?,
+        None if kind == GroupKind::Club => JoinPolicy::Approval,
+        None => JoinPolicy::Open,
+    };
+    check_policy(kind, join_policy)?;
     let description = input.description.filter(|d| !d.trim().is_empty());
     if let Some(d) = &description {
         super::check_size("description", d, app.config.limits.description_bytes)?;
@@ -131,7 +152,13 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
                     return Err(Error::conflict(format!("the name {:?} is taken", new.name)));
                 }
                 let group = rows::insert(conn, &new)?;
-                let m = rows::insert_membership(conn, owner, group.id, "accepted", "owner")?;
+                let m = rows::insert_membership(
+                    conn,
+                    owner,
+                    group.id,
+                    MemberState::Accepted,
+                    MemberRole::Owner,
+                )?;
                 rows::add_member_count(conn, group.id, 1)?;
                 Ok(GroupInfo {
                     group: rows::by_id(conn, group.id)?,
@@ -198,7 +225,7 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
         change.description_source = Some(d);
     }
     if let Some(p) = &edit.join_policy {
-        change.join_policy = Some(one_of("join_policy", p, JOIN_POLICIES)?.to_string());
+        change.join_policy = Some(policy(p)?);
     }
     change.posting_restricted_to_mods = edit.posting_restricted_to_mods;
     change.updated_at = Some(now());
@@ -214,7 +241,7 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
                     ));
                 }
                 if let Some(p) = &change.join_policy {
-                    check_policy(&group.kind, p)?;
+                    check_policy(group.kind, *p)?;
                 }
                 let group = rows::update(conn, group.id, &change)?;
                 Ok(GroupInfo {
@@ -258,35 +285,42 @@ pub async fn join(
                 }
                 let existing = match rows::membership(conn, person.id, group.id)? {
                     // A ban that ran out leaves nothing behind.
-                    Some(m) if m.state == "banned" && !super::ban_in_force(&m, now()) => {
+                    Some(m)
+                        if m.state == MemberState::Banned && !super::ban_in_force(&m, now()) =>
+                    {
                         rows::delete_membership(conn, m.id)?;
                         None
                     }
                     other => other,
                 };
                 let membership = match existing {
-                    Some(m) if m.state == "banned" => {
+                    Some(m) if m.state == MemberState::Banned => {
                         return Err(Error::forbidden("you are banned from this group"))
                     }
-                    Some(m) if m.state == "invited" && group.local => admit(conn, &m)?,
+                    Some(m) if m.state == MemberState::Invited && group.local => admit(conn, &m)?,
                     // Joining again changes nothing: accepted stays, pending waits.
                     Some(m) => m,
                     None => {
                         let state =
                             if !group.local {
-                                "pending"
+                                MemberState::Pending
                             } else {
-                                match group.join_policy.as_str() {
-                                    "open" => "accepted",
-                                    "approval" => "pending",
-                                    _ => return Err(Error::forbidden(
+                                match group.join_policy {
+                                    JoinPolicy::Open => MemberState::Accepted,
+                                    JoinPolicy::Approval => MemberState::Pending,
+                                    JoinPolicy::Invite => return Err(Error::forbidden(
                                         "this group is invite-only: ask a moderator for an invite",
                                     )),
                                 }
                             };
-                        let m =
-                            rows::insert_membership(conn, person.id, group.id, state, "member")?;
-                        if state == "accepted" {
+                        let m = rows::insert_membership(
+                            conn,
+                            person.id,
+                            group.id,
+                            state,
+                            MemberRole::Member,
+                        )?;
+                        if state == MemberState::Accepted {
                             rows::add_member_count(conn, group.id, 1)?;
                         }
                         m
@@ -327,19 +361,16 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<Applied<Mem
                         "you are not a member of this group",
                     )));
                 };
-                if m.state == "banned" {
+                if m.state == MemberState::Banned {
                     return Err(Error::forbidden("a ban stays in place when you leave"));
                 }
-                if m.state == "accepted"
-                    && m.role == "owner"
-                    && rows::count_owners(conn, group.id)? <= 1
-                {
+                if m.owns() && rows::count_owners(conn, group.id)? <= 1 {
                     return Err(Error::conflict(
                         "you are the group's only owner: make another member owner first",
                     ));
                 }
                 rows::delete_membership(conn, m.id)?;
-                if m.state == "accepted" {
+                if m.state == MemberState::Accepted {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
                 Ok(Applied::Changed(MembershipChange {
@@ -373,13 +404,13 @@ pub async fn follow_answered(
                     return Err(Error::forbidden("only the followed group answers a Follow"));
                 }
                 if accepted {
-                    if m.state == "pending" {
+                    if m.state == MemberState::Pending {
                         return admit(conn, &m).map(Some);
                     }
                     Ok(Some(m))
                 } else {
                     rows::delete_membership(conn, m.id)?;
-                    if m.state == "accepted" {
+                    if m.state == MemberState::Accepted {
                         rows::add_member_count(conn, group.id, -1)?;
                     }
                     Ok(None)
@@ -399,7 +430,13 @@ pub async fn members(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(Membership, Person)>> {
-    let state = one_of("state", state, MEMBER_STATES)?.to_string();
+    let state = one_of(
+        "state",
+        state,
+        MemberState::parse,
+        MEMBER_STATES,
+        "accepted, pending, invited",
+    )?;
     let (handle, viewer) = (handle.to_string(), viewer.cloned());
     app.store
         .run(move |conn| {
@@ -409,7 +446,7 @@ pub async fn members(
                 None => None,
             };
             let is_admin = viewer.as_ref().is_some_and(Actor::is_admin);
-            if state != "accepted" && !is_group_moderator(m.as_ref()) && !is_admin {
+            if state != MemberState::Accepted && !is_group_moderator(m.as_ref()) && !is_admin {
                 return Err(Error::forbidden(format!(
                     "only the group's moderators see {state} members"
                 )));
@@ -419,14 +456,14 @@ pub async fn members(
                     "this club's members are visible to members only",
                 ));
             }
-            rows::members(conn, group.id, &state, after, limit)
+            rows::members(conn, group.id, state, after, limit)
         })
         .await
 }
 
 /// Turns a pending or invited membership into an accepted one.
 fn admit(conn: &mut crate::store::DbConn, m: &Membership) -> Result<Membership> {
-    let accepted = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+    let accepted = rows::set_membership(conn, m.id, MemberState::Accepted, m.role)?;
     rows::add_member_count(conn, m.group_id, 1)?;
     Ok(accepted)
 }
@@ -456,7 +493,7 @@ pub async fn decide_member(
                 require_moderator(conn, &actor, &group)?;
                 let person = find_person(conn, &member)?;
                 let m = rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "pending")
+                    .filter(|m| m.state == MemberState::Pending)
                     .ok_or_else(|| {
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
@@ -488,12 +525,18 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                 let person = find_person(conn, &member)?;
                 match rows::membership(conn, person.id, group.id)? {
                     // An invite answers a pending request at once.
-                    Some(m) if m.state == "pending" => admit(conn, &m),
-                    Some(m) if m.state == "banned" => Err(Error::conflict(format!(
+                    Some(m) if m.state == MemberState::Pending => admit(conn, &m),
+                    Some(m) if m.state == MemberState::Banned => Err(Error::conflict(format!(
                         "{member} is banned from this group"
                     ))),
                     Some(m) => Ok(m),
-                    None => rows::insert_membership(conn, person.id, group.id, "invited", "member"),
+                    None => rows::insert_membership(
+                        conn,
+                        person.id,
+                        group.id,
+                        MemberState::Invited,
+                        MemberRole::Member,
+                    ),
                 }
             })
         })
@@ -508,25 +551,33 @@ pub async fn set_role(
     member: &str,
     role: &str,
 ) -> Result<Membership> {
-    let role = one_of("role", role, ROLES)?.to_string();
+    let role = one_of(
+        "role",
+        role,
+        MemberRole::parse,
+        MemberRole::ALL,
+        &MemberRole::listed(),
+    )?;
     let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
                 let mine = rows::membership(conn, actor.id(), group.id)?;
-                if accepted(mine.as_ref()) != Some("owner") && !actor.is_admin() {
+                if !mine.as_ref().is_some_and(Membership::owns) && !actor.is_admin() {
                     return Err(Error::forbidden("only the group's owner changes roles"));
                 }
                 let person = find_person(conn, &member)?;
                 let m = rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "accepted")
+                    .filter(|m| m.state == MemberState::Accepted)
                     .ok_or_else(|| Error::not_found(format!("{member} is not a member")))?;
-                if m.role == "owner" && role != "owner" && rows::count_owners(conn, group.id)? <= 1
+                if m.role == MemberRole::Owner
+                    && role != MemberRole::Owner
+                    && rows::count_owners(conn, group.id)? <= 1
                 {
                     return Err(Error::conflict("a group keeps at least one owner"));
                 }
-                rows::set_membership(conn, m.id, "accepted", &role)
+                rows::set_membership(conn, m.id, MemberState::Accepted, role)
             })
         })
         .await
@@ -538,15 +589,19 @@ mod tests {
 
     #[test]
     fn clubs_never_open() {
-        assert!(check_policy("club", "open").is_err());
-        assert!(check_policy("club", "approval").is_ok());
-        assert!(check_policy("club", "invite").is_ok());
-        assert!(check_policy("group", "open").is_ok());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Open).is_err());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Approval).is_ok());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Invite).is_ok());
+        assert!(check_policy(GroupKind::Group, JoinPolicy::Open).is_ok());
     }
 
     #[test]
     fn enumerations_are_checked() {
-        assert!(one_of("kind", "forum", KINDS).is_err());
-        assert_eq!(one_of("kind", "club", KINDS).ok(), Some("club"));
+        let kind = |k| one_of("kind", k, GroupKind::parse, GroupKind::ALL, "group, club");
+        assert!(kind("forum").is_err());
+        assert_eq!(kind("club").ok(), Some(GroupKind::Club));
+        let state = |s| one_of("state", s, MemberState::parse, MEMBER_STATES, "");
+        assert!(state("banned").is_err());
+        assert_eq!(state("pending").ok(), Some(MemberState::Pending));
     }
 }

@@ -20,7 +20,7 @@ pub mod votes;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::groups::{Group, Membership};
+use crate::store::groups::{Group, MemberRole, MemberState, Membership};
 use crate::store::people::Person;
 use crate::store::{self, DbConn};
 
@@ -169,12 +169,12 @@ pub fn check_title(config: &Config, title: &str) -> Result<String> {
 }
 
 /// The role a person holds in a group, if an accepted member.
-pub fn accepted(m: Option<&Membership>) -> Option<&str> {
-    m.filter(|m| m.state == "accepted").map(|m| m.role.as_str())
+pub fn accepted(m: Option<&Membership>) -> Option<MemberRole> {
+    m.filter(|m| m.is_member()).map(|m| m.role)
 }
 
 pub fn is_group_moderator(m: Option<&Membership>) -> bool {
-    matches!(accepted(m), Some("moderator" | "owner"))
+    m.is_some_and(Membership::moderates)
 }
 
 /// Whether `viewer` may read the threads of `group` (see `privacy`: a
@@ -196,8 +196,7 @@ pub fn may_participate(
     if m.as_ref().is_some_and(|m| ban_in_force(m, store::now())) {
         return Err(Error::forbidden("you are banned from this group"));
     }
-    let gated = group.kind == "club" || group.join_policy != "open";
-    if gated && accepted(m.as_ref()).is_none() {
+    if group.is_gated() && accepted(m.as_ref()).is_none() {
         return Err(Error::forbidden(format!(
             "only members take part in {}: join it first",
             group.name
@@ -208,7 +207,7 @@ pub fn may_participate(
 
 /// Whether a membership is a group ban still running at `at`.
 pub fn ban_in_force(m: &Membership, at: chrono::NaiveDateTime) -> bool {
-    m.state == "banned" && m.banned_until.is_none_or(|until| until > at)
+    m.state == MemberState::Banned && m.banned_until.is_none_or(|until| until > at)
 }
 
 /// Refuses people banned from this whole server.

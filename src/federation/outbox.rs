@@ -101,7 +101,7 @@ pub async fn membership_joined(app: &crate::App, change: &MembershipChange) -> R
     if !g.local && p.local {
         return send(app, to_json(&follow)?, &p.ap_id, vec![g.inbox_url.clone()]).await;
     }
-    if g.local && !p.local && m.state == "accepted" {
+    if g.local && !p.local && m.is_member() {
         return answer(app, AnswerKind::Accept, &g.ap_id, &follow, p).await;
     }
     Ok(())
@@ -185,7 +185,7 @@ pub async fn relay(
         .as_str()
         .and_then(|a| url::Url::parse(a).ok())
         .map(|a| authority(&a));
-    let (to, cc) = if group.kind == "club" {
+    let (to, cc) = if group.is_private() {
         (vec![group.followers_url.clone()], Vec::new())
     } else {
         (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])

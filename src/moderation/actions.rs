@@ -15,7 +15,7 @@ use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, CommentChange};
-use crate::store::groups::{self as group_rows, Group, Membership};
+use crate::store::groups::{self as group_rows, Group, MemberState, Membership};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, PostChange};
 use crate::store::{now, write_tx, DbConn};
@@ -277,13 +277,10 @@ pub async fn ban(
                     return Err(Error::unprocessable("you cannot ban yourself"));
                 }
                 let before = group_rows::membership(conn, person.id, group.id)?;
-                if before
-                    .as_ref()
-                    .is_some_and(|m| m.role == "owner" && m.state == "accepted")
-                {
+                if before.as_ref().is_some_and(Membership::owns) {
                     return Err(Error::forbidden("a group's owner cannot be banned from it"));
                 }
-                if before.as_ref().is_some_and(|m| m.state == "accepted") {
+                if before.as_ref().is_some_and(Membership::is_member) {
                     group_rows::add_member_count(conn, group.id, -1)?;
                 }
                 let membership = group_rows::ban(
@@ -362,7 +359,7 @@ pub async fn unban(
                 let person = find_person(conn, &person)?;
                 why.authority.require(conn, &actor, &group)?;
                 let Some(m) = group_rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "banned")
+                    .filter(|m| m.state == MemberState::Banned)
                 else {
                     return Ok(Applied::Unchanged(Error::not_found(format!(
                         "{} is not banned here",

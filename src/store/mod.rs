@@ -15,6 +15,7 @@ pub mod reports;
 pub mod reputation;
 pub mod schema;
 pub mod terms;
+pub mod text;
 pub mod votes;
 pub mod watched;
 
