@@ -295,7 +295,7 @@ pub async fn set_role(
     let account = accounts::set_role(&app, Some(&auth.actor()), &name, &body.role).await?;
     Ok(HttpResponse::Ok().json(RoleView {
         person: PersonRef::from(&account.person),
-        role: account.user.role,
+        role: account.user.role.to_string(),
     }))
 }
 

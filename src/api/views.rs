@@ -46,8 +46,8 @@ impl From<&Account> for AccountView {
             bio: a.person.bio_source.clone(),
             bio_html: a.person.bio_html.clone(),
             email: a.user.email.clone(),
-            role: a.user.role.clone(),
-            state: a.user.state.clone(),
+            role: a.user.role.to_string(),
+            state: a.user.state.to_string(),
             ap_id: a.person.ap_id.clone(),
             created_at: utc(a.user.created_at),
         }

@@ -3,7 +3,7 @@
 
 use super::{find_person, Actor};
 use crate::error::{Error, Result};
-use crate::store::follows as rows;
+use crate::store::follows::{self as rows, FollowState};
 use crate::store::people as rows_people;
 use crate::store::people::Person;
 use crate::store::{write_tx, DbConn};
@@ -36,11 +36,14 @@ pub struct Profile {
 }
 
 fn relationship(conn: &mut DbConn, me: i64, other: i64) -> Result<Relationship> {
-    let accepted = |f: &Option<rows::Follow>| f.as_ref().is_some_and(|f| f.state == "accepted");
+    let accepted =
+        |f: &Option<rows::Follow>| f.as_ref().is_some_and(|f| f.state == FollowState::Accepted);
     let mine = rows::find(conn, me, other)?;
     Ok(Relationship {
         following: accepted(&mine),
-        requested: mine.as_ref().is_some_and(|f| f.state == "pending"),
+        requested: mine
+            .as_ref()
+            .is_some_and(|f| f.state == FollowState::Pending),
         followed_by: accepted(&rows::find(conn, other, me)?),
     })
 }
@@ -80,7 +83,11 @@ pub async fn follow(
                 let follow = match rows::find(conn, me.id, other.id)? {
                     Some(f) => f,
                     None => {
-                        let state = if other.local { "accepted" } else { "pending" };
+                        let state = if other.local {
+                            FollowState::Accepted
+                        } else {
+                            FollowState::Pending
+                        };
                         let ap_id = match (follow_id, other.local) {
                             (Some(theirs), _) => Some(theirs),
                             (None, false) => Some(ids.activity("follow")),
@@ -144,7 +151,7 @@ pub async fn follow_answered(
                     ));
                 }
                 if accepted {
-                    rows::set_state(conn, f.id, "accepted")?;
+                    rows::set_state(conn, f.id, FollowState::Accepted)?;
                 } else {
                     rows::delete(conn, f.id)?;
                 }
@@ -159,7 +166,8 @@ pub async fn profile(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<
     app.store
         .run(move |conn| {
             let person = find_person(conn, &handle)?;
-            let role = rows_people::local_user_by_person(conn, person.id)?.map(|u| u.role);
+            let role =
+                rows_people::local_user_by_person(conn, person.id)?.map(|u| u.role.to_string());
             let standing = crate::reputation::board::standing(conn, &app2, &person)?;
             let relationship = match viewer {
                 Some(me) if me != person.id => Some(relationship(conn, me, person.id)?),

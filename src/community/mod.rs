@@ -24,33 +24,7 @@ use crate::store::groups::{Group, MemberRole, MemberState, Membership};
 use crate::store::people::Person;
 use crate::store::{self, DbConn};
 
-/// Instance-wide roles of local accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstanceRole {
-    Admin,
-    Moderator,
-    Staff,
-    User,
-}
-
-impl InstanceRole {
-    pub fn parse(s: &str) -> InstanceRole {
-        match s {
-            "admin" => InstanceRole::Admin,
-            "moderator" => InstanceRole::Moderator,
-            "staff" => InstanceRole::Staff,
-            _ => InstanceRole::User,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceRole::Admin => "admin",
-            InstanceRole::Moderator => "moderator",
-            InstanceRole::Staff => "staff",
-            InstanceRole::User => "user",
-        }
-    }
-}
+pub use crate::store::people::InstanceRole;
 
 /// Who is acting: a person, and their instance role when local.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use super::software::Reader;
 use crate::community::follows::FollowChange;
 use crate::community::groups::MembershipChange;
 use crate::error::{Error, Result};
+use crate::store::follows::FollowState;
 use crate::store::groups::{self, Group};
 use crate::store::{deliveries, write_tx, DbConn};
 use serde_json::{json, Value};
@@ -154,7 +155,9 @@ pub async fn follow_changed(app: &crate::App, change: &FollowChange) -> Result<(
     let follow = Follow::new(follow_id, &me.ap_id, &other.ap_id)?;
     let inbox = vec![other.inbox_url.clone()];
     match &change.follow {
-        Some(f) if f.state == "pending" => send(app, to_json(&follow)?, &me.ap_id, inbox).await,
+        Some(f) if f.state == FollowState::Pending => {
+            send(app, to_json(&follow)?, &me.ap_id, inbox).await
+        }
         Some(_) => Ok(()),
         None => {
             send(

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::community::is_group_moderator;
+use crate::community::{is_group_moderator, InstanceRole};
 use crate::config::Config;
 use crate::error::Result;
 use crate::reputation::settings::Rank;
@@ -79,7 +79,7 @@ pub fn voice(
         });
     };
     let staff = people::local_user_by_person(conn, reporter)?
-        .is_some_and(|u| u.role == "admin" || u.role == "moderator");
+        .is_some_and(|u| matches!(u.role, InstanceRole::Admin | InstanceRole::Moderator));
     let moderator = match report.group_id {
         Some(g) => is_group_moderator(group_rows::membership(conn, reporter, g)?.as_ref()),
         None => false,
