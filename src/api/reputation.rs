@@ -327,7 +327,7 @@ pub async fn set_vote_weight(
     Ok(HttpResponse::Ok().json(VoteWeightView {
         domain: i.domain,
         vote_weight: i.vote_weight,
-        policy: i.policy,
+        policy: i.policy.to_string(),
     }))
 }
 

@@ -107,9 +107,10 @@ pub fn voice(
 /// `REMOTE_FLAG_WEIGHT`; nothing when it is silenced or blocked here.
 fn server_weight(conn: &mut DbConn, instance_id: i64) -> Result<f64> {
     let server = instances::by_id(conn, instance_id)?;
-    Ok(match server.policy.as_str() {
-        "silenced" | "blocked" => 0.0,
-        _ => server.vote_weight.max(0.0) * REMOTE_FLAG_WEIGHT,
+    Ok(if server.policy.weighs_nothing() {
+        0.0
+    } else {
+        server.vote_weight.max(0.0) * REMOTE_FLAG_WEIGHT
     })
 }
 

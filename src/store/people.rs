@@ -299,7 +299,7 @@ pub fn blocked_among(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<i64>> {
     use super::schema::instance;
     Ok(person::table
         .inner_join(instance::table)
-        .filter(instance::policy.eq("blocked"))
+        .filter(instance::policy.eq(super::instances::DomainPolicy::Blocked))
         .filter(person::id.eq_any(ids.to_vec()))
         .select(person::id)
         .load(conn)?)

@@ -306,7 +306,7 @@ pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<
 type BlockedPeople = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::InnerJoin<super::schema::person::table, super::schema::instance::table>,
-        diesel::dsl::Eq<super::schema::instance::policy, &'static str>,
+        diesel::dsl::Eq<super::schema::instance::policy, super::instances::DomainPolicy>,
     >,
     super::schema::person::id,
 >;
@@ -316,6 +316,6 @@ fn blocked_people() -> BlockedPeople {
     use super::schema::{instance, person};
     person::table
         .inner_join(instance::table)
-        .filter(instance::policy.eq("blocked"))
+        .filter(instance::policy.eq(super::instances::DomainPolicy::Blocked))
         .select(person::id)
 }
