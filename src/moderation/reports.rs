@@ -16,7 +16,7 @@ use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, Post};
 use crate::store::reports::{
-    self as rows, Filter, ForwardDelivery, ForwardState, NewReport, Report,
+    self as rows, Filter, ForwardDelivery, ForwardState, NewReport, Report, ReportState,
 };
 use crate::store::{now, write_tx, DbConn};
 use crate::App;
@@ -63,10 +63,10 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn state(self) -> &'static str {
+    fn state(self) -> ReportState {
         match self {
-            Decision::Resolve => "resolved",
-            Decision::Dismiss => "dismissed",
+            Decision::Resolve => ReportState::Resolved,
+            Decision::Dismiss => ReportState::Dismissed,
         }
     }
     fn log_name(self) -> &'static str {
@@ -132,14 +132,14 @@ pub struct ReportPage {
 }
 
 /// `open`, `resolved` or `dismissed`.
-pub fn parse_state(state: Option<&str>) -> Result<Option<String>> {
-    match state {
-        None => Ok(None),
-        Some(s @ ("open" | "resolved" | "dismissed")) => Ok(Some(s.to_string())),
-        Some(other) => Err(Error::bad_request(format!(
-            "state is open, resolved or dismissed, not {other:?}"
-        ))),
-    }
+pub fn parse_state(state: Option<&str>) -> Result<Option<ReportState>> {
+    state
+        .map(|s| {
+            ReportState::parse(s).ok_or_else(|| {
+                Error::bad_request(format!("state is open, resolved or dismissed, not {s:?}"))
+            })
+        })
+        .transpose()
 }
 
 /// A trimmed reason of 1 to `REASON_CHARS` characters.
@@ -347,8 +347,8 @@ fn page(conn: &mut DbConn, filter: &Filter, limit: i64, local: i64) -> Result<Re
 /// Where a queue starts and what it shows.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
-    /// open, resolved or dismissed; all states when `None`.
-    pub state: Option<String>,
+    /// All states when `None`.
+    pub state: Option<ReportState>,
     pub cursor: Option<i64>,
 }
 
@@ -390,7 +390,7 @@ pub async fn group_queue(
             }
             let filter = Filter {
                 group_id: Some(group.id),
-                state: Some(listing.state.unwrap_or_else(|| "open".into())),
+                state: Some(listing.state.unwrap_or(ReportState::Open)),
                 before_id: listing.cursor,
                 ..Filter::default()
             };
@@ -407,7 +407,7 @@ pub async fn admin_queue(app: &App, actor: &Actor, listing: Listing) -> Result<R
     app.store
         .run(move |conn| {
             let filter = Filter {
-                state: Some(listing.state.unwrap_or_else(|| "open".into())),
+                state: Some(listing.state.unwrap_or(ReportState::Open)),
                 before_id: listing.cursor,
                 ..Filter::default()
             };
@@ -438,7 +438,7 @@ pub async fn close(
                     .ok_or_else(|| {
                     Error::conflict(format!("the report is already {}", report.state))
                 })?;
-                if closed.state == "resolved" {
+                if closed.state == ReportState::Resolved {
                     let work = Work {
                         author_id: closed.person_id,
                         post_id: closed.post_id,
@@ -775,8 +775,8 @@ mod tests {
     fn states() {
         assert_eq!(parse_state(None).unwrap(), None);
         assert_eq!(
-            parse_state(Some("dismissed")).unwrap().as_deref(),
-            Some("dismissed")
+            parse_state(Some("dismissed")).unwrap(),
+            Some(ReportState::Dismissed)
         );
         assert_eq!(
             parse_state(Some("closed")).unwrap_err().kind,
