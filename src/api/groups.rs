@@ -12,6 +12,7 @@ use crate::community::posts::{self, Page, PostInfo, PostInput};
 use crate::error::{Error, ErrorBody};
 use crate::federation::outbox;
 use crate::federation::publish::{self, Change};
+use crate::store::groups::MemberState;
 use crate::App;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -233,7 +234,7 @@ pub async fn members(
         ),
         None => None,
     };
-    let state = q.state.as_deref().unwrap_or("accepted");
+    let state = q.state.as_deref().unwrap_or(MemberState::Accepted.as_str());
     let mut rows =
         groups::members(&app, auth.actor().as_ref(), &name, state, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
