@@ -180,27 +180,38 @@ pub async fn create_received(
         .await
 }
 
-pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+/// The columns an edit sets, checked, edited at `at`.
+fn edit_change(app: &App, body: Body, at: chrono::NaiveDateTime) -> Result<CommentChange> {
     check_body(app, body.text())?;
     let (source, html) = body.render();
-    let change = CommentChange {
+    Ok(CommentChange {
         body_html: Some(html),
         body_source: Some(source),
-        updated_at: Some(Some(now())),
+        updated_at: Some(Some(at)),
         ..CommentChange::default()
-    };
+    })
+}
+
+/// Only its author edits a comment, and not once it or its thread is deleted.
+fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
+    let c = rows::by_id(conn, id)?;
+    if c.author_id != actor.id() {
+        return Err(Error::forbidden("only the author edits a comment"));
+    }
+    let post = post_rows::by_id(conn, c.post_id)?;
+    if c.deleted || post.deleted {
+        return Err(Error::gone("this comment or its thread was deleted"));
+    }
+    Ok(())
+}
+
+pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+    let change = edit_change(app, body, now())?;
     let actor = actor.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let c = rows::by_id(conn, id)?;
-                if c.author_id != actor.id() {
-                    return Err(Error::forbidden("only the author edits a comment"));
-                }
-                let post = post_rows::by_id(conn, c.post_id)?;
-                if c.deleted || post.deleted {
-                    return Err(Error::gone("this comment or its thread was deleted"));
-                }
+                editable(conn, id, &actor)?;
                 let c = rows::update(conn, id, &change)?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
@@ -220,26 +231,12 @@ pub async fn edit_received(
     body: Body,
     version: Option<chrono::NaiveDateTime>,
 ) -> Result<Outcome> {
-    check_body(app, body.text())?;
-    let (source, html) = body.render();
-    let change = CommentChange {
-        body_html: Some(html),
-        body_source: Some(source),
-        updated_at: Some(Some(version.unwrap_or_else(now))),
-        ..CommentChange::default()
-    };
+    let change = edit_change(app, body, version.unwrap_or_else(now))?;
     let author = author.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let c = rows::by_id(conn, id)?;
-                if c.author_id != author.id() {
-                    return Err(Error::forbidden("only the author edits a comment"));
-                }
-                let post = post_rows::by_id(conn, c.post_id)?;
-                if c.deleted || post.deleted {
-                    return Err(Error::gone("this comment or its thread was deleted"));
-                }
+                editable(conn, id, &author)?;
                 let edited = match version {
                     Some(v) => rows::update_unless_newer(conn, id, v, &change)?.is_some(),
                     None => {

@@ -355,8 +355,8 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
         .await
 }
 
-/// The author edits title or body (not once deleted).
-pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
+/// The columns an edit sets, checked.
+fn edit_change(app: &App, edit: PostEdit) -> Result<PostChange> {
     let mut change = PostChange::default();
     if let Some(t) = &edit.title {
         change.title = Some(check_title(&app.config, t)?);
@@ -367,18 +367,30 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
         change.body_html = Some(html);
         change.body_source = Some(source);
     }
+    Ok(change)
+}
+
+/// Only its author edits a thread, and not once deleted.
+fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
+    let post = rows::by_id(conn, id)?;
+    if post.author_id != actor.id() {
+        return Err(Error::forbidden("only the author edits a thread"));
+    }
+    if post.deleted {
+        return Err(Error::gone("this thread was deleted"));
+    }
+    Ok(())
+}
+
+/// The author edits title or body (not once deleted).
+pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
+    let mut change = edit_change(app, edit)?;
     change.updated_at = Some(Some(now()));
     let actor = actor.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let post = rows::by_id(conn, id)?;
-                if post.author_id != actor.id() {
-                    return Err(Error::forbidden("only the author edits a thread"));
-                }
-                if post.deleted {
-                    return Err(Error::gone("this thread was deleted"));
-                }
+                editable(conn, id, &actor)?;
                 let post = rows::update(conn, id, &change)?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
@@ -401,28 +413,13 @@ pub async fn edit_received(
     version: Option<chrono::NaiveDateTime>,
     answer: Option<Option<String>>,
 ) -> Result<Outcome> {
-    let mut change = PostChange::default();
-    if let Some(t) = &edit.title {
-        change.title = Some(check_title(&app.config, t)?);
-    }
-    if let Some(b) = edit.body {
-        check_body(app, b.text())?;
-        let (source, html) = b.render();
-        change.body_html = Some(html);
-        change.body_source = Some(source);
-    }
+    let mut change = edit_change(app, edit)?;
     change.updated_at = Some(Some(version.unwrap_or_else(now)));
     let (author, config) = (author.clone(), app.config.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let post = rows::by_id(conn, id)?;
-                if post.author_id != author.id() {
-                    return Err(Error::forbidden("only the author edits a thread"));
-                }
-                if post.deleted {
-                    return Err(Error::gone("this thread was deleted"));
-                }
+                editable(conn, id, &author)?;
                 let post = match version {
                     Some(v) => match rows::update_unless_newer(conn, id, v, &change)? {
                         Some(p) => p,
