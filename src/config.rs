@@ -49,6 +49,89 @@ pub struct Config {
     pub federation: FederationConfig,
     pub cache: CacheConfig,
     pub events: EventsConfig,
+    pub notifications: NotificationsConfig,
+    pub smtp: SmtpConfig,
+    pub email: EmailConfig,
+}
+
+/// The SMTP server mail goes out through. An empty `url`: this server
+/// sends no mail, and what needs mail says so.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// lettre's connection URL: `smtp://host:port` (plain),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host` (TLS from the start).
+    pub url: String,
+    /// The sender of every mail: `Name <address>` or an address.
+    pub from: String,
+}
+
+impl SmtpConfig {
+    /// Whether mail can be sent at all.
+    pub fn configured(&self) -> bool {
+        !self.url.is_empty()
+    }
+}
+
+/// Whether an email address must be confirmed before logging in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verification {
+    /// Sign-up needs an address, and logging in waits for its confirmation.
+    Required,
+    /// A verification mail is sent; the account is usable meanwhile.
+    Optional,
+    /// No verification mail; addresses are used as given.
+    Off,
+}
+
+/// Mail to members: verification, password reset, notifications.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    pub verification: Verification,
+    /// How long a verification link works.
+    pub verify_link_hours: u32,
+    /// How long a password reset link works.
+    pub reset_link_minutes: u32,
+    /// A mail still failing after this many hours is given up.
+    pub give_up_after_hours: u32,
+    /// The first retry waits this long; each next one twice as long.
+    pub retry_base_secs: u32,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig {
+            verification: Verification::Optional,
+            verify_link_hours: 48,
+            reset_link_minutes: 60,
+            give_up_after_hours: 48,
+            retry_base_secs: 60,
+        }
+    }
+}
+
+/// The notification stream (docs/notifications.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// How often an open stream looks for notifications another process
+    /// stored (this process's own wake it at once).
+    pub stream_poll_ms: u64,
+    /// A stream silent this long sends a comment line, so proxies and
+    /// clients keep it open.
+    pub keep_alive_secs: u64,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        NotificationsConfig {
+            stream_poll_ms: 2000,
+            keep_alive_secs: 20,
+        }
+    }
 }
 
 /// The event log and its consumers (docs/ARCHITECTURE.md).
@@ -198,6 +281,9 @@ impl Default for Config {
             federation: FederationConfig::default(),
             cache: CacheConfig::default(),
             events: EventsConfig::default(),
+            notifications: NotificationsConfig::default(),
+            smtp: SmtpConfig::default(),
+            email: EmailConfig::default(),
         }
     }
 }
@@ -373,6 +459,15 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.consume", ValueKind::Boolean),
     ("events.poll_ms", ValueKind::Integer),
     ("events.retention_days", ValueKind::Integer),
+    ("notifications.stream_poll_ms", ValueKind::Integer),
+    ("notifications.keep_alive_secs", ValueKind::Integer),
+    ("smtp.url", ValueKind::Text),
+    ("smtp.from", ValueKind::Text),
+    ("email.verification", ValueKind::Text),
+    ("email.verify_link_hours", ValueKind::Integer),
+    ("email.reset_link_minutes", ValueKind::Integer),
+    ("email.give_up_after_hours", ValueKind::Integer),
+    ("email.retry_base_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -584,6 +679,47 @@ impl Config {
                 format!("not a header name: {:?}", l.trusted_proxy_header),
             ));
         }
+        self.validate_mail()
+    }
+
+    fn validate_mail(&self) -> Result<(), ConfigError> {
+        let (smtp, email) = (&self.smtp, &self.email);
+        if smtp.configured() {
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&smtp.url).map_err(
+                |e| {
+                    config_error(
+                        "smtp.url",
+                        format!("not an SMTP URL ({e}); see docs/configuration.md"),
+                    )
+                },
+            )?;
+            if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(config_error(
+                    "smtp.from",
+                    format!("not a sender address: {:?}", smtp.from),
+                ));
+            }
+        } else if email.verification == Verification::Required {
+            return Err(config_error(
+                "email.verification",
+                "\"required\" needs mail: set smtp.url and smtp.from, or choose \"optional\" or \"off\"",
+            ));
+        }
+        for (key, value) in [
+            ("email.verify_link_hours", email.verify_link_hours),
+            ("email.reset_link_minutes", email.reset_link_minutes),
+            ("email.give_up_after_hours", email.give_up_after_hours),
+        ] {
+            if value == 0 {
+                return Err(config_error(key, "must be at least 1"));
+            }
+        }
+        if !(1..=3600).contains(&email.retry_base_secs) {
+            return Err(config_error(
+                "email.retry_base_secs",
+                "must be between 1 and 3600",
+            ));
+        }
         Ok(())
     }
 
@@ -751,6 +887,41 @@ mod tests {
         std::fs::write(&path, "[log]\nformatt = \"json\"\n").expect("write");
         let e = Config::load_from(Some(&path), &[]).expect_err("unknown");
         assert!(e.to_string().contains("formatt"), "{e}");
+    }
+
+    #[test]
+    fn mail_settings_are_checked() {
+        let e = Config::load_from(None, &env(&[("GUILDHALL_EMAIL_VERIFICATION", "required")]))
+            .expect_err("required without SMTP");
+        assert_eq!(e.key, "email.verification");
+        let e = Config::load_from(
+            None,
+            &env(&[
+                ("GUILDHALL_SMTP_URL", "smtp://localhost:2525"),
+                ("GUILDHALL_SMTP_FROM", "not an address"),
+            ]),
+        )
+        .expect_err("bad sender");
+        assert_eq!(e.key, "smtp.from");
+        let e = Config::load_from(
+            None,
+            &env(&[
+                ("GUILDHALL_SMTP_URL", "ftp://localhost"),
+                ("GUILDHALL_SMTP_FROM", "hall@example.com"),
+            ]),
+        )
+        .expect_err("bad url");
+        assert_eq!(e.key, "smtp.url");
+        let c = Config::load_from(
+            None,
+            &env(&[
+                ("GUILDHALL_SMTP_URL", "smtp://localhost:2525"),
+                ("GUILDHALL_SMTP_FROM", "Guildhall <hall@example.com>"),
+                ("GUILDHALL_EMAIL_VERIFICATION", "required"),
+            ]),
+        )
+        .expect("valid");
+        assert!(c.smtp.configured());
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub enum ErrorKind {
     BadRequest,
     Unauthorized,
     Forbidden,
+    /// Forbidden until the account's email address is confirmed.
+    EmailUnverified,
     NotFound,
     MethodNotAllowed,
     Conflict,
@@ -21,6 +23,9 @@ pub enum ErrorKind {
     Unprocessable,
     TooManyRequests,
     Unavailable,
+    /// This server sends no mail (no SMTP configured): what needs mail
+    /// cannot be done here.
+    MailDisabled,
     Internal,
 }
 
@@ -29,7 +34,7 @@ impl ErrorKind {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Forbidden | ErrorKind::EmailUnverified => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
@@ -39,6 +44,7 @@ impl ErrorKind {
             ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::MailDisabled => StatusCode::NOT_IMPLEMENTED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -49,6 +55,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => "bad_request",
             ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Forbidden => "forbidden",
+            ErrorKind::EmailUnverified => "email_unverified",
             ErrorKind::NotFound => "not_found",
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::Conflict => "conflict",
@@ -58,6 +65,7 @@ impl ErrorKind {
             ErrorKind::Unprocessable => "unprocessable",
             ErrorKind::TooManyRequests => "too_many_requests",
             ErrorKind::Unavailable => "unavailable",
+            ErrorKind::MailDisabled => "mail_disabled",
             ErrorKind::Internal => "internal",
         }
     }
@@ -160,7 +168,8 @@ impl std::error::Error for Error {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Stable code: bad_request, unauthorized, forbidden, not_found, conflict,
-    /// gone, payload_too_large, unprocessable, too_many_requests, ...
+    /// gone, payload_too_large, unprocessable, too_many_requests,
+    /// email_unverified, mail_disabled, ...
     pub error: String,
     /// What went wrong, for a person to read.
     pub detail: String,

@@ -13,6 +13,7 @@ pub mod input;
 pub mod jobs;
 pub mod logging;
 pub mod moderation;
+pub mod notifications;
 pub mod reputation;
 pub mod server;
 pub mod store;
@@ -57,6 +58,10 @@ pub struct App {
     pub delivery_wakeup: jobs::delivery::Wakeup,
     /// Answers kept for readers without an account.
     pub answers: Arc<api::cache::AnswerCache>,
+    /// Wakes this process's notification streams.
+    pub notices: Arc<notifications::live::Live>,
+    /// Wakes the mail worker when a mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -110,9 +115,11 @@ impl App {
             )),
             instance: Arc::new(instance),
             delivery_wakeup: jobs::delivery::Wakeup::default(),
+            mail_wakeup: Default::default(),
             answers: Arc::new(api::cache::AnswerCache::new(Duration::from_millis(
                 config.cache.anonymous_ttl_ms,
             ))),
+            notices: Arc::default(),
             config: Arc::new(config),
             store,
         })

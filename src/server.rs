@@ -45,6 +45,9 @@ pub struct Worker {
     /// The event consumers. Aborting one mid-batch is safe: its
     /// transaction rolls back and the batch is applied again later.
     consumers: Vec<tokio::task::JoinHandle<()>>,
+    /// The mail worker, when mail is configured. Aborting it mid-send is
+    /// safe: the mail's lease runs out and it is sent again.
+    mail: Option<tokio::task::JoinHandle<()>>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -56,6 +59,9 @@ impl Worker {
         self.daily.abort();
         for c in &self.consumers {
             c.abort();
+        }
+        if let Some(m) = &self.mail {
+            m.abort();
         }
         self.handle.stop(self.grace).await;
     }
@@ -76,6 +82,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         handle: worker,
         daily: crate::jobs::reputation::spawn(app.clone()),
         consumers: crate::jobs::events::spawn(app.clone()),
+        mail: crate::jobs::mail::spawn(app.clone())?,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let data = web::Data::new(app);

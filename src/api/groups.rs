@@ -10,8 +10,6 @@ use super::views::{
 use crate::community::groups::{self, GroupEdit, GroupInput};
 use crate::community::posts::{self, Page, PostInfo, PostInput};
 use crate::error::{Error, ErrorBody};
-use crate::federation::outbox;
-use crate::federation::publish::{self, Change};
 use crate::store::groups::MemberState;
 use crate::App;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -187,7 +185,6 @@ pub async fn join(
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let change = groups::join(&app, &auth.actor(), &name, None).await?;
-    outbox::membership_joined(&app, &change).await?;
     let m = change
         .membership
         .as_ref()
@@ -203,10 +200,9 @@ pub async fn leave(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    let change = groups::leave(&app, &auth.actor(), &name)
+    groups::leave(&app, &auth.actor(), &name)
         .await?
         .into_result()?;
-    outbox::membership_left(&app, &change).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -267,7 +263,6 @@ pub async fn approve(
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
     let change = groups::decide_member(&app, &auth.actor(), &name, &user, true).await?;
-    outbox::membership_decided(&app, &change).await?;
     match &change.membership {
         Some(m) => Ok(HttpResponse::Ok().json(MembershipView::from(m))),
         None => Err(Error::not_found("membership vanished")),
@@ -284,8 +279,7 @@ pub async fn reject(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, Error> {
     let (name, user) = path.into_inner();
-    let change = groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
-    outbox::membership_decided(&app, &change).await?;
+    groups::decide_member(&app, &auth.actor(), &name, &user, false).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -384,6 +378,5 @@ pub async fn create_post(
         },
     )
     .await?;
-    publish::thread(&app, info.post.id, Change::Created).await?;
     Ok(HttpResponse::Created().json(PostView::from(&info)))
 }

@@ -3,12 +3,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod blocks;
 pub mod cache;
 pub mod client;
 pub mod domains;
+pub mod email;
 pub mod groups;
 pub mod input;
+pub mod mail_pages;
 pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod people;
 pub mod posts;
@@ -42,12 +46,16 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .route("/healthz", web::get().to(healthz))
+        .configure(mail_pages::routes)
         .service(
             web::scope("/api/v1")
                 .configure(accounts::routes)
+                .configure(email::routes)
                 .configure(groups::routes)
                 .configure(posts::routes)
                 .configure(people::routes)
+                .configure(blocks::routes)
+                .configure(notifications::routes)
                 .configure(domains::routes)
                 .configure(review::routes)
                 .configure(terms::routes)

@@ -5,7 +5,6 @@ use super::auth::{Auth, MaybeAuth};
 use super::input::{Json, MaybeJson};
 use super::views::{CommentView, GroupRef, MembershipView, PersonRef, PostView};
 use crate::error::{Error, ErrorBody};
-use crate::federation::moderation as federate;
 use crate::moderation::actions::{self, BanInput, ThreadAction, Why};
 use crate::moderation::log::{self, LogLine, Query};
 use crate::App;
@@ -60,7 +59,6 @@ pub async fn on_thread(
     let info = actions::on_thread(&app, &actor, id, action, why.clone())
         .await?
         .into_result()?;
-    federate::thread_moderated(&app, &actor.person, &info, action, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -87,7 +85,6 @@ pub async fn on_comment(
     let info = actions::on_comment(&app, &actor, id, remove, why.clone())
         .await?
         .into_result()?;
-    federate::comment_moderated(&app, &actor.person, id, remove, why.reason.as_deref()).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 
@@ -131,14 +128,6 @@ pub async fn ban(
     let why = Why::checked(b.reason.filter(|r| !r.trim().is_empty()));
     let actor = auth.actor();
     let banned = actions::ban(&app, &actor, &name, &b.person, input.clone(), why.clone()).await?;
-    federate::banned(
-        &app,
-        &actor.person,
-        &banned,
-        Some(&input),
-        why.reason.as_deref(),
-    )
-    .await?;
     Ok(HttpResponse::Ok().json(BanView {
         group: GroupRef::from(&banned.group),
         person: PersonRef::from(&banned.person),
@@ -157,10 +146,9 @@ pub async fn unban(
 ) -> Result<HttpResponse, Error> {
     let (group, person) = path.into_inner();
     let actor = auth.actor();
-    let lifted = actions::unban(&app, &actor, &group, &person, Why::checked(None))
+    actions::unban(&app, &actor, &group, &person, Why::checked(None))
         .await?
         .into_result()?;
-    federate::banned(&app, &actor.person, &lifted, None, None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,7 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, domains, groups, moderation, people, posts, reports, reputation, review, terms,
+    accounts, blocks, domains, email, groups, moderation, notifications, people, posts, reports,
+    reputation, review, terms,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -28,6 +29,8 @@ impl Modify for BearerAuth {
         super::healthz,
         accounts::register, accounts::login, accounts::logout, accounts::me, accounts::update_me,
         accounts::pending, accounts::approve, accounts::reject,
+        email::get_settings, email::update_settings, email::resend, email::verify, email::resend_to,
+        email::request_reset, email::confirm_reset,
         groups::create, groups::list, groups::get, groups::update, groups::join, groups::leave,
         groups::members, groups::approve, groups::reject, groups::invite, groups::set_role,
         groups::feed, groups::create_post,
@@ -35,6 +38,10 @@ impl Modify for BearerAuth {
         posts::delete_comment, posts::vote_post, posts::vote_comment,
         people::profile, people::follow, people::unfollow, people::followers, people::following,
         people::friends, people::home, people::resolve,
+        blocks::block, blocks::unblock, blocks::list,
+        notifications::list, notifications::unread_count, notifications::read_one,
+        notifications::read_up_to, notifications::preferences, notifications::set_preferences,
+        notifications::stream,
         reports::create, reports::mine, reports::group_queue, reports::admin_queue,
         reports::resolve, reports::dismiss, reports::forward,
         moderation::on_thread, moderation::on_comment, moderation::ban, moderation::unban,

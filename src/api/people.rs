@@ -7,7 +7,6 @@ use super::views::{PeopleList, PersonRef, PersonView, PostPage, RelationshipView
 use crate::community::follows::{self, Listing};
 use crate::community::posts;
 use crate::error::{Error, ErrorBody};
-use crate::federation::outbox;
 use crate::App;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -45,7 +44,6 @@ pub async fn follow(
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let change = follows::follow(&app, &auth.actor(), &name, None).await?;
-    outbox::follow_changed(&app, &change).await?;
     Ok(HttpResponse::Ok().json(RelationshipView::from(change.relationship)))
 }
 
@@ -58,7 +56,6 @@ pub async fn unfollow(
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let change = follows::unfollow(&app, &auth.actor(), &name).await?;
-    outbox::follow_changed(&app, &change).await?;
     Ok(HttpResponse::Ok().json(RelationshipView::from(change.relationship)))
 }
 

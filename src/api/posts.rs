@@ -9,7 +9,6 @@ use crate::community::posts::{self, PostEdit};
 use crate::community::votes;
 use crate::community::Body;
 use crate::error::{Error, ErrorBody};
-use crate::federation::publish::{self, Change};
 use crate::store::votes::VoteTarget;
 use crate::App;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -73,7 +72,6 @@ pub async fn edit(
         },
     )
     .await?;
-    publish::thread(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -88,7 +86,6 @@ pub async fn delete(
     posts::delete(&app, &auth.actor(), *id)
         .await?
         .into_result()?;
-    publish::thread(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -123,7 +120,6 @@ pub async fn comment(
         },
     )
     .await?;
-    publish::comment(&app, info.comment.id, Change::Created).await?;
     Ok(HttpResponse::Created().json(CommentView::from(&info)))
 }
 
@@ -150,7 +146,6 @@ pub async fn edit_comment(
         Body::Markdown(body.into_inner().body),
     )
     .await?;
-    publish::comment(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 
@@ -165,7 +160,6 @@ pub async fn delete_comment(
     comments::delete(&app, &auth.actor(), *id)
         .await?
         .into_result()?;
-    publish::comment(&app, *id, Change::Deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -189,7 +183,6 @@ pub async fn vote_post(
 ) -> Result<HttpResponse, Error> {
     let actor = auth.actor();
     let tally = votes::vote(&app, &actor, VoteTarget::Post(*id), body.value).await?;
-    publish::vote(&app, &actor.person, VoteTarget::Post(*id), body.value).await?;
     Ok(HttpResponse::Ok().json(VoteView::from(tally)))
 }
 
@@ -206,6 +199,5 @@ pub async fn vote_comment(
 ) -> Result<HttpResponse, Error> {
     let actor = auth.actor();
     let tally = votes::vote(&app, &actor, VoteTarget::Comment(*id), body.value).await?;
-    publish::vote(&app, &actor.person, VoteTarget::Comment(*id), body.value).await?;
     Ok(HttpResponse::Ok().json(VoteView::from(tally)))
 }

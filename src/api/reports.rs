@@ -5,7 +5,6 @@ use super::auth::Auth;
 use super::input::Json;
 use super::views::{GroupRef, PersonRef};
 use crate::error::{Error, ErrorBody};
-use crate::federation::activities::flag;
 use crate::moderation::reports::{self, Decision, Listing, ReportInfo, ReportPage, Subject};
 use crate::App;
 use actix_web::{web, HttpResponse};
@@ -296,9 +295,7 @@ pub async fn forward(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
+    // The Flags leave through the federation consumer (see `events`).
     let plan = reports::forward(&app, &auth.actor(), *id).await?;
-    flag::forward(&app, &plan).await?;
-    // Read again: the deliveries are queued now, and show so.
-    let info = reports::by_id(&app, plan.info.report.id).await?;
-    Ok(HttpResponse::Ok().json(ReportView::from(&info)))
+    Ok(HttpResponse::Ok().json(ReportView::from(&plan.info)))
 }

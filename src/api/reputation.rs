@@ -8,7 +8,6 @@ use super::views::{utc, BadgeView, PersonRef, PostView, ReputationView};
 use crate::community::accounts;
 use crate::community::solutions;
 use crate::error::{Error, ErrorBody};
-use crate::federation::publish::{self, Change};
 use crate::reputation::admin;
 use crate::reputation::board::{self, Period};
 use crate::store::reputation::Event;
@@ -210,7 +209,6 @@ pub async fn accept(
     body: Json<AcceptRequest>,
 ) -> Result<HttpResponse, Error> {
     let info = solutions::accept(&app, &auth.actor(), *id, Some(body.comment_id)).await?;
-    publish::thread(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -224,7 +222,6 @@ pub async fn unaccept(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
     let info = solutions::accept(&app, &auth.actor(), *id, None).await?;
-    publish::thread(&app, *id, Change::Edited).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 

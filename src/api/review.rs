@@ -5,7 +5,6 @@ use super::auth::Auth;
 use super::input::Json;
 use super::views::{CommentView, PostView};
 use crate::error::{Error, ErrorBody};
-use crate::federation::publish::{self, Change};
 use crate::moderation::review;
 use crate::store::watched::WatchedWord;
 use crate::App;
@@ -87,11 +86,7 @@ pub async fn decide_post(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, decision) = path.into_inner();
-    let approved = approve(&decision)?;
-    let info = review::decide_post(&app, &auth.actor(), id, approved).await?;
-    if approved {
-        publish::thread(&app, id, Change::Created).await?;
-    }
+    let info = review::decide_post(&app, &auth.actor(), id, approve(&decision)?).await?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -106,11 +101,7 @@ pub async fn decide_comment(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, decision) = path.into_inner();
-    let approved = approve(&decision)?;
-    let info = review::decide_comment(&app, &auth.actor(), id, approved).await?;
-    if approved {
-        publish::comment(&app, id, Change::Created).await?;
-    }
+    let info = review::decide_comment(&app, &auth.actor(), id, approve(&decision)?).await?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 

@@ -1,9 +1,10 @@
 //! Local accounts: registration (by the instance's registration mode),
 //! approval, login and logout with bearer tokens, and profiles.
 
-use super::{markdown, names, tokens, Actor, InstanceRole};
-use crate::config::RegistrationMode;
+use super::{email, markdown, names, tokens, Actor, InstanceRole};
+use crate::config::{RegistrationMode, Verification};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::federation::ids::Ids;
 use crate::store::people::{
     self, AccountState, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange,
@@ -40,7 +41,7 @@ pub struct Registration {
     pub accept_terms: Option<i64>,
 }
 
-fn validate_password(password: &str) -> Result<()> {
+pub(crate) fn validate_password(password: &str) -> Result<()> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
         return Err(Error::unprocessable(format!(
@@ -55,7 +56,7 @@ fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_email(email: &str) -> Result<()> {
+pub(crate) fn validate_email(email: &str) -> Result<()> {
     let ok = email.len() <= 254
         && email
             .split_once('@')
@@ -88,7 +89,17 @@ pub fn insert_account(
     instance_id: i64,
     new: NewAccount<'_>,
 ) -> Result<Account> {
-    write_tx(conn, |conn| {
+    write_tx(conn, |conn| insert_account_in(conn, ids, instance_id, new))
+}
+
+/// `insert_account` inside the caller's write transaction.
+fn insert_account_in(
+    conn: &mut DbConn,
+    ids: &Ids,
+    instance_id: i64,
+    new: NewAccount<'_>,
+) -> Result<Account> {
+    {
         if !people::claim_local_name(conn, new.name, "person")? {
             return Err(Error::conflict(format!("the name {:?} is taken", new.name)));
         }
@@ -126,7 +137,7 @@ pub fn insert_account(
             },
         )?;
         Ok(Account { user, person })
-    })
+    }
 }
 
 /// Sign-up through the API, per the registration mode; every attempt
@@ -156,8 +167,14 @@ pub async fn register(app: &App, reg: Registration, from: IpAddr) -> Result<Acco
         .email
         .map(|e| e.trim().to_lowercase())
         .filter(|e| !e.is_empty());
-    if let Some(e) = &email {
-        validate_email(e)?;
+    match &email {
+        Some(e) => validate_email(e)?,
+        None if app.config.email.verification == Verification::Required => {
+            return Err(Error::unprocessable(
+                "an email address is required to sign up here",
+            ))
+        }
+        None => {}
     }
     let (name, accept) = (reg.username.clone(), reg.accept_terms);
     let (taken, accepted_terms) = app
@@ -180,28 +197,44 @@ pub async fn register(app: &App, reg: Registration, from: IpAddr) -> Result<Acco
     let password_hash =
         tokio::task::spawn_blocking(move || tokens::hash_password(&password)).await??;
     let keys = app.keys.take().await?;
-    let (ids, instance_id) = (app.ids.clone(), app.local_instance_id);
-    app.store
+    let app2 = app.clone();
+    let account = app
+        .store
         .run(move |conn| {
-            let account = insert_account(
-                conn,
-                &ids,
-                instance_id,
-                NewAccount {
-                    name: &reg.username,
-                    password_hash,
-                    email,
-                    role: InstanceRole::User,
-                    state,
-                    keys,
-                },
-            )?;
-            if let Some(version) = accepted_terms {
-                store::terms::accept(conn, account.person.id, version)?;
-            }
-            Ok(account)
+            write_tx(conn, |conn| {
+                let account = insert_account_in(
+                    conn,
+                    &app2.ids,
+                    app2.local_instance_id,
+                    NewAccount {
+                        name: &reg.username,
+                        password_hash,
+                        email,
+                        role: InstanceRole::User,
+                        state,
+                        keys,
+                    },
+                )?;
+                if let Some(version) = accepted_terms {
+                    store::terms::accept(conn, account.person.id, version)?;
+                }
+                if let Some(address) = &account.user.email {
+                    email::queue_verification(
+                        conn,
+                        &app2,
+                        &account.user,
+                        &account.person.name,
+                        address,
+                    )?;
+                }
+                Ok(account)
+            })
         })
-        .await
+        .await?;
+    if account.user.email.is_some() {
+        email::wake(app);
+    }
+    Ok(account)
 }
 
 /// The counters a failed login from `from` on `username` goes to: the name
@@ -240,12 +273,20 @@ pub async fn login(
         app.login_address_throttle.fail(&address_key, at);
         Error::unauthorized("wrong username or password")
     };
-    let name = username.to_string();
-    let account = app
+    let (name, app2) = (username.to_string(), app.clone());
+    // Whether the address is confirmed is read now and told only after
+    // the password was right.
+    let found = app
         .store
-        .run(move |conn| account_by_name(conn, &name))
+        .run(move |conn| match account_by_name(conn, &name)? {
+            Some(a) => {
+                let confirmed = email::check_verified(conn, &app2, &a.user);
+                Ok(Some((a, confirmed)))
+            }
+            None => Ok(None),
+        })
         .await?;
-    let Some(account) = account else {
+    let Some((account, confirmed)) = found else {
         return Err(failed());
     };
     let (password, hash) = (password.to_string(), account.user.password_hash.clone());
@@ -254,6 +295,7 @@ pub async fn login(
         return Err(failed());
     }
     check_state(&account.user)?;
+    confirmed?;
     let token = tokens::random_token();
     let (hash, user_id) = (tokens::hash_token(&token), account.user.id);
     app.store
@@ -325,7 +367,16 @@ pub async fn update_profile(app: &App, actor: &Actor, edit: ProfileEdit) -> Resu
     change.updated_at = Some(now());
     let person_id = actor.id();
     app.store
-        .run(move |conn| people::update_profile(conn, person_id, &change))
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let person = people::update_profile(conn, person_id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(person_id, What::ProfileEdited { person_id }),
+                )?;
+                Ok(person)
+            })
+        })
         .await
 }
 

@@ -5,6 +5,7 @@ use super::outcome::{Applied, Outcome};
 use super::posts::{readable_post, CommentInfo};
 use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
 use crate::store::{
     groups as group_rows, now, people, posts as post_rows, votes, write_tx, DbConn,
@@ -171,6 +172,12 @@ pub async fn create_received(
                 if let Some(word) = &screen.flag {
                     crate::moderation::filters::flag(conn, instance_id, &post, Some(&c), word)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentCreated { comment_id: c.id })
+                        .in_group(group.id)
+                        .received(origin.activity.clone()),
+                )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .map(Applied::Changed)
@@ -213,6 +220,12 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
             write_tx(conn, |conn| {
                 editable(conn, id, &actor)?;
                 let c = rows::update(conn, id, &change)?;
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentEdited { comment_id: id })
+                        .in_group(group_id),
+                )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))
@@ -222,14 +235,15 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<Comme
 }
 
 /// The author's edit of a comment from another server, at `version` (see
-/// `posts::edit_received`): an edit older than the stored one changes
-/// nothing.
+/// `posts::edit_received`), carried by the received activity `activity`:
+/// an edit older than the stored one changes nothing.
 pub async fn edit_received(
     app: &App,
     author: &Actor,
     id: i64,
     body: Body,
     version: Option<chrono::NaiveDateTime>,
+    activity: Option<String>,
 ) -> Result<Outcome> {
     let change = edit_change(app, body, version.unwrap_or_else(now))?;
     let author = author.clone();
@@ -238,23 +252,37 @@ pub async fn edit_received(
             write_tx(conn, |conn| {
                 editable(conn, id, &author)?;
                 let edited = match version {
-                    Some(v) => rows::update_unless_newer(conn, id, v, &change)?.is_some(),
-                    None => {
-                        rows::update(conn, id, &change)?;
-                        true
-                    }
+                    Some(v) => rows::update_unless_newer(conn, id, v, &change)?,
+                    None => Some(rows::update(conn, id, &change)?),
                 };
-                Ok(if edited {
-                    Outcome::Changed
-                } else {
-                    Outcome::Unchanged
-                })
+                let Some(c) = edited else {
+                    return Ok(Outcome::Unchanged);
+                };
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
+                events::record(
+                    conn,
+                    Change::by(author.id(), What::CommentEdited { comment_id: id })
+                        .in_group(group_id)
+                        .received(activity),
+                )?;
+                Ok(Outcome::Changed)
             })
         })
         .await
 }
 
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
+    delete_received(app, actor, id, None).await
+}
+
+/// `delete`, carried by the received activity `activity` when another
+/// server sent it.
+pub async fn delete_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    activity: Option<String>,
+) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -275,6 +303,13 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
                 };
                 rows::update(conn, id, &change)?;
                 post_rows::add_comment(conn, c.post_id, -1, now())?;
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::CommentDeleted { comment_id: id })
+                        .in_group(group_id)
+                        .received(activity),
+                )?;
                 Ok(Applied::Changed(()))
             })
         })

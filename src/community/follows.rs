@@ -3,6 +3,7 @@
 
 use super::{find_person, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::store::follows::{self as rows, FollowState};
 use crate::store::people as rows_people;
 use crate::store::people::Person;
@@ -80,6 +81,34 @@ pub async fn follow(
                 if other.id == me.id {
                     return Err(Error::unprocessable("you cannot follow yourself"));
                 }
+                if crate::store::blocks::exists(conn, other.id, me.id)? {
+                    // A remote person's Follow refused: the refusal is the
+                    // change, answered with a Reject.
+                    if let Some(follow_id) = follow_id {
+                        events::record(
+                            conn,
+                            Change::by(
+                                me.id,
+                                What::FollowRefused {
+                                    follower_id: me.id,
+                                    followee_id: other.id,
+                                    follow_id,
+                                },
+                            ),
+                        )?;
+                        return Ok(FollowChange {
+                            relationship: relationship(conn, me.id, other.id)?,
+                            follow_id: None,
+                            follow: None,
+                            follower: me,
+                            followee: other,
+                        });
+                    }
+                    return Err(Error::forbidden(format!(
+                        "{} does not accept your follow",
+                        super::handle(&other.name, other.local, &other.ap_id)
+                    )));
+                }
                 let follow = match rows::find(conn, me.id, other.id)? {
                     Some(f) => f,
                     None => {
@@ -96,6 +125,19 @@ pub async fn follow(
                         rows::insert(conn, me.id, other.id, state, ap_id.as_deref())?
                     }
                 };
+                // A repeated follow is recorded too: its Follow or Accept
+                // goes out again.
+                events::record(
+                    conn,
+                    Change::by(
+                        me.id,
+                        What::Followed {
+                            follower_id: me.id,
+                            followee_id: other.id,
+                            follow_id: follow.ap_id.clone(),
+                        },
+                    ),
+                )?;
                 Ok(FollowChange {
                     relationship: relationship(conn, me.id, other.id)?,
                     follow_id: follow.ap_id.clone(),
@@ -117,6 +159,17 @@ pub async fn unfollow(app: &App, actor: &Actor, handle: &str) -> Result<FollowCh
                 let old = rows::find(conn, me.id, other.id)?;
                 if let Some(f) = &old {
                     rows::delete(conn, f.id)?;
+                    events::record(
+                        conn,
+                        Change::by(
+                            me.id,
+                            What::Unfollowed {
+                                follower_id: me.id,
+                                followee_id: other.id,
+                                follow_id: f.ap_id.clone(),
+                            },
+                        ),
+                    )?;
                 }
                 Ok(FollowChange {
                     relationship: relationship(conn, me.id, other.id)?,
@@ -152,6 +205,16 @@ pub async fn follow_answered(
                 }
                 if accepted {
                     rows::set_state(conn, f.id, FollowState::Accepted)?;
+                    events::record(
+                        conn,
+                        Change::by(
+                            followee.id,
+                            What::FollowAccepted {
+                                follower_id: f.follower_id,
+                                followee_id: followee.id,
+                            },
+                        ),
+                    )?;
                 } else {
                     rows::delete(conn, f.id)?;
                 }

@@ -6,7 +6,8 @@ use super::outcome::Applied;
 use super::{can_read, check_title, find_group, find_person, is_group_moderator, markdown, names};
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::events::{self, Change, Decision, What};
 use crate::store::groups::{
     self as rows, Group, GroupChange, GroupKind, JoinPolicy, MemberRole, MemberState, Membership,
     NewGroup,
@@ -160,6 +161,10 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
                     MemberRole::Owner,
                 )?;
                 rows::add_member_count(conn, group.id, 1)?;
+                events::record(
+                    conn,
+                    Change::by(owner, What::GroupCreated { group_id: group.id }).in_group(group.id),
+                )?;
                 Ok(GroupInfo {
                     group: rows::by_id(conn, group.id)?,
                     membership: Some(m),
@@ -244,6 +249,11 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
                     check_policy(group.kind, *p)?;
                 }
                 let group = rows::update(conn, group.id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::GroupEdited { group_id: group.id })
+                        .in_group(group.id),
+                )?;
                 Ok(GroupInfo {
                     group,
                     membership: m,
@@ -280,74 +290,115 @@ pub async fn join(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
-                if person.banned {
-                    return Err(Error::forbidden("you are banned from this server"));
-                }
-                let existing = match rows::membership(conn, person.id, group.id)? {
-                    // A ban that ran out leaves nothing behind.
-                    Some(m)
-                        if m.state == MemberState::Banned && !super::ban_in_force(&m, now()) =>
-                    {
-                        rows::delete_membership(conn, m.id)?;
-                        None
-                    }
-                    other => other,
-                };
-                let membership = match existing {
-                    Some(m) if m.state == MemberState::Banned => {
-                        return Err(Error::forbidden("you are banned from this group"))
-                    }
-                    Some(m) if m.state == MemberState::Invited && group.local => admit(conn, &m)?,
-                    // Joining again changes nothing: accepted stays, pending waits.
-                    Some(m) => m,
-                    None => {
-                        let state =
-                            if !group.local {
-                                MemberState::Pending
-                            } else {
-                                match group.join_policy {
-                                    JoinPolicy::Open => MemberState::Accepted,
-                                    JoinPolicy::Approval => MemberState::Pending,
-                                    JoinPolicy::Invite => return Err(Error::forbidden(
-                                        "this group is invite-only: ask a moderator for an invite",
-                                    )),
-                                }
-                            };
-                        let m = rows::insert_membership(
+                match admit_or_queue(conn, &ids, group.clone(), person.clone(), follow_id.clone()) {
+                    // A remote person's Follow refused: the refusal is the
+                    // change, answered with a Reject.
+                    Err(e) if e.kind == ErrorKind::Forbidden && follow_id.is_some() => {
+                        decided(
                             conn,
                             person.id,
                             group.id,
-                            state,
-                            MemberRole::Member,
+                            person.id,
+                            follow_id.clone(),
+                            Decision::Rejected,
                         )?;
-                        if state == MemberState::Accepted {
-                            rows::add_member_count(conn, group.id, 1)?;
-                        }
-                        m
+                        Ok(MembershipChange {
+                            group,
+                            person,
+                            membership: None,
+                            follow_id,
+                        })
                     }
-                };
-                let follow = match (&membership.follow_ap_id, follow_id, group.local) {
-                    (_, Some(theirs), true) => Some(theirs),
-                    (Some(ours), _, _) => Some(ours.clone()),
-                    (None, None, false) => Some(ids.activity("follow")),
-                    (None, None, true) => None,
-                    (None, Some(_), false) => None,
-                };
-                let membership = match &follow {
-                    Some(f) if membership.follow_ap_id.as_deref() != Some(f) => {
-                        rows::set_follow_ap_id(conn, membership.id, f)?
-                    }
-                    _ => membership,
-                };
-                Ok(MembershipChange {
-                    group,
-                    person,
-                    follow_id: membership.follow_ap_id.clone(),
-                    membership: Some(membership),
-                })
+                    other => other,
+                }
             })
         })
         .await
+}
+
+fn admit_or_queue(
+    conn: &mut crate::store::DbConn,
+    ids: &crate::federation::ids::Ids,
+    group: Group,
+    person: Person,
+    follow_id: Option<String>,
+) -> Result<MembershipChange> {
+    if person.banned {
+        return Err(Error::forbidden("you are banned from this server"));
+    }
+    let existing = match rows::membership(conn, person.id, group.id)? {
+        // A ban that ran out leaves nothing behind.
+        Some(m) if m.state == MemberState::Banned && !super::ban_in_force(&m, now()) => {
+            rows::delete_membership(conn, m.id)?;
+            None
+        }
+        other => other,
+    };
+    let membership = match existing {
+        Some(m) if m.state == MemberState::Banned => {
+            return Err(Error::forbidden("you are banned from this group"))
+        }
+        Some(m) if m.state == MemberState::Invited && group.local => admit(conn, &m)?,
+        // Joining again changes nothing: accepted stays, pending waits.
+        Some(m) => m,
+        None => {
+            let state = if !group.local {
+                MemberState::Pending
+            } else {
+                match group.join_policy {
+                    JoinPolicy::Open => MemberState::Accepted,
+                    JoinPolicy::Approval => MemberState::Pending,
+                    JoinPolicy::Invite => {
+                        return Err(Error::forbidden(
+                            "this group is invite-only: ask a moderator for an invite",
+                        ))
+                    }
+                }
+            };
+            let m = rows::insert_membership(conn, person.id, group.id, state, MemberRole::Member)?;
+            if state == MemberState::Accepted {
+                rows::add_member_count(conn, group.id, 1)?;
+            }
+            m
+        }
+    };
+    let follow = match (&membership.follow_ap_id, follow_id, group.local) {
+        (_, Some(theirs), true) => Some(theirs),
+        (Some(ours), _, _) => Some(ours.clone()),
+        (None, None, false) => Some(ids.activity("follow")),
+        (None, None, true) => None,
+        (None, Some(_), false) => None,
+    };
+    let membership = match &follow {
+        Some(f) if membership.follow_ap_id.as_deref() != Some(f) => {
+            rows::set_follow_ap_id(conn, membership.id, f)?
+        }
+        _ => membership,
+    };
+    // Every join is recorded, a repeated one too: its Follow
+    // or Accept goes out again (a remote server may have
+    // missed the first).
+    let (group_id, person_id, follow_id) = (group.id, person.id, membership.follow_ap_id.clone());
+    let what = if membership.state == MemberState::Accepted {
+        What::MemberJoined {
+            group_id,
+            person_id,
+            follow_id,
+        }
+    } else {
+        What::MemberRequested {
+            group_id,
+            person_id,
+            follow_id,
+        }
+    };
+    events::record(conn, Change::by(person.id, what).in_group(group.id))?;
+    Ok(MembershipChange {
+        group,
+        person,
+        follow_id: membership.follow_ap_id.clone(),
+        membership: Some(membership),
+    })
 }
 
 pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<Applied<MembershipChange>> {
@@ -373,6 +424,18 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<Applied<Mem
                 if m.state == MemberState::Accepted {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(
+                        person.id,
+                        What::MemberLeft {
+                            group_id: group.id,
+                            person_id: person.id,
+                            follow_id: m.follow_ap_id.clone(),
+                        },
+                    )
+                    .in_group(group.id),
+                )?;
                 Ok(Applied::Changed(MembershipChange {
                     group,
                     person,
@@ -403,9 +466,21 @@ pub async fn follow_answered(
                 if group.ap_id != group_ap_id {
                     return Err(Error::forbidden("only the followed group answers a Follow"));
                 }
+                let answered = |conn: &mut crate::store::DbConn, decision| {
+                    decided(
+                        conn,
+                        m.person_id,
+                        group.id,
+                        m.person_id,
+                        m.follow_ap_id.clone(),
+                        decision,
+                    )
+                };
                 if accepted {
                     if m.state == MemberState::Pending {
-                        return admit(conn, &m).map(Some);
+                        let admitted = admit(conn, &m)?;
+                        answered(conn, Decision::Approved)?;
+                        return Ok(Some(admitted));
                     }
                     Ok(Some(m))
                 } else {
@@ -413,6 +488,7 @@ pub async fn follow_answered(
                     if m.state == MemberState::Accepted {
                         rows::add_member_count(conn, group.id, -1)?;
                     }
+                    answered(conn, Decision::Rejected)?;
                     Ok(None)
                 }
             })
@@ -497,12 +573,20 @@ pub async fn decide_member(
                     .ok_or_else(|| {
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
-                let membership = if approve {
-                    Some(admit(conn, &m)?)
+                let (membership, decision) = if approve {
+                    (Some(admit(conn, &m)?), Decision::Approved)
                 } else {
                     rows::delete_membership(conn, m.id)?;
-                    None
+                    (None, Decision::Rejected)
                 };
+                decided(
+                    conn,
+                    actor.id(),
+                    group.id,
+                    person.id,
+                    m.follow_ap_id.clone(),
+                    decision,
+                )?;
                 Ok(MembershipChange {
                     group,
                     person,
@@ -525,18 +609,43 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                 let person = find_person(conn, &member)?;
                 match rows::membership(conn, person.id, group.id)? {
                     // An invite answers a pending request at once.
-                    Some(m) if m.state == MemberState::Pending => admit(conn, &m),
+                    Some(m) if m.state == MemberState::Pending => {
+                        let admitted = admit(conn, &m)?;
+                        decided(
+                            conn,
+                            actor.id(),
+                            group.id,
+                            person.id,
+                            m.follow_ap_id.clone(),
+                            Decision::Approved,
+                        )?;
+                        Ok(admitted)
+                    }
                     Some(m) if m.state == MemberState::Banned => Err(Error::conflict(format!(
                         "{member} is banned from this group"
                     ))),
                     Some(m) => Ok(m),
-                    None => rows::insert_membership(
-                        conn,
-                        person.id,
-                        group.id,
-                        MemberState::Invited,
-                        MemberRole::Member,
-                    ),
+                    None => {
+                        let m = rows::insert_membership(
+                            conn,
+                            person.id,
+                            group.id,
+                            MemberState::Invited,
+                            MemberRole::Member,
+                        )?;
+                        events::record(
+                            conn,
+                            Change::by(
+                                actor.id(),
+                                What::MemberInvited {
+                                    group_id: group.id,
+                                    person_id: person.id,
+                                },
+                            )
+                            .in_group(group.id),
+                        )?;
+                        Ok(m)
+                    }
                 }
             })
         })
@@ -577,10 +686,141 @@ pub async fn set_role(
                 {
                     return Err(Error::conflict("a group keeps at least one owner"));
                 }
-                rows::set_membership(conn, m.id, MemberState::Accepted, role)
+                let updated = rows::set_membership(conn, m.id, MemberState::Accepted, role)?;
+                let (was, is) = (
+                    is_group_moderator(Some(&m)),
+                    is_group_moderator(Some(&updated)),
+                );
+                let (group_id, person_id) = (group.id, person.id);
+                let what = match (was, is) {
+                    (false, true) => Some(What::ModeratorAdded {
+                        group_id,
+                        person_id,
+                    }),
+                    (true, false) => Some(What::ModeratorRemoved {
+                        group_id,
+                        person_id,
+                    }),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    events::record(conn, Change::by(actor.id(), what).in_group(group_id))?;
+                }
+                Ok(updated)
             })
         })
         .await
+}
+
+/// A remote group's server says a person joined or left its moderators
+/// (federation checked that the group or one of its moderators said so).
+/// Kept as that person's role in our copy of the membership, so that the
+/// group's moderators show here too.
+pub async fn moderator_received(
+    app: &App,
+    group_id: i64,
+    person_id: i64,
+    change: ModeratorChange,
+    activity: Option<String>,
+) -> Result<()> {
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let group = rows::by_id(conn, group_id)?;
+                if group.local {
+                    return Err(Error::forbidden(
+                        "a local group's moderators are changed here only",
+                    ));
+                }
+                let existing = rows::membership(conn, person_id, group.id)?
+                    .filter(|m| m.state == MemberState::Accepted);
+                let what = match (change, existing) {
+                    (ModeratorChange::Added, Some(m)) if is_group_moderator(Some(&m)) => None,
+                    (ModeratorChange::Added, Some(m)) => {
+                        rows::set_membership(
+                            conn,
+                            m.id,
+                            MemberState::Accepted,
+                            MemberRole::Moderator,
+                        )?;
+                        Some(What::ModeratorAdded {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Added, None) => {
+                        if let Some(m) = rows::membership(conn, person_id, group.id)? {
+                            rows::delete_membership(conn, m.id)?;
+                        }
+                        rows::insert_membership(
+                            conn,
+                            person_id,
+                            group.id,
+                            MemberState::Accepted,
+                            MemberRole::Moderator,
+                        )?;
+                        Some(What::ModeratorAdded {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Removed, Some(m)) if is_group_moderator(Some(&m)) => {
+                        rows::set_membership(
+                            conn,
+                            m.id,
+                            MemberState::Accepted,
+                            MemberRole::Member,
+                        )?;
+                        Some(What::ModeratorRemoved {
+                            group_id,
+                            person_id,
+                        })
+                    }
+                    (ModeratorChange::Removed, _) => None,
+                };
+                if let Some(what) = what {
+                    events::record(
+                        conn,
+                        Change::by(person_id, what)
+                            .in_group(group_id)
+                            .received(activity),
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Records a decision on a request to join (`by`: who decided).
+fn decided(
+    conn: &mut crate::store::DbConn,
+    by: i64,
+    group_id: i64,
+    person_id: i64,
+    follow_id: Option<String>,
+    decision: Decision,
+) -> Result<i64> {
+    events::record(
+        conn,
+        Change::by(
+            by,
+            What::MembershipDecided {
+                group_id,
+                person_id,
+                follow_id,
+                decision,
+            },
+        )
+        .in_group(group_id),
+    )
+}
+
+/// A person joins or leaves a group's moderators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeratorChange {
+    Added,
+    Removed,
 }
 
 #[cfg(test)]

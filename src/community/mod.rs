@@ -3,12 +3,15 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod blocks;
 pub mod comments;
+pub mod email;
 pub mod follows;
 pub mod groups;
 pub mod markdown;
 pub mod names;
 pub mod outcome;
+pub mod password_reset;
 pub mod posts;
 pub mod privacy;
 pub mod public;
@@ -16,6 +19,7 @@ pub mod ranking;
 pub mod solutions;
 pub mod throttle;
 pub mod tokens;
+pub mod unsubscribe;
 pub mod votes;
 
 use crate::config::Config;
@@ -98,6 +102,9 @@ impl Body {
 pub struct Origin {
     pub ap_id: Option<String>,
     pub published: Option<chrono::NaiveDateTime>,
+    /// The received activity that carried it (its event names it, so that
+    /// a local group relays the activity as received).
+    pub activity: Option<String>,
 }
 
 /// Whether a remote group already decided on an action: content by remote

@@ -7,6 +7,7 @@ use super::{
     Actor, Body, Origin,
 };
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
@@ -286,6 +287,12 @@ async fn create_in(
                 if let Some(word) = &screen.flag {
                     crate::moderation::filters::flag(conn, instance_id, &post, None, word)?;
                 }
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadCreated { post_id: post.id })
+                        .in_group(group.id)
+                        .received(origin.activity.clone()),
+                )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .map(Applied::Changed)
@@ -330,6 +337,15 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
         .run(move |conn| {
             let (post, _) = readable_post(conn, viewer.as_ref(), id)?;
             let viewer_id = viewer.as_ref().map(Actor::id);
+            let hidden = match viewer_id {
+                Some(v) => crate::store::blocks::blocked_ids(conn, v)?,
+                None => Vec::new(),
+            };
+            if hidden.contains(&post.author_id) {
+                return Err(Error::not_found(format!(
+                    "thread {id} is by a person you blocked"
+                )));
+            }
             let post = enrich(conn, viewer_id, vec![post])?
                 .pop()
                 .ok_or_else(|| Error::not_found("thread vanished"))?;
@@ -342,12 +358,13 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
                 .into_iter()
                 .filter(|c| !c.held || moderator || viewer_id == Some(c.author_id))
                 .collect();
-            // Comments of blocked servers are hidden, not erased.
+            // Comments of blocked servers, and of people the viewer
+            // blocked, are hidden, not erased.
             let authors: Vec<i64> = comments.iter().map(|c| c.author_id).collect();
             let blocked = people::blocked_among(conn, &authors)?;
             let comments: Vec<Comment> = comments
                 .into_iter()
-                .filter(|c| !blocked.contains(&c.author_id))
+                .filter(|c| !blocked.contains(&c.author_id) && !hidden.contains(&c.author_id))
                 .collect();
             let comments = super::comments::enrich(conn, viewer_id, comments)?;
             Ok(Thread { post, comments })
@@ -392,6 +409,11 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<P
             write_tx(conn, |conn| {
                 editable(conn, id, &actor)?;
                 let post = rows::update(conn, id, &change)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadEdited { post_id: id })
+                        .in_group(post.group_id),
+                )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -412,6 +434,7 @@ pub async fn edit_received(
     edit: PostEdit,
     version: Option<chrono::NaiveDateTime>,
     answer: Option<Option<String>>,
+    activity: Option<String>,
 ) -> Result<Outcome> {
     let mut change = edit_change(app, edit)?;
     change.updated_at = Some(Some(version.unwrap_or_else(now)));
@@ -427,6 +450,12 @@ pub async fn edit_received(
                     },
                     None => rows::update(conn, id, &change)?,
                 };
+                events::record(
+                    conn,
+                    Change::by(author.id(), What::ThreadEdited { post_id: id })
+                        .in_group(post.group_id)
+                        .received(activity),
+                )?;
                 if let Some(answer) = answer {
                     super::solutions::accept_received(conn, &config, &author, &post, answer)?;
                 }
@@ -439,6 +468,17 @@ pub async fn edit_received(
 /// The author (or an admin) deletes a thread: it stays as a tombstone, its
 /// comments remain, and it leaves the feeds.
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
+    delete_received(app, actor, id, None).await
+}
+
+/// `delete`, carried by the received activity `activity` when another
+/// server sent it.
+pub async fn delete_received(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    activity: Option<String>,
+) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -459,6 +499,12 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
                 };
                 rows::update(conn, id, &change)?;
                 group_rows::add_post_count(conn, post.group_id, -1)?;
+                events::record(
+                    conn,
+                    Change::by(actor.id(), What::ThreadDeleted { post_id: id })
+                        .in_group(post.group_id)
+                        .received(activity),
+                )?;
                 Ok(Applied::Changed(()))
             })
         })
@@ -504,6 +550,7 @@ pub async fn group_feed(
             }
             let posts = rows::feed(
                 conn,
+                viewer.as_ref().map(Actor::id),
                 FeedScope::Group(group.id),
                 sort,
                 cursor.as_ref(),
@@ -528,7 +575,14 @@ pub async fn home_feed(app: &App, actor: &Actor, cursor: Option<&str>) -> Result
                 group_ids: &group_ids,
                 author_ids: &author_ids,
             };
-            let posts = rows::feed(conn, scope, sort, cursor.as_ref(), limit + 1)?;
+            let posts = rows::feed(
+                conn,
+                Some(person_id),
+                scope,
+                sort,
+                cursor.as_ref(),
+                limit + 1,
+            )?;
             page(conn, Some(person_id), posts, sort, limit)
         })
         .await

@@ -197,26 +197,28 @@ fn comment_object(
 /// Any stored comment (deleted or not, in a club or not) with what its
 /// Note needs: for what this server sends, not for what it shows.
 pub async fn any_comment(app: &App, id: i64) -> Result<CommentObject> {
-    app.store
-        .run(move |conn| {
-            let c = comment_rows::by_id(conn, id)?;
-            let post = post_rows::by_id(conn, c.post_id)?;
-            let group = group_rows::by_id(conn, post.group_id)?;
-            comment_object(conn, c, &post, group)
-        })
-        .await
+    app.store.run(move |conn| comment_info(conn, id)).await
+}
+
+/// `any_comment` on the caller's connection.
+pub fn comment_info(conn: &mut DbConn, id: i64) -> Result<CommentObject> {
+    let c = comment_rows::by_id(conn, id)?;
+    let post = post_rows::by_id(conn, c.post_id)?;
+    let group = group_rows::by_id(conn, post.group_id)?;
+    comment_object(conn, c, &post, group)
 }
 
 /// Any stored thread with its author and group (see `any_comment`).
 pub async fn any_post(app: &App, id: i64) -> Result<PostInfo> {
-    app.store
-        .run(move |conn| {
-            let post = post_rows::by_id(conn, id)?;
-            enrich(conn, None, vec![post])?
-                .pop()
-                .ok_or_else(|| Error::not_found("thread vanished"))
-        })
-        .await
+    app.store.run(move |conn| post_info(conn, id)).await
+}
+
+/// `any_post` on the caller's connection.
+pub fn post_info(conn: &mut DbConn, id: i64) -> Result<PostInfo> {
+    let post = post_rows::by_id(conn, id)?;
+    enrich(conn, None, vec![post])?
+        .pop()
+        .ok_or_else(|| Error::not_found("thread vanished"))
 }
 
 /// What the server `reader` (the signer of the fetch, if signed) may see

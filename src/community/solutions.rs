@@ -7,6 +7,7 @@
 use super::posts::{enrich, readable_post, PostInfo};
 use super::{Actor, InstanceRole};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::moderation::can_moderate;
 use crate::reputation::ledger::{self, SolutionChange, Work};
 use crate::store::comments::{self as comment_rows, Comment};
@@ -144,6 +145,20 @@ fn set_accepted(
             ..PostChange::default()
         },
     )?;
+    let what = match (new_id, post.accepted_comment_id) {
+        (Some(comment_id), _) => Some(What::AnswerAccepted {
+            post_id: post.id,
+            comment_id,
+        }),
+        (None, Some(comment_id)) => Some(What::AnswerUnaccepted {
+            post_id: post.id,
+            comment_id,
+        }),
+        (None, None) => None,
+    };
+    if let Some(what) = what {
+        events::record(conn, Change::by(accepter.id, what).in_group(group.id))?;
+    }
     ledger::on_solution(
         conn,
         cfg,
@@ -195,6 +210,17 @@ pub async fn kudos(app: &App, actor: &Actor, target: VoteTarget) -> Result<(Pers
                 if !ledger::on_kudos(conn, &config.reputation, &actor.person, work)? {
                     return Err(Error::conflict("you already gave kudos for this"));
                 }
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::KudosGiven {
+                            person_id: author_id,
+                            target: target.into(),
+                        },
+                    )
+                    .in_group(group.id),
+                )?;
                 let author = crate::store::people::by_id(conn, author_id)?;
                 let summary = ledger::summary_of(conn, &config.reputation, &author)?;
                 Ok((author, summary))

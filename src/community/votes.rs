@@ -5,6 +5,7 @@ use super::outcome::Applied;
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, VoteChange};
 use crate::store::votes::{self as rows, VoteTarget};
 use crate::store::{comments, groups, posts, write_tx};
@@ -19,19 +20,29 @@ pub struct Tally {
 }
 
 pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> Result<Tally> {
-    vote_with_id(app, actor, target, value, None)
+    vote_received(app, actor, target, value, Received::default())
         .await?
         .into_result()
 }
 
-/// A vote with its ActivityPub id when it came from another server.
-pub async fn vote_with_id(
+/// What carried a vote from another server.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    /// The vote's own ActivityPub id (its Like or Dislike).
+    pub ap_id: Option<String>,
+    /// The activity received (the vote, or the Undo that cleared it).
+    pub activity: Option<String>,
+}
+
+/// A vote as another server sent it.
+pub async fn vote_received(
     app: &App,
     actor: &Actor,
     target: VoteTarget,
     value: i32,
-    ap_id: Option<String>,
+    received: Received,
 ) -> Result<Applied<Tally>> {
+    let Received { ap_id, activity } = received;
     if !(-1..=1).contains(&value) {
         return Err(Error::unprocessable("a vote is 1, 0 (clear) or -1"));
     }
@@ -94,6 +105,18 @@ pub async fn vote_with_id(
                     new: value,
                 };
                 ledger::on_vote(conn, &config.reputation, &change)?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Voted {
+                            target: target.into(),
+                            value,
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(activity.clone()),
+                )?;
                 let (up, down) = ranking::vote_delta(old, value);
                 let (score, upvotes, downvotes) = match target {
                     VoteTarget::Post(id) => {

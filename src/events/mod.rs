@@ -83,6 +83,11 @@ pub enum What {
         person_id: i64,
         follow_id: Option<String>,
     },
+    /// A moderator invited a person; their next join admits them.
+    MemberInvited {
+        group_id: i64,
+        person_id: i64,
+    },
     MembershipDecided {
         group_id: i64,
         person_id: i64,
@@ -113,6 +118,12 @@ pub enum What {
         followee_id: i64,
         follow_id: Option<String>,
     },
+    /// A remote person's Follow of someone who blocked them, refused.
+    FollowRefused {
+        follower_id: i64,
+        followee_id: i64,
+        follow_id: String,
+    },
     FollowAccepted {
         follower_id: i64,
         followee_id: i64,
@@ -134,6 +145,9 @@ pub enum What {
         group_id: Option<i64>,
         reason: Option<String>,
         expires_at: Option<NaiveDateTime>,
+        /// The ban also removed what they posted in the group.
+        #[serde(default)]
+        remove_content: bool,
     },
     Unbanned {
         person_id: i64,
@@ -255,6 +269,10 @@ impl What {
                 person_id,
                 ..
             }
+            | MemberInvited {
+                group_id,
+                person_id,
+            }
             | ModeratorAdded {
                 group_id,
                 person_id,
@@ -271,7 +289,8 @@ impl What {
             | BadgeAwarded { person_id, .. } => s.person_id = Some(*person_id),
             Followed { followee_id, .. }
             | Unfollowed { followee_id, .. }
-            | FollowAccepted { followee_id, .. } => s.person_id = Some(*followee_id),
+            | FollowAccepted { followee_id, .. }
+            | FollowRefused { followee_id, .. } => s.person_id = Some(*followee_id),
             Banned {
                 person_id,
                 group_id,
@@ -317,6 +336,16 @@ impl Change {
         Change {
             what,
             actor_id: Some(actor_id),
+            group_id: None,
+            activity: None,
+        }
+    }
+
+    /// A change the server made by itself (a rank reached, a badge).
+    pub fn by_server(what: What) -> Change {
+        Change {
+            what,
+            actor_id: None,
             group_id: None,
             activity: None,
         }

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod actors;
+pub mod consumer;
 pub mod context;
 pub mod http;
 pub mod ids;
@@ -13,6 +14,7 @@ pub mod moderation;
 pub mod nodeinfo;
 pub mod objects;
 pub mod outbox;
+pub mod profiles;
 pub mod publish;
 pub mod resolve;
 pub mod sending;

@@ -10,9 +10,10 @@ use super::outbox;
 use crate::community::posts::PostInfo;
 use crate::community::public;
 use crate::error::Result;
-use crate::moderation::actions::{BanInput, Banned, ThreadAction};
+use crate::moderation::actions::{BanInput, ThreadAction};
 use crate::store::groups::Group;
 use crate::store::people::Person;
+use crate::store::DbConn;
 use crate::App;
 use serde_json::{json, Value};
 
@@ -42,15 +43,17 @@ fn undo(app: &App, moderator: &Person, group: &Group, inner: Value) -> Value {
     })
 }
 
-/// Sends a moderation activity about `group`, and to `also` (a banned
-/// person's server) when that is elsewhere.
-async fn send(
+/// Queues a moderation activity about `group`, and to `also` (a banned
+/// person's server) when that is elsewhere, inside the caller's write
+/// transaction.
+fn send(
+    conn: &mut DbConn,
     app: &App,
     group: &Group,
     moderator: &Person,
     activity: Value,
     also: Option<&Person>,
-) -> Result<()> {
+) -> Result<usize> {
     let extra: Vec<String> = also
         .filter(|p| !p.local && p.instance_id != group.instance_id)
         .map(|p| {
@@ -61,17 +64,17 @@ async fn send(
         .into_iter()
         .collect();
     if group.local {
-        outbox::relay(app, group, activity.clone(), None).await?;
+        let mut queued = outbox::relay(conn, app, group, activity.clone(), None)?;
         if !extra.is_empty() {
-            outbox::send(app, activity, &moderator.ap_id, extra).await?;
+            queued += outbox::enqueue_in_tx(conn, &activity, &moderator.ap_id, &extra)?;
         }
-        Ok(())
+        Ok(queued)
     } else if moderator.local {
         let mut inboxes = vec![group.inbox_url.clone()];
         inboxes.extend(extra);
-        outbox::send(app, activity, &moderator.ap_id, inboxes).await
+        outbox::enqueue_in_tx(conn, &activity, &moderator.ap_id, &inboxes)
     } else {
-        Ok(())
+        Ok(0)
     }
 }
 
@@ -89,13 +92,14 @@ fn removal(
     delete
 }
 
-pub async fn thread_moderated(
+pub fn thread_moderated(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
     info: &PostInfo,
     action: ThreadAction,
     reason: Option<&str>,
-) -> Result<()> {
+) -> Result<usize> {
     let (g, object) = (&info.group, info.post.ap_id.as_str());
     let featured = g
         .featured_url
@@ -122,35 +126,43 @@ pub async fn thread_moderated(
             v
         }
     };
-    send(app, g, moderator, activity, None).await
+    send(conn, app, g, moderator, activity, None)
 }
 
-pub async fn comment_moderated(
+pub fn comment_moderated(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
     comment_id: i64,
     remove: bool,
     reason: Option<&str>,
-) -> Result<()> {
-    let c = public::any_comment(app, comment_id).await?;
+) -> Result<usize> {
+    let c = public::comment_info(conn, comment_id)?;
     let delete = removal(app, moderator, &c.group, &c.comment.ap_id, reason);
     let activity = if remove {
         delete
     } else {
         undo(app, moderator, &c.group, delete)
     };
-    send(app, &c.group, moderator, activity, None).await
+    send(conn, app, &c.group, moderator, activity, None)
+}
+
+/// The group and person of a ban.
+pub struct Banned<'a> {
+    pub group: &'a Group,
+    pub person: &'a Person,
 }
 
 /// A ban (`input` given) or its lifting (`None`).
-pub async fn banned(
+pub fn banned(
+    conn: &mut DbConn,
     app: &App,
     moderator: &Person,
-    b: &Banned,
+    b: Banned<'_>,
     input: Option<&BanInput>,
     reason: Option<&str>,
-) -> Result<()> {
-    let mut block = base(app, "Block", moderator, &b.group, &b.person.ap_id);
+) -> Result<usize> {
+    let mut block = base(app, "Block", moderator, b.group, &b.person.ap_id);
     block["target"] = json!(b.group.ap_id);
     if let Some(r) = reason {
         block["summary"] = json!(r);
@@ -163,7 +175,7 @@ pub async fn banned(
     }
     let activity = match input {
         Some(_) => block,
-        None => undo(app, moderator, &b.group, block),
+        None => undo(app, moderator, b.group, block),
     };
-    send(app, &b.group, moderator, activity, Some(&b.person)).await
+    send(conn, app, b.group, moderator, activity, Some(b.person))
 }

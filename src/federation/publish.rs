@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::groups::Group;
 use crate::store::people::Person;
 use crate::store::votes::VoteTarget;
-use crate::store::{comments, groups, posts};
+use crate::store::{comments, groups, posts, DbConn};
 use crate::App;
 use serde_json::{json, Value};
 
@@ -57,16 +57,18 @@ fn activity(app: &App, change: Change, author: &Person, group: &Group, object: V
     })
 }
 
-/// Sends `activity` of the local `author` about content of `group`, and
-/// to `also` (the inbox of a remote author being answered).
-async fn publish(
+/// Queues `activity` of the local `author` about content of `group`, and
+/// to `also` (the inbox of a remote author being answered), inside the
+/// caller's write transaction.
+fn publish(
+    conn: &mut DbConn,
     app: &App,
     group: &Group,
     author: &Person,
     activity: Value,
     new_thread: Option<String>,
     also: Option<&Person>,
-) -> Result<()> {
+) -> Result<usize> {
     // The group's own server hears of it from the group already.
     let also: Vec<String> = also
         .filter(|p| !p.local && p.instance_id != group.instance_id)
@@ -78,60 +80,60 @@ async fn publish(
         .into_iter()
         .collect();
     if group.local {
-        outbox::relay(app, group, activity.clone(), new_thread).await?;
+        let mut queued = outbox::relay(conn, app, group, activity.clone(), new_thread)?;
         if !also.is_empty() {
-            outbox::send(app, activity, &author.ap_id, also).await?;
+            queued += outbox::enqueue_in_tx(conn, &activity, &author.ap_id, &also)?;
         }
-        Ok(())
+        Ok(queued)
     } else {
         let mut inboxes = vec![group.inbox_url.clone()];
         inboxes.extend(also);
-        outbox::send(app, activity, &author.ap_id, inboxes).await
+        outbox::enqueue_in_tx(conn, &activity, &author.ap_id, &inboxes)
     }
 }
 
 /// A local author's thread was created, edited or deleted.
-pub async fn thread(app: &App, post_id: i64, change: Change) -> Result<()> {
-    let info = public::any_post(app, post_id).await?;
+pub fn thread(conn: &mut DbConn, app: &App, post_id: i64, change: Change) -> Result<usize> {
+    let info = public::post_info(conn, post_id)?;
     // Held content leaves once a moderator approves it.
     if !info.author.local || info.post.held {
-        return Ok(());
+        return Ok(0);
     }
     let object = encode(&PageObject::from_info(&info))?;
     let act = activity(app, change, &info.author, &info.group, object);
     let new_thread = (change == Change::Created).then(|| info.post.ap_id.clone());
-    publish(app, &info.group, &info.author, act, new_thread, None).await
+    publish(conn, app, &info.group, &info.author, act, new_thread, None)
 }
 
 /// A local author's comment was created, edited or deleted.
-pub async fn comment(app: &App, comment_id: i64, change: Change) -> Result<()> {
-    let c = public::any_comment(app, comment_id).await?;
+pub fn comment(conn: &mut DbConn, app: &App, comment_id: i64, change: Change) -> Result<usize> {
+    let c = public::comment_info(conn, comment_id)?;
     if !c.author.local || c.comment.held {
-        return Ok(());
+        return Ok(0);
     }
     let note = NoteObject::from_object(&c);
     let act = activity(app, change, &c.author, &c.group, encode(&note)?);
     let answered = (c.parent_author.id != c.author.id).then_some(&c.parent_author);
-    publish(app, &c.group, &c.author, act, None, answered).await
+    publish(conn, app, &c.group, &c.author, act, None, answered)
 }
 
 /// A local person voted (1, -1) or cleared a vote (0).
-pub async fn vote(app: &App, voter: &Person, target: VoteTarget, value: i32) -> Result<()> {
-    let (object, group) = app
-        .store
-        .run(move |conn| {
-            let (ap_id, post_id) = match target {
-                VoteTarget::Post(id) => (posts::by_id(conn, id)?.ap_id, id),
-                VoteTarget::Comment(id) => {
-                    let c = comments::by_id(conn, id)?;
-                    (c.ap_id, c.post_id)
-                }
-            };
-            let group_id = posts::by_id(conn, post_id)?.group_id;
-            let group = groups::by_id(conn, group_id)?;
-            Ok((ap_id, group))
-        })
-        .await?;
+pub fn vote(
+    conn: &mut DbConn,
+    app: &App,
+    voter: &Person,
+    target: VoteTarget,
+    value: i32,
+) -> Result<usize> {
+    let (object, post_id) = match target {
+        VoteTarget::Post(id) => (posts::by_id(conn, id)?.ap_id, id),
+        VoteTarget::Comment(id) => {
+            let c = comments::by_id(conn, id)?;
+            (c.ap_id, c.post_id)
+        }
+    };
+    let group_id = posts::by_id(conn, post_id)?.group_id;
+    let group = groups::by_id(conn, group_id)?;
     let like = |kind: &str| {
         json!({
             "type": kind,
@@ -153,5 +155,5 @@ pub async fn vote(app: &App, voter: &Person, target: VoteTarget, value: i32) -> 
         }),
     };
     act["@context"] = context();
-    publish(app, &group, voter, act, None, None).await
+    publish(conn, app, &group, voter, act, None, None)
 }

@@ -34,7 +34,10 @@ pub trait Consumer: Send + Sync + 'static {
 /// The consumers this build runs, in no particular order (each keeps its
 /// own position).
 pub fn consumers() -> Vec<Arc<dyn Consumer>> {
-    Vec::new()
+    vec![
+        Arc::new(crate::federation::consumer::Federation),
+        Arc::new(crate::notifications::consumer::Notifications),
+    ]
 }
 
 /// Adds the consumers missing from the store at the end of the log (see

@@ -2,4 +2,6 @@
 
 pub mod delivery;
 pub mod events;
+pub mod mail;
+pub mod notification_mail;
 pub mod reputation;

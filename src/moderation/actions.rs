@@ -13,6 +13,7 @@ use crate::community::outcome::Applied;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, CommentChange};
 use crate::store::groups::{self as group_rows, Group, MemberState, Membership};
@@ -65,6 +66,8 @@ impl ThreadAction {
 pub struct Why {
     pub reason: Option<String>,
     pub authority: Authority,
+    /// The received activity that carried it (a local group relays it).
+    pub activity: Option<String>,
 }
 
 impl Why {
@@ -73,6 +76,7 @@ impl Why {
         Why {
             reason,
             authority: Authority::Checked,
+            activity: None,
         }
     }
 }
@@ -156,6 +160,19 @@ pub async fn on_thread(
                     target,
                     entry(&why),
                 )?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::ThreadModerated {
+                            post_id: post.id,
+                            action,
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
                     .map(Applied::Changed)
@@ -230,6 +247,19 @@ pub async fn on_comment(
                     "restore_comment"
                 };
                 log::record(conn, name, Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::CommentModerated {
+                            comment_id: c.id,
+                            removed: remove,
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .map(Applied::Changed)
@@ -301,6 +331,21 @@ pub async fn ban(
                 let mut e = entry(&why);
                 e.expires_at = input.until;
                 log::record(conn, "ban", Some(actor.id()), target, e)?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Banned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                            reason: why.reason.clone(),
+                            expires_at: input.until,
+                            remove_content: input.remove_content,
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 Ok(Banned {
                     membership,
                     group,
@@ -373,6 +418,18 @@ pub async fn unban(
                     ..Target::default()
                 };
                 log::record(conn, "unban", Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Unbanned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
                 Ok(Applied::Changed(Banned {
                     membership: m,
                     group,
@@ -410,6 +467,21 @@ pub async fn instance_ban(
                     person_id: Some(person.id),
                     ..Target::default()
                 };
+                let what = if banned {
+                    What::Banned {
+                        person_id: person.id,
+                        group_id: None,
+                        reason: reason.clone(),
+                        expires_at: None,
+                        remove_content: false,
+                    }
+                } else {
+                    What::Unbanned {
+                        person_id: person.id,
+                        group_id: None,
+                    }
+                };
+                events::record(conn, Change::by(actor.id(), what))?;
                 let entry = Entry {
                     reason,
                     admin_only: true,
@@ -436,15 +508,31 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
     let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
     app.store
         .run(move |conn| {
-            let group = find_group(conn, &group)?;
-            let person = find_person(conn, &person)?;
-            why.authority.require(conn, &actor, &group)?;
-            let target = Target {
-                group_id: Some(group.id),
-                person_id: Some(person.id),
-                ..Target::default()
-            };
-            log::record(conn, "warn", Some(actor.id()), target, entry(&why)).map(|_| ())
+            write_tx(conn, |conn| {
+                let group = find_group(conn, &group)?;
+                let person = find_person(conn, &person)?;
+                why.authority.require(conn, &actor, &group)?;
+                let target = Target {
+                    group_id: Some(group.id),
+                    person_id: Some(person.id),
+                    ..Target::default()
+                };
+                log::record(conn, "warn", Some(actor.id()), target, entry(&why))?;
+                events::record(
+                    conn,
+                    Change::by(
+                        actor.id(),
+                        What::Warned {
+                            person_id: person.id,
+                            group_id: Some(group.id),
+                            reason: why.reason.clone(),
+                        },
+                    )
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
+                )?;
+                Ok(())
+            })
         })
         .await
 }

@@ -10,6 +10,7 @@ use super::log::{self, Entry, Target};
 use super::{can_moderate, require_moderator, require_staff_moderator};
 use crate::community::{can_read, check_not_banned, find_group, find_person, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
@@ -100,7 +101,8 @@ pub struct ReportInfo {
 impl ReportInfo {
     /// What became of the forward, all deliveries together: refused when
     /// any server refused it for good, else queued while any is waiting;
-    /// none when it was not forwarded.
+    /// none when it was not forwarded. Queued too while the federation
+    /// consumer has not yet queued its deliveries.
     pub fn forward_state(&self) -> Option<ForwardState> {
         let states = || self.forwards.iter().map(|f| f.state);
         [
@@ -110,6 +112,7 @@ impl ReportInfo {
         ]
         .into_iter()
         .find(|s| states().any(|x| x == *s))
+        .or(self.report.forwarded.then_some(ForwardState::Queued))
     }
 
     /// Why a server refused the forward, if one did.
@@ -281,10 +284,29 @@ pub async fn create(
                     },
                 )?;
                 flags::hide_when_flagged(conn, &rules, origin, report.post_id, report.comment_id)?;
+                filed(conn, actor.id(), &report, None)?;
                 enrich(conn, report, origin)
             })
         })
         .await
+}
+
+/// Records that `report` was filed (`activity`: the Flag that carried it).
+fn filed(
+    conn: &mut DbConn,
+    actor_id: i64,
+    report: &Report,
+    activity: Option<String>,
+) -> Result<()> {
+    let mut change = Change::by(
+        actor_id,
+        What::ReportFiled {
+            report_id: report.id,
+        },
+    )
+    .received(activity);
+    change.group_id = report.group_id;
+    events::record(conn, change).map(|_| ())
 }
 
 /// A report with its people, group and content.
@@ -463,6 +485,15 @@ pub async fn close(
                         ..Entry::default()
                     },
                 )?;
+                let mut change = Change::by(
+                    actor.id(),
+                    What::ReportClosed {
+                        report_id: closed.id,
+                        decision,
+                    },
+                );
+                change.group_id = closed.group_id;
+                events::record(conn, change)?;
                 enrich(conn, closed, local)
             })
         })
@@ -523,6 +554,9 @@ pub async fn forward(app: &App, actor: &Actor, id: i64) -> Result<Forward> {
                 if !rows::mark_forwarded(conn, id)? {
                     return Err(Error::conflict("the report was already forwarded"));
                 }
+                let mut change = Change::by(actor.id(), What::ReportForwarded { report_id: id });
+                change.group_id = plan.info.report.group_id;
+                events::record(conn, change)?;
                 let mut plan = plan;
                 plan.info.report.forwarded = true;
                 Ok(plan)
@@ -563,21 +597,26 @@ fn forward_plan(info: ReportInfo) -> Forward {
     }
 }
 
-/// Records the Flags a forward is sent as (`(activity id, inboxes)`), each
-/// delivery queued, before they are sent: the delivery worker records how
-/// each ends (`ended_forward`).
-pub async fn forward_queued(app: &App, report_id: i64, sent: Vec<(String, String)>) -> Result<()> {
-    app.store
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let at = now();
-                for (activity, inbox) in &sent {
-                    rows::add_forward(conn, report_id, activity, std::slice::from_ref(inbox), at)?;
-                }
-                Ok(())
-            })
-        })
-        .await
+/// Where a report marked forwarded goes (see `forward`), read back by the
+/// consumer that sends it.
+pub fn forward_plan_of(
+    conn: &mut DbConn,
+    report_id: i64,
+    local_instance_id: i64,
+) -> Result<Forward> {
+    let report = rows::by_id(conn, report_id)?;
+    Ok(forward_plan(enrich(conn, report, local_instance_id)?))
+}
+
+/// Records the Flags a forward is sent as (`(activity id, inbox)`), in the
+/// transaction that queues their deliveries: the delivery worker records
+/// how each ends (`ended_forward`).
+pub fn forward_queued(conn: &mut DbConn, report_id: i64, sent: &[(String, String)]) -> Result<()> {
+    let at = now();
+    for (activity, inbox) in sent {
+        rows::add_forward(conn, report_id, activity, std::slice::from_ref(inbox), at)?;
+    }
+    Ok(())
 }
 
 /// How one delivery of a forwarded report ended, as the delivery worker
@@ -714,13 +753,14 @@ fn store_received(
                 created_at: at,
             },
         )?;
-        if !inserted {
+        let Some(report) = inserted else {
             // The same Flag delivered twice at once (to a group's inbox
             // and the shared inbox): the other delivery stored it.
             return Ok(0);
-        }
+        };
         stored += 1;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
+        filed(conn, r.sender.id, &report, Some(r.ap_id.clone()))?;
     }
     Ok(stored)
 }

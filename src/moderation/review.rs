@@ -9,6 +9,7 @@ use crate::community::comments::enrich as enrich_comments;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, Actor};
 use crate::error::{Error, Result};
+use crate::events::{self, Change, Target as EventTarget, What};
 use crate::store::comments::{self as comment_rows, CommentChange};
 use crate::store::groups as group_rows;
 use crate::store::posts::{self as post_rows, PostChange};
@@ -83,6 +84,18 @@ pub async fn decide_post(app: &App, actor: &Actor, id: i64, approve: bool) -> Re
                     "reject_post"
                 };
                 log::record(conn, name, Some(actor.id()), target, Entry::default())?;
+                if approve {
+                    events::record(
+                        conn,
+                        Change::by(
+                            actor.id(),
+                            What::Approved {
+                                target: EventTarget::Post(post.id),
+                            },
+                        )
+                        .in_group(group.id),
+                    )?;
+                }
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
                     .ok_or_else(|| Error::not_found("thread vanished"))
@@ -134,6 +147,18 @@ pub async fn decide_comment(
                     "reject_comment"
                 };
                 log::record(conn, name, Some(actor.id()), target, Entry::default())?;
+                if approve {
+                    events::record(
+                        conn,
+                        Change::by(
+                            actor.id(),
+                            What::Approved {
+                                target: EventTarget::Comment(c.id),
+                            },
+                        )
+                        .in_group(group.id),
+                    )?;
+                }
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
                     .ok_or_else(|| Error::not_found("comment vanished"))

@@ -9,6 +9,7 @@ use super::ranks::{rank_for, Standing};
 use super::serial::{serial_runs, VoteEvent};
 use super::settings::ReputationConfig;
 use crate::error::Result;
+use crate::events::{self, Change, What};
 use crate::moderation::log::{self, Entry, Target};
 use crate::store::instances;
 use crate::store::people::{self, Person};
@@ -298,7 +299,19 @@ pub fn refresh(conn: &mut DbConn, cfg: &ReputationConfig, person_id: i64) -> Res
         rank,
         updated_at: at,
     };
+    let before = rows::summary(conn, person_id)?
+        .map(|s| s.rank)
+        .unwrap_or_else(|| cfg.lowest_rank().to_string());
     rows::save_summary(conn, &summary)?;
+    if before != summary.rank {
+        events::record(
+            conn,
+            Change::by_server(What::RankChanged {
+                person_id,
+                rank: summary.rank.clone(),
+            }),
+        )?;
+    }
     let record = Record {
         solutions,
         upvotes,
@@ -306,7 +319,15 @@ pub fn refresh(conn: &mut DbConn, cfg: &ReputationConfig, person_id: i64) -> Res
         reputation: points,
     };
     for b in badges::earned(&record) {
-        rows::award(conn, person_id, b, at)?;
+        if rows::award(conn, person_id, b, at)? {
+            events::record(
+                conn,
+                Change::by_server(What::BadgeAwarded {
+                    person_id,
+                    badge: b.to_string(),
+                }),
+            )?;
+        }
     }
     Ok(summary)
 }

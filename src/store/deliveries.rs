@@ -67,6 +67,51 @@ pub fn record_activity(
     Ok(Some(id))
 }
 
+/// Records a received activity as it came, before acting on it (a local
+/// group relays it from here); false when it was recorded before, by an
+/// earlier or a concurrent delivery of the same activity.
+pub fn record_received(conn: &mut DbConn, ap_id: &str, kind: &str, data: &str) -> Result<bool> {
+    let row = (
+        activity::ap_id.eq(ap_id),
+        activity::kind.eq(kind),
+        activity::local.eq(false),
+        activity::data.eq(data),
+        activity::created_at.eq(now()),
+    );
+    let inserted = match conn {
+        DbConn::Pg(c) => diesel::insert_into(activity::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConn::Sqlite(c) => diesel::insert_into(activity::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted > 0)
+}
+
+/// Forgets a received activity that could not be acted on, so that the
+/// sender's next try is acted on.
+pub fn forget_received(conn: &mut DbConn, ap_id: &str) -> Result<()> {
+    diesel::delete(
+        activity::table
+            .filter(activity::ap_id.eq(ap_id))
+            .filter(activity::local.eq(false)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A stored activity's JSON, when there is one.
+pub fn activity_data(conn: &mut DbConn, ap_id: &str) -> Result<Option<String>> {
+    Ok(activity::table
+        .filter(activity::ap_id.eq(ap_id))
+        .select(activity::data)
+        .first::<String>(conn)
+        .optional()?)
+}
+
 pub fn activity_seen(conn: &mut DbConn, ap_id: &str) -> Result<bool> {
     Ok(activity::table
         .filter(activity::ap_id.eq(ap_id))

@@ -21,6 +21,13 @@ pub struct Follow {
     pub created_at: chrono::NaiveDateTime,
 }
 
+impl Follow {
+    /// Accepted (not waiting for a remote server's answer).
+    pub fn is_accepted(&self) -> bool {
+        self.state == FollowState::Accepted
+    }
+}
+
 pub fn find(conn: &mut DbConn, follower_id: i64, followee_id: i64) -> Result<Option<Follow>> {
     Ok(follow::table
         .filter(follow::follower_id.eq(follower_id))

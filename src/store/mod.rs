@@ -2,13 +2,16 @@
 //! connection pool, migrations and transactions; the submodules hold the
 //! rows and queries of each table group. No SQL lives outside this module.
 
+pub mod blocks;
 pub mod comments;
 pub mod deliveries;
 pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod instances;
+pub mod mail;
 pub mod modlog;
+pub mod notifications;
 pub mod people;
 pub mod posts;
 pub mod reports;

@@ -304,3 +304,45 @@ pub fn blocked_among(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<i64>> {
         .select(person::id)
         .load(conn)?)
 }
+
+/// The local account with this address.
+pub fn local_by_email(conn: &mut DbConn, email: &str) -> Result<Option<(LocalUser, Person)>> {
+    Ok(local_user::table
+        .inner_join(person::table)
+        .filter(local_user::email.eq(email))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_email(conn: &mut DbConn, local_user_id: i64, email: Option<&str>) -> Result<()> {
+    diesel::update(local_user::table.find(local_user_id))
+        .set(local_user::email.eq(email))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut DbConn, local_user_id: i64, hash: &str) -> Result<()> {
+    diesel::update(local_user::table.find(local_user_id))
+        .set(local_user::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of an account.
+pub fn revoke_all_tokens(conn: &mut DbConn, local_user_id: i64) -> Result<usize> {
+    Ok(diesel::update(
+        auth_token::table
+            .filter(auth_token::local_user_id.eq(local_user_id))
+            .filter(auth_token::revoked.eq(false)),
+    )
+    .set(auth_token::revoked.eq(true))
+    .execute(conn)?)
+}
+
+pub fn local_user_by_id(conn: &mut DbConn, id: i64) -> Result<LocalUser> {
+    local_user::table
+        .find(id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("no such account"))
+}

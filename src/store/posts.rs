@@ -190,9 +190,11 @@ pub fn count_local(conn: &mut DbConn) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// One page of a feed, newest / best first; fetches `limit` rows.
+/// One page of a feed, newest / best first; fetches `limit` rows. The
+/// threads of people `viewer` blocked are left out.
 pub fn feed(
     conn: &mut DbConn,
+    viewer: Option<i64>,
     scope: FeedScope<'_>,
     sort: FeedSort,
     cursor: Option<&FeedCursor>,
@@ -209,6 +211,16 @@ pub fn feed(
         .filter(diesel::dsl::not(post::author_id.eq_any(blocked_people())))
         .limit(limit)
         .into_boxed();
+    if let Some(viewer) = viewer {
+        use super::schema::person_block;
+        q = q.filter(diesel::dsl::not(
+            post::author_id.eq_any(
+                person_block::table
+                    .filter(person_block::blocker_id.eq(viewer))
+                    .select(person_block::blocked_id),
+            ),
+        ));
+    }
     q = match scope {
         FeedScope::Group(group_id) => q.filter(post::group_id.eq(group_id)),
         FeedScope::Home {

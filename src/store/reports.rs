@@ -48,17 +48,17 @@ pub struct NewReport {
     pub created_at: NaiveDateTime,
 }
 
-/// Inserts a report from another server; false when its id is already
+/// Inserts a report from another server; None when its id is already
 /// stored (the same Flag delivered twice at once).
-pub fn insert_received(conn: &mut DbConn, new: &NewReport) -> Result<bool> {
+pub fn insert_received(conn: &mut DbConn, new: &NewReport) -> Result<Option<Report>> {
     let insert = diesel::insert_into(report::table)
         .values(new)
-        .on_conflict_do_nothing();
-    let inserted = match conn {
-        DbConn::Pg(c) => insert.execute(c)?,
-        DbConn::Sqlite(c) => insert.execute(c)?,
-    };
-    Ok(inserted == 1)
+        .on_conflict_do_nothing()
+        .returning(report::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewReport) -> Result<Report> {

@@ -378,6 +378,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_block (blocker_id, blocked_id) {
+        blocker_id -> BigInt,
+        blocked_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Nullable<Text>,
+        unsubscribe_url -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_token (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        local_user_id -> BigInt,
+        purpose -> Text,
+        scope -> Text,
+        expires_at -> Nullable<Timestamp>,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_account (local_user_id) {
+        local_user_id -> BigInt,
+        verified_email -> Nullable<Text>,
+        frequency -> Text,
+        digest_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(person -> instance (instance_id));
 diesel::joinable!(reputation -> person (person_id));
 diesel::joinable!(local_user -> person (person_id));
@@ -416,4 +464,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_consumer,
     notification,
     notification_preference,
+    person_block,
+    mail,
+    mail_token,
+    mail_account,
 );

@@ -5,6 +5,7 @@
 
 pub mod remote;
 pub mod sink;
+pub mod smtp;
 
 use diesel::{Connection, RunQueryDsl};
 use guildhall::config::Config;

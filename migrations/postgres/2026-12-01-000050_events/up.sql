@@ -63,3 +63,13 @@ CREATE TABLE notification_preference (
     delivery TEXT NOT NULL,
     PRIMARY KEY (person_id, kind)
 );
+
+-- A person who blocked another (local or remote): the blocked person's
+-- threads and comments are hidden from the blocker, they cannot follow
+-- the blocker, and they never notify them.
+CREATE TABLE person_block (
+    blocker_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    blocked_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (blocker_id, blocked_id)
+);

@@ -7,8 +7,6 @@ use crate::community::{follows, groups};
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::value_url;
-use crate::federation::outbox;
-use crate::store::people::Person;
 use crate::App;
 use activitypub_federation::config::Data;
 use serde::{Deserialize, Serialize};
@@ -68,15 +66,14 @@ impl Answer {
     }
 }
 
-/// Queues our `Accept` or `Reject` of a remote person's Follow, from the
-/// local group or person `local_actor`.
-pub async fn answer(
+/// Our `Accept` or `Reject` of a remote person's Follow, from the local
+/// group or person `local_actor`.
+pub fn answer_activity(
     app: &App,
     kind: AnswerKind,
     local_actor: &str,
     follow: &Follow,
-    follower: &Person,
-) -> Result<()> {
+) -> Result<Value> {
     let verb = if kind == AnswerKind::Accept {
         "accept"
     } else {
@@ -93,5 +90,5 @@ pub async fn answer(
         object: serde_json::to_value(follow).map_err(|e| Error::internal("cannot encode", e))?,
     })
     .map_err(|e| Error::internal("cannot encode", e))?;
-    outbox::send(app, activity, local_actor, vec![follower.inbox_url.clone()]).await
+    Ok(activity)
 }

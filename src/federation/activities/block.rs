@@ -3,7 +3,6 @@
 //! bans of other servers (target = their instance) are not acted on.
 
 use super::content::{self, Via};
-use super::create::relay;
 use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::handle;
@@ -63,8 +62,9 @@ pub async fn receive(
             .and_then(Value::as_str)
             .map(str::to_string),
         authority,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    let done = if ban {
+    if ban {
         let input = BanInput {
             until: act
                 .raw
@@ -79,15 +79,12 @@ pub async fn receive(
                 .unwrap_or(false),
         };
         actions::ban(app, &actor, &group_handle, &person_handle, input, why).await?;
-        true
     } else {
-        actions::unban(app, &actor, &group_handle, &person_handle, why)
+        // Already lifted: nothing to pass on.
+        let _lifted = actions::unban(app, &actor, &group_handle, &person_handle, why)
             .await?
-            .changed()
-            .is_some()
-    };
-    if done {
-        relay(app, &group, raw, None).await?;
+            .changed();
     }
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }

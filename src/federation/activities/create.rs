@@ -11,11 +11,9 @@ use crate::community::{Body, Origin};
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
-use crate::federation::outbox;
 use crate::store::groups::Group;
 use crate::App;
 use activitypub_federation::config::Data;
-use serde_json::Value;
 
 pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<()> {
     let Some(object) = embedded_content(&act)? else {
@@ -62,6 +60,7 @@ pub async fn store_new(
     let origin = Origin {
         ap_id: Some(object.id.to_string()),
         published: object.published_naive(),
+        activity: Some(act.id.to_string()),
     };
     let body = Body::Html {
         html: object.html(),
@@ -81,13 +80,13 @@ pub async fn store_new(
             content::Stored::Comment(c) => (c.post_id, Some(c.id)),
         };
         let input = CommentInput { body, parent_id };
-        let stored = comments::create_received(app, &author, post_id, input, origin).await?;
-        // Already stored (the same object twice at once), or held for
-        // review: not relayed.
-        if stored.changed().is_none_or(|c| c.comment.held) {
-            return Ok(());
-        }
-        return relay(app, &group, &act.raw, None).await;
+        // Already stored (the same object twice at once): nothing more. A
+        // local group relays it (unless held for review): the federation
+        // consumer, from the event.
+        let _stored = comments::create_received(app, &author, post_id, input, origin)
+            .await?
+            .changed();
+        return Ok(());
     }
     let Some(group) = group_of(app, object, &via).await? else {
         tracing::info!(object = %object.id, "a post not addressed to any group here skipped");
@@ -108,11 +107,10 @@ pub async fn store_new(
         body,
         kind: Some(kind.to_string()),
     };
-    let stored = posts::create_received(app, &author, group.id, input, origin).await?;
-    if stored.changed().is_none_or(|p| p.post.held) {
-        return Ok(());
-    }
-    relay(app, &group, &act.raw, Some(object.id.to_string())).await
+    let _stored = posts::create_received(app, &author, group.id, input, origin)
+        .await?
+        .changed();
+    Ok(())
 }
 
 /// The group a new thread is posted to: the announcing group when it is
@@ -125,17 +123,4 @@ async fn group_of(app: &App, object: &IncomingObject, via: &Via) -> Result<Optio
         }
     }
     content::find_group(app, addressees).await
-}
-
-/// A local group passes what it admitted on to its followers.
-pub async fn relay(
-    app: &App,
-    group: &Group,
-    raw: &Value,
-    new_thread: Option<String>,
-) -> Result<()> {
-    if !group.local {
-        return Ok(());
-    }
-    outbox::relay(app, group, raw.clone(), new_thread).await
 }

@@ -4,7 +4,6 @@
 //! group. Deletions of accounts are not acted on here.
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::{comments, posts};
@@ -29,15 +28,15 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         return moderator_removal(data, &act, stored, group, via, true, &act.raw).await;
     }
     let author = content::remote_person(data, &act.actor).await?;
+    let received = Some(act.id.to_string());
     let deleted = match stored {
-        Stored::Post(p) => posts::delete(app, &author, p.id).await?,
-        Stored::Comment(c) => comments::delete(app, &author, c.id).await?,
+        Stored::Post(p) => posts::delete_received(app, &author, p.id, received).await?,
+        Stored::Comment(c) => comments::delete_received(app, &author, c.id, received).await?,
     };
-    match deleted.changed() {
-        Some(()) => relay(app, &group, &act.raw, None).await,
-        // Already deleted: nothing to pass on.
-        None => Ok(()),
-    }
+    // Already deleted: nothing to pass on. A local group relays a deletion:
+    // the federation consumer, from the event.
+    let _deleted = deleted.changed();
+    Ok(())
 }
 
 pub(super) async fn author_ap_id(app: &App, stored: &Stored) -> Result<String> {
@@ -68,27 +67,27 @@ async fn moderator_removal(
             .and_then(Value::as_str)
             .map(str::to_string),
         authority,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    let done = match stored {
+    match stored {
         Stored::Post(p) => {
             let action = if remove {
                 ThreadAction::Remove
             } else {
                 ThreadAction::Restore
             };
-            actions::on_thread(app, &actor, p.id, action, why)
+            // Already so: nothing to pass on.
+            let _done = actions::on_thread(app, &actor, p.id, action, why)
                 .await?
-                .changed()
-                .is_some()
+                .changed();
         }
-        Stored::Comment(c) => actions::on_comment(app, &actor, c.id, remove, why)
-            .await?
-            .changed()
-            .is_some(),
-    };
-    if done {
-        relay(app, &group, raw, None).await?;
+        Stored::Comment(c) => {
+            let _done = actions::on_comment(app, &actor, c.id, remove, why)
+                .await?
+                .changed();
+        }
     }
+    // A local group relays it: the federation consumer, from the event.
     Ok(())
 }
 

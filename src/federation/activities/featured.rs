@@ -1,8 +1,7 @@
 //! `Add` and `Remove` with the featured collection as target: a moderator
-//! pins or unpins a thread. (Add/Remove of moderators is not acted on.)
+//! pins or unpins a thread. (Add/Remove of moderators: `moderators`.)
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
@@ -40,13 +39,12 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
     let why = Why {
         reason: None,
         authority,
+        activity: Some(act.id.to_string()),
     };
-    if actions::on_thread(app, &actor, post.id, action, why)
+    // Already so: nothing to pass on. A local group relays it: the
+    // federation consumer, from the event.
+    let _done = actions::on_thread(app, &actor, post.id, action, why)
         .await?
-        .changed()
-        .is_some()
-    {
-        relay(app, &group, &act.raw, None).await?;
-    }
+        .changed();
     Ok(())
 }

@@ -16,7 +16,6 @@ use crate::federation::actors::check_origin;
 use crate::federation::objects::context;
 use crate::federation::objects::incoming::value_url;
 use crate::federation::objects::reporter;
-use crate::federation::outbox;
 use crate::moderation::reports::{self, Forward, Received};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -160,22 +159,4 @@ pub fn forwarded(app: &App, f: &Forward) -> Vec<(OutgoingFlag, String)> {
         out.push((to_account, inbox.clone()));
     }
     out
-}
-
-/// Queues the Flags of a forwarded report, signed by the reporting actor,
-/// after recording each delivery so that its outcome reaches the report.
-pub async fn forward(app: &App, f: &Forward) -> Result<()> {
-    let actor = reporter::actor_id(&app.config.base_url());
-    let flags = forwarded(app, f);
-    let sent = flags
-        .iter()
-        .map(|(flag, inbox)| (flag.id.clone(), inbox.clone()))
-        .collect();
-    reports::forward_queued(app, f.info.report.id, sent).await?;
-    for (flag, inbox) in flags {
-        let activity =
-            serde_json::to_value(&flag).map_err(|e| Error::internal("cannot encode a Flag", e))?;
-        outbox::send(app, activity, &actor, vec![inbox]).await?;
-    }
-    Ok(())
 }

@@ -2,12 +2,11 @@
 //! decides: accepted at once, pending a moderator, or refused), or follows a
 //! local person.
 
-use super::accept::{answer, AnswerKind};
 use super::Kind;
 use crate::community::{follows, groups, Actor, InstanceRole};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::federation::actors::{check_origin, ApPerson};
-use crate::federation::{outbox, software};
+use crate::federation::software;
 use crate::store::{groups as group_rows, people};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -90,45 +89,25 @@ impl Follow {
             Followed::Group(group) => {
                 // Which forms of the group's relay the follower's server reads.
                 software::learn(data.app_data(), &self.actor).await?;
-                match groups::join(
+                // Admitted, queued or refused: the rule records which, and
+                // the answer (Accept, or Reject) follows from its event.
+                groups::join(
                     data.app_data(),
                     &actor,
                     &group.name,
                     Some(self.id.to_string()),
                 )
                 .await
-                {
-                    Ok(change) => outbox::membership_joined(data.app_data(), &change).await,
-                    Err(e) if e.kind == ErrorKind::Forbidden => {
-                        answer(
-                            data.app_data(),
-                            AnswerKind::Reject,
-                            &group.ap_id,
-                            &self,
-                            &actor.person,
-                        )
-                        .await
-                    }
-                    Err(e) => Err(e),
-                }
+                .map(|_| ())
             }
-            Followed::Person(person) => {
-                let change = follows::follow(
-                    data.app_data(),
-                    &actor,
-                    &person.name,
-                    Some(self.id.to_string()),
-                )
-                .await?;
-                answer(
-                    data.app_data(),
-                    AnswerKind::Accept,
-                    &person.ap_id,
-                    &self,
-                    &change.follower,
-                )
-                .await
-            }
+            Followed::Person(person) => follows::follow(
+                data.app_data(),
+                &actor,
+                &person.name,
+                Some(self.id.to_string()),
+            )
+            .await
+            .map(|_| ()),
             Followed::Nothing => Err(Error::not_found(format!(
                 "{} is not a local group or person",
                 self.object

@@ -1,7 +1,6 @@
 //! `Lock` of a thread by a moderator (and `Undo(Lock)`): no new replies.
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
@@ -35,13 +34,12 @@ pub async fn receive(
     let why = Why {
         reason: None,
         authority,
+        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    if actions::on_thread(app, &actor, post.id, action, why)
+    // Already so: nothing to pass on. A local group relays it: the
+    // federation consumer, from the event.
+    let _done = actions::on_thread(app, &actor, post.id, action, why)
         .await?
-        .changed()
-        .is_some()
-    {
-        relay(app, &group, raw, None).await?;
-    }
+        .changed();
     Ok(())
 }

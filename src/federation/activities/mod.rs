@@ -14,12 +14,14 @@ pub mod flag;
 pub mod follow;
 pub mod lock;
 pub mod moderate;
+pub mod moderators;
 pub mod relayed;
 pub mod undo;
 pub mod update;
 pub mod vote;
 
 use self::content::Via;
+use crate::community::groups::ModeratorChange;
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::value_url;
@@ -204,16 +206,54 @@ impl InboxActivity {
             Via::Direct => self.id().to_string(),
             Via::Group(_) => format!("{}#announced", self.id()),
         };
+        // Recorded as received before acting, so that the event of the
+        // change names a stored activity a local group relays as it came.
         let kind = self.kind().to_string();
-        let seen_id = id.clone();
-        if data
+        let raw = self
+            .raw()
+            .map_or_else(|| "{}".to_string(), Value::to_string);
+        let record_id = id.clone();
+        if !data
             .store
-            .run(move |conn| deliveries::activity_seen(conn, &seen_id))
+            .run(move |conn| deliveries::record_received(conn, &record_id, &kind, &raw))
             .await?
         {
             tracing::debug!(activity = %id, "repeated activity ignored");
             return Ok(());
         }
+        let acted = self.act(data, via).await;
+        if acted.is_err() {
+            let forget_id = id.clone();
+            data.store
+                .run(move |conn| deliveries::forget_received(conn, &forget_id))
+                .await?;
+        }
+        acted
+    }
+
+    /// The activity as received, for those a local group relays.
+    fn raw(&self) -> Option<&Value> {
+        match self {
+            InboxActivity::Undo(a) => Some(&a.raw),
+            InboxActivity::Create(a)
+            | InboxActivity::Update(a)
+            | InboxActivity::Delete(a)
+            | InboxActivity::Like(a)
+            | InboxActivity::Dislike(a)
+            | InboxActivity::Announce(a)
+            | InboxActivity::Lock(a)
+            | InboxActivity::Add(a)
+            | InboxActivity::Remove(a)
+            | InboxActivity::Block(a) => Some(&a.raw),
+            InboxActivity::Follow(_)
+            | InboxActivity::Accept(_)
+            | InboxActivity::Reject(_)
+            | InboxActivity::Flag(_)
+            | InboxActivity::Unsupported { .. } => None,
+        }
+    }
+
+    async fn act(self, data: &Data<App>, via: Via) -> Result<()> {
         match (self, &via) {
             (InboxActivity::Follow(a), Via::Direct) => a.receive(data).await?,
             (InboxActivity::Accept(a) | InboxActivity::Reject(a), Via::Direct) => {
@@ -230,23 +270,30 @@ impl InboxActivity {
                 let raw = a.raw.clone();
                 lock::receive(data, a, true, via, &raw).await?
             }
-            (InboxActivity::Add(a), _) => featured::receive(data, a, true, via).await?,
-            (InboxActivity::Remove(a), _) => featured::receive(data, a, false, via).await?,
+            (InboxActivity::Add(a), _) => {
+                match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                    Some(g) => moderators::receive(data, a, g, ModeratorChange::Added, via).await?,
+                    None => featured::receive(data, a, true, via).await?,
+                }
+            }
+            (InboxActivity::Remove(a), _) => {
+                match moderators::targeted_group(data.app_data(), &a, &via).await? {
+                    Some(g) => {
+                        moderators::receive(data, a, g, ModeratorChange::Removed, via).await?
+                    }
+                    None => featured::receive(data, a, false, via).await?,
+                }
+            }
             (InboxActivity::Block(a), _) => {
                 let raw = a.raw.clone();
                 block::receive(data, a, true, via, &raw).await?
             }
             (InboxActivity::Flag(a), Via::Direct) => flag::receive(data, a).await?,
             (other, _) => {
-                tracing::info!(activity = %id, kind = other.kind(), "activity skipped: not acted on here, or not inside an Announce");
+                tracing::info!(activity = %other.id(), kind = other.kind(), "activity skipped: not acted on here, or not inside an Announce");
             }
         }
-        let record_kind = kind.clone();
-        data.store
-            .run(move |conn| {
-                deliveries::record_activity(conn, &id, &record_kind, false, None, "{}").map(|_| ())
-            })
-            .await
+        Ok(())
     }
 }
 

@@ -65,7 +65,7 @@ impl Undo {
                 let vote = ObjectActivity::parse(self.object.clone()).map_err(|e| {
                     Error::bad_request(format!("the undone vote is malformed: {e}"))
                 })?;
-                vote::undo(data, vote, via, &self.raw).await
+                vote::undo(data, vote, via, &self.id).await
             }
             (Some("Follow"), Via::Direct) => {
                 let follow: Follow = serde_json::from_value(self.object.clone()).map_err(|e| {

@@ -3,7 +3,7 @@
 //! an actor's own profile, which is fetched again.
 
 use super::content::{self, Stored, Via};
-use super::create::{embedded_content, relay, store_new};
+use super::create::{embedded_content, store_new};
 use super::ObjectActivity;
 use crate::community::posts::{self, PostEdit};
 use crate::community::{comments, Body};
@@ -47,6 +47,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         source: object.markdown_source(),
     };
     let version = object.version();
+    let received = Some(act.id.to_string());
     let outcome = match stored {
         Stored::Post(p) => {
             let edit = PostEdit {
@@ -57,15 +58,17 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
                 .accepted_answer
                 .as_ref()
                 .map(|a| a.as_ref().map(ToString::to_string));
-            posts::edit_received(app, &author, p.id, edit, version, answer).await?
+            posts::edit_received(app, &author, p.id, edit, version, answer, received).await?
         }
-        Stored::Comment(c) => comments::edit_received(app, &author, c.id, body, version).await?,
+        Stored::Comment(c) => {
+            comments::edit_received(app, &author, c.id, body, version, received).await?
+        }
     };
     if !outcome.changed() {
         tracing::info!(object = %object.id, "an Update older than the stored version: not applied");
-        return Ok(());
     }
-    relay(app, &group, &act.raw, None).await
+    // A local group relays it: the federation consumer, from the event.
+    Ok(())
 }
 
 /// An actor changed its own profile (name, bio, key): fetched again from

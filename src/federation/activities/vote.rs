@@ -3,35 +3,32 @@
 //! servers count nothing.
 
 use super::content::{self, Stored, Via};
-use super::create::relay;
 use super::ObjectActivity;
-use crate::community::outcome::Applied;
-use crate::community::votes;
+use crate::community::votes::{self, Received};
 use crate::error::Result;
 use crate::store::votes::VoteTarget;
 use crate::App;
 use activitypub_federation::config::Data;
-use serde_json::Value;
 use url::Url;
 
 pub async fn receive(data: &Data<App>, act: ObjectActivity, value: i32, via: Via) -> Result<()> {
     let object = act.object_id()?;
-    apply(
-        data,
-        &act.actor,
-        &object,
-        value,
-        Some(act.id.to_string()),
-        via,
-        &act.raw,
-    )
-    .await
+    let received = Received {
+        ap_id: Some(act.id.to_string()),
+        activity: Some(act.id.to_string()),
+    };
+    apply(data, &act.actor, &object, value, received, via).await
 }
 
-/// `Undo(Like|Dislike)`: `vote` is the undone activity, `raw` the Undo.
-pub async fn undo(data: &Data<App>, vote: ObjectActivity, via: Via, raw: &Value) -> Result<()> {
+/// `Undo(Like|Dislike)`: `vote` is the undone activity, `undo_id` the
+/// Undo's id.
+pub async fn undo(data: &Data<App>, vote: ObjectActivity, via: Via, undo_id: &Url) -> Result<()> {
     let object = vote.object_id()?;
-    apply(data, &vote.actor, &object, 0, None, via, raw).await
+    let received = Received {
+        ap_id: None,
+        activity: Some(undo_id.to_string()),
+    };
+    apply(data, &vote.actor, &object, 0, received, via).await
 }
 
 async fn apply(
@@ -39,9 +36,8 @@ async fn apply(
     actor: &Url,
     object: &Url,
     value: i32,
-    ap_id: Option<String>,
+    received: Received,
     via: Via,
-    raw: &Value,
 ) -> Result<()> {
     let app = data.app_data();
     let Some((stored, group)) = content::find(app, object).await? else {
@@ -69,9 +65,10 @@ async fn apply(
         Stored::Post(p) => VoteTarget::Post(p.id),
         Stored::Comment(c) => VoteTarget::Comment(c.id),
     };
-    match votes::vote_with_id(app, &voter, target, value, ap_id).await? {
-        Applied::Changed(_) => relay(app, &group, raw, None).await,
-        // The same vote again.
-        Applied::Unchanged(_) => Ok(()),
-    }
+    // A local group relays it: the federation consumer, from the event.
+    // The same vote again changes nothing.
+    let _voted = votes::vote_received(app, &voter, target, value, received)
+        .await?
+        .changed();
+    Ok(())
 }

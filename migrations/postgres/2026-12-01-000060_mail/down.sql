@@ -1,0 +1,4 @@
+DROP INDEX notification_mail;
+DROP TABLE mail_account;
+DROP TABLE mail_token;
+DROP TABLE mail;
