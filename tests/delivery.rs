@@ -34,10 +34,11 @@ async fn queue(
 }
 
 async fn count(s: &common::TestServer, state: &str) -> i64 {
-    let state = state.to_string();
+    use guildhall::store::deliveries::{count_in_state, DeliveryState};
+    let state = DeliveryState::parse(state).expect("a delivery state");
     s.app
         .store
-        .run(move |conn| guildhall::store::deliveries::count_in_state(conn, &state))
+        .run(move |conn| count_in_state(conn, state))
         .await
         .expect("count")
 }

@@ -30,7 +30,7 @@ impl From<&Instance> for DomainView {
     fn from(i: &Instance) -> Self {
         DomainView {
             domain: i.domain.clone(),
-            policy: i.policy.clone(),
+            policy: i.policy.to_string(),
             dead: i.dead,
         }
     }

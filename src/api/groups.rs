@@ -10,6 +10,7 @@ use super::views::{
 use crate::community::groups::{self, GroupEdit, GroupInput};
 use crate::community::posts::{self, Page, PostInfo, PostInput};
 use crate::error::{Error, ErrorBody};
+use crate::store::groups::MemberState;
 use crate::App;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -199,7 +200,9 @@ pub async fn leave(
     auth: Auth,
     name: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
-    groups::leave(&app, &auth.actor(), &name).await?;
+    groups::leave(&app, &auth.actor(), &name)
+        .await?
+        .into_result()?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -227,7 +230,7 @@ pub async fn members(
         ),
         None => None,
     };
-    let state = q.state.as_deref().unwrap_or("accepted");
+    let state = q.state.as_deref().unwrap_or(MemberState::Accepted.as_str());
     let mut rows =
         groups::members(&app, auth.actor().as_ref(), &name, state, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;

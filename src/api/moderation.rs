@@ -54,13 +54,11 @@ pub async fn on_thread(
     let (id, action) = path.into_inner();
     let action = ThreadAction::parse(&action)
         .ok_or_else(|| Error::not_found(format!("no thread action {action:?}")))?;
-    let why = Why {
-        reason: reason(body),
-        remote: false,
-        activity: None,
-    };
+    let why = Why::checked(reason(body));
     let actor = auth.actor();
-    let info = actions::on_thread(&app, &actor, id, action, why.clone()).await?;
+    let info = actions::on_thread(&app, &actor, id, action, why.clone())
+        .await?
+        .into_result()?;
     Ok(HttpResponse::Ok().json(PostView::from(&info)))
 }
 
@@ -82,13 +80,11 @@ pub async fn on_comment(
         "restore" => false,
         _ => return Err(Error::not_found(format!("no comment action {action:?}"))),
     };
-    let why = Why {
-        reason: reason(body),
-        remote: false,
-        activity: None,
-    };
+    let why = Why::checked(reason(body));
     let actor = auth.actor();
-    let info = actions::on_comment(&app, &actor, id, remove, why.clone()).await?;
+    let info = actions::on_comment(&app, &actor, id, remove, why.clone())
+        .await?
+        .into_result()?;
     Ok(HttpResponse::Ok().json(CommentView::from(&info)))
 }
 
@@ -129,11 +125,7 @@ pub async fn ban(
         until: b.expires_at.map(|t| t.naive_utc()),
         remove_content: b.remove_content,
     };
-    let why = Why {
-        reason: b.reason.filter(|r| !r.trim().is_empty()),
-        remote: false,
-        activity: None,
-    };
+    let why = Why::checked(b.reason.filter(|r| !r.trim().is_empty()));
     let actor = auth.actor();
     let banned = actions::ban(&app, &actor, &name, &b.person, input.clone(), why.clone()).await?;
     Ok(HttpResponse::Ok().json(BanView {
@@ -154,7 +146,9 @@ pub async fn unban(
 ) -> Result<HttpResponse, Error> {
     let (group, person) = path.into_inner();
     let actor = auth.actor();
-    actions::unban(&app, &actor, &group, &person, Why::default()).await?;
+    actions::unban(&app, &actor, &group, &person, Why::checked(None))
+        .await?
+        .into_result()?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -176,11 +170,7 @@ pub async fn warn(
     body: Json<WarnRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
-    let why = Why {
-        reason: Some(b.reason),
-        remote: false,
-        activity: None,
-    };
+    let why = Why::checked(Some(b.reason));
     actions::warn(&app, &auth.actor(), &name, &b.person, why).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -83,7 +83,9 @@ pub async fn delete(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    posts::delete(&app, &auth.actor(), *id).await?;
+    posts::delete(&app, &auth.actor(), *id)
+        .await?
+        .into_result()?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -155,7 +157,9 @@ pub async fn delete_comment(
     auth: Auth,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    comments::delete(&app, &auth.actor(), *id).await?;
+    comments::delete(&app, &auth.actor(), *id)
+        .await?
+        .into_result()?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -116,7 +116,7 @@ impl From<&ReportInfo> for ReportView {
             origin: i.origin.clone(),
             local: i.local,
             reason: r.reason.clone(),
-            state: r.state.clone(),
+            state: r.state.to_string(),
             resolution: r.resolution.clone(),
             resolved_by: i.resolver.as_ref().map(PersonRef::from),
             forwarded: r.forwarded,

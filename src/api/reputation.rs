@@ -292,7 +292,7 @@ pub async fn set_role(
     let account = accounts::set_role(&app, Some(&auth.actor()), &name, &body.role).await?;
     Ok(HttpResponse::Ok().json(RoleView {
         person: PersonRef::from(&account.person),
-        role: account.user.role,
+        role: account.user.role.to_string(),
     }))
 }
 
@@ -324,7 +324,7 @@ pub async fn set_vote_weight(
     Ok(HttpResponse::Ok().json(VoteWeightView {
         domain: i.domain,
         vote_weight: i.vote_weight,
-        policy: i.policy,
+        policy: i.policy.to_string(),
     }))
 }
 

@@ -46,8 +46,8 @@ impl From<&Account> for AccountView {
             bio: a.person.bio_source.clone(),
             bio_html: a.person.bio_html.clone(),
             email: a.user.email.clone(),
-            role: a.user.role.clone(),
-            state: a.user.state.clone(),
+            role: a.user.role.to_string(),
+            state: a.user.state.to_string(),
             ap_id: a.person.ap_id.clone(),
             created_at: utc(a.user.created_at),
         }
@@ -216,8 +216,8 @@ pub struct MembershipView {
 impl From<&Membership> for MembershipView {
     fn from(m: &Membership) -> Self {
         MembershipView {
-            state: m.state.clone(),
-            role: m.role.clone(),
+            state: m.state.to_string(),
+            role: m.role.to_string(),
             since: utc(m.created_at),
         }
     }
@@ -254,8 +254,8 @@ impl From<&GroupInfo> for GroupView {
             title: g.title.clone(),
             description: g.description_source.clone(),
             description_html: g.description_html.clone(),
-            kind: g.kind.clone(),
-            join_policy: g.join_policy.clone(),
+            kind: g.kind.to_string(),
+            join_policy: g.join_policy.to_string(),
             posting_restricted_to_mods: g.posting_restricted_to_mods,
             member_count: g.member_count,
             post_count: g.post_count,
@@ -300,7 +300,7 @@ impl From<&Group> for GroupRef {
             id: g.id,
             name: handle(&g.name, g.local, &g.ap_id),
             title: g.title.clone(),
-            kind: g.kind.clone(),
+            kind: g.kind.to_string(),
         }
     }
 }

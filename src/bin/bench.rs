@@ -749,7 +749,13 @@ async fn add_people(store: &Store, group_id: Option<i64>, people: Vec<RemotePers
                         },
                     )?;
                     if let Some(g) = group_id {
-                        store::groups::insert_membership(conn, row.id, g, "accepted", "member")?;
+                        store::groups::insert_membership(
+                            conn,
+                            row.id,
+                            g,
+                            store::groups::MemberState::Accepted,
+                            store::groups::MemberRole::Member,
+                        )?;
                         store::groups::add_member_count(conn, g, 1)?;
                     }
                     ids.push(row.id);

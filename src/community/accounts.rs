@@ -6,7 +6,9 @@ use crate::config::{RegistrationMode, Verification};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::federation::ids::Ids;
-use crate::store::people::{self, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange};
+use crate::store::people::{
+    self, AccountState, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange,
+};
 use crate::store::{self, now, write_tx, DbConn};
 use crate::App;
 use activitypub_federation::http_signatures::Keypair;
@@ -26,7 +28,7 @@ impl Account {
     pub fn actor(&self) -> Actor {
         Actor {
             person: self.person.clone(),
-            role: InstanceRole::parse(&self.user.role),
+            role: self.user.role,
         }
     }
 }
@@ -76,7 +78,7 @@ pub struct NewAccount<'a> {
     pub password_hash: String,
     pub email: Option<String>,
     pub role: InstanceRole,
-    pub state: &'a str,
+    pub state: AccountState,
     pub keys: Keypair,
 }
 
@@ -129,8 +131,8 @@ fn insert_account_in(
                 person_id: person.id,
                 password_hash: new.password_hash,
                 email: new.email,
-                role: new.role.as_str().to_string(),
-                state: new.state.to_string(),
+                role: new.role,
+                state: new.state,
                 created_at: at,
             },
         )?;
@@ -145,8 +147,8 @@ pub async fn register(app: &App, reg: Registration, from: IpAddr) -> Result<Acco
         RegistrationMode::Closed => {
             return Err(Error::forbidden("registration is closed on this server"))
         }
-        RegistrationMode::Approval => "pending",
-        RegistrationMode::Open => "active",
+        RegistrationMode::Approval => AccountState::Pending,
+        RegistrationMode::Open => AccountState::Active,
     };
     app.register_throttle
         .take(&from.to_string(), Instant::now())
@@ -303,12 +305,12 @@ pub async fn login(
 }
 
 fn check_state(user: &LocalUser) -> Result<()> {
-    match user.state.as_str() {
-        "active" => Ok(()),
-        "pending" => Err(Error::forbidden(
+    match user.state {
+        AccountState::Active => Ok(()),
+        AccountState::Pending => Err(Error::forbidden(
             "this account is waiting for an administrator's approval",
         )),
-        _ => Err(Error::forbidden("this account was not approved")),
+        AccountState::Rejected => Err(Error::forbidden("this account was not approved")),
     }
 }
 
@@ -390,7 +392,7 @@ pub async fn pending_registrations(app: &App, actor: &Actor) -> Result<Vec<Accou
     require_admin(actor)?;
     let rows = app
         .store
-        .run(|conn| people::local_users_by_state(conn, "pending"))
+        .run(|conn| people::local_users_by_state(conn, AccountState::Pending))
         .await?;
     Ok(rows
         .into_iter()
@@ -414,22 +416,24 @@ pub async fn decide_registration(
             write_tx(conn, |conn| {
                 let mut account = account_by_name(conn, &name)?
                     .ok_or_else(|| Error::not_found(format!("no account named {name:?}")))?;
-                if account.user.state != "pending" {
+                if account.user.state != AccountState::Pending {
                     return Err(Error::conflict(format!(
                         "{name} is not waiting for approval (state: {})",
                         account.user.state
                     )));
                 }
-                let state = if approve { "active" } else { "rejected" };
+                let state = if approve {
+                    AccountState::Active
+                } else {
+                    AccountState::Rejected
+                };
                 people::set_local_user_state(conn, account.user.id, state)?;
-                account.user.state = state.to_string();
+                account.user.state = state;
                 Ok(account)
             })
         })
         .await
 }
-
-pub const ROLES: &[&str] = &["user", "staff", "moderator", "admin"];
 
 /// An administrator (or the CLI, `actor` None) sets a local account's
 /// instance role: user, staff (the brand's employees), moderator or admin.
@@ -437,20 +441,20 @@ pub async fn set_role(app: &App, actor: Option<&Actor>, name: &str, role: &str) 
     if let Some(actor) = actor {
         require_admin(actor)?;
     }
-    if !ROLES.contains(&role) {
-        return Err(Error::unprocessable(format!(
+    let role = InstanceRole::parse(role).ok_or_else(|| {
+        Error::unprocessable(format!(
             "role must be one of {}; got {role:?}",
-            ROLES.join(", ")
-        )));
-    }
-    let (name, role) = (name.to_string(), role.to_string());
+            InstanceRole::listed()
+        ))
+    })?;
+    let name = name.to_string();
     let by = actor.map(Actor::id);
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let mut account = account_by_name(conn, &name)?
                     .ok_or_else(|| Error::not_found(format!("no account named {name:?}")))?;
-                people::set_role(conn, account.user.id, &role)?;
+                people::set_role(conn, account.user.id, role)?;
                 crate::moderation::log::record(
                     conn,
                     "set_role",
@@ -493,7 +497,7 @@ pub fn create_user_blocking(app: &App, name: &str, password: &str, admin: bool) 
                 password_hash,
                 email: None,
                 role,
-                state: "active",
+                state: AccountState::Active,
                 keys,
             },
         )

@@ -1,6 +1,7 @@
 //! Comments: replies to a thread or to another comment (a tree by
 //! `parent_id`), edits, and deletion as a tombstone that keeps the replies.
 
+use super::outcome::{Applied, Outcome};
 use super::posts::{readable_post, CommentInfo};
 use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
@@ -64,7 +65,9 @@ pub async fn create(
     post_id: i64,
     input: CommentInput,
 ) -> Result<CommentInfo> {
-    create_received(app, actor, post_id, input, Origin::default()).await
+    create_received(app, actor, post_id, input, Origin::default())
+        .await?
+        .into_result()
 }
 
 /// A comment, written here or received from another server (`origin`).
@@ -74,7 +77,7 @@ pub async fn create_received(
     post_id: i64,
     input: CommentInput,
     origin: Origin,
-) -> Result<CommentInfo> {
+) -> Result<Applied<CommentInfo>> {
     check_body(app, input.body.text())?;
     crate::moderation::limits::check_posting(app, actor, input.body.text()).await?;
     let (body_source, body_html) = input.body.render();
@@ -135,7 +138,7 @@ pub async fn create_received(
                     crate::moderation::filters::screen(conn, &actor, &group, &body_source)?;
                 let at = now();
                 let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
-                let c = rows::insert(
+                let Some(c) = rows::insert(
                     conn,
                     &NewComment {
                         ap_id: origin
@@ -152,7 +155,12 @@ pub async fn create_received(
                         created_at,
                         held: screen.hold,
                     },
-                )?;
+                )?
+                else {
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "this comment is already stored",
+                    )));
+                };
                 let c = match origin.ap_id {
                     Some(_) => c,
                     None => rows::set_ap_id(conn, c.id, &ids.comment(c.id))?,
@@ -172,51 +180,51 @@ pub async fn create_received(
                 )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("comment vanished"))
             })
         })
         .await
 }
 
-pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
-    edit_received(app, actor, id, body, None).await
-}
-
-/// `edit`, carried by the received activity `activity` when another server
-/// sent it.
-pub async fn edit_received(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-    body: Body,
-    activity: Option<String>,
-) -> Result<CommentInfo> {
+/// The columns an edit sets, checked, edited at `at`.
+fn edit_change(app: &App, body: Body, at: chrono::NaiveDateTime) -> Result<CommentChange> {
     check_body(app, body.text())?;
     let (source, html) = body.render();
-    let change = CommentChange {
+    Ok(CommentChange {
         body_html: Some(html),
         body_source: Some(source),
-        updated_at: Some(Some(now())),
+        updated_at: Some(Some(at)),
         ..CommentChange::default()
-    };
+    })
+}
+
+/// Only its author edits a comment, and not once it or its thread is deleted.
+fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
+    let c = rows::by_id(conn, id)?;
+    if c.author_id != actor.id() {
+        return Err(Error::forbidden("only the author edits a comment"));
+    }
+    let post = post_rows::by_id(conn, c.post_id)?;
+    if c.deleted || post.deleted {
+        return Err(Error::gone("this comment or its thread was deleted"));
+    }
+    Ok(())
+}
+
+pub async fn edit(app: &App, actor: &Actor, id: i64, body: Body) -> Result<CommentInfo> {
+    let change = edit_change(app, body, now())?;
     let actor = actor.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let c = rows::by_id(conn, id)?;
-                if c.author_id != actor.id() {
-                    return Err(Error::forbidden("only the author edits a comment"));
-                }
-                let post = post_rows::by_id(conn, c.post_id)?;
-                if c.deleted || post.deleted {
-                    return Err(Error::gone("this comment or its thread was deleted"));
-                }
+                editable(conn, id, &actor)?;
                 let c = rows::update(conn, id, &change)?;
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
                 events::record(
                     conn,
                     Change::by(actor.id(), What::CommentEdited { comment_id: id })
-                        .in_group(post.group_id)
-                        .received(activity),
+                        .in_group(group_id),
                 )?;
                 enrich(conn, Some(actor.id()), vec![c])?
                     .pop()
@@ -226,7 +234,44 @@ pub async fn edit_received(
         .await
 }
 
-pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+/// The author's edit of a comment from another server, at `version` (see
+/// `posts::edit_received`), carried by the received activity `activity`:
+/// an edit older than the stored one changes nothing.
+pub async fn edit_received(
+    app: &App,
+    author: &Actor,
+    id: i64,
+    body: Body,
+    version: Option<chrono::NaiveDateTime>,
+    activity: Option<String>,
+) -> Result<Outcome> {
+    let change = edit_change(app, body, version.unwrap_or_else(now))?;
+    let author = author.clone();
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                editable(conn, id, &author)?;
+                let edited = match version {
+                    Some(v) => rows::update_unless_newer(conn, id, v, &change)?,
+                    None => Some(rows::update(conn, id, &change)?),
+                };
+                let Some(c) = edited else {
+                    return Ok(Outcome::Unchanged);
+                };
+                let group_id = post_rows::by_id(conn, c.post_id)?.group_id;
+                events::record(
+                    conn,
+                    Change::by(author.id(), What::CommentEdited { comment_id: id })
+                        .in_group(group_id)
+                        .received(activity),
+                )?;
+                Ok(Outcome::Changed)
+            })
+        })
+        .await
+}
+
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
     delete_received(app, actor, id, None).await
 }
 
@@ -237,7 +282,7 @@ pub async fn delete_received(
     actor: &Actor,
     id: i64,
     activity: Option<String>,
-) -> Result<()> {
+) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -247,7 +292,9 @@ pub async fn delete_received(
                     return Err(Error::forbidden("only the author deletes a comment"));
                 }
                 if c.deleted {
-                    return Err(Error::gone("this comment was already deleted"));
+                    return Ok(Applied::Unchanged(Error::gone(
+                        "this comment was already deleted",
+                    )));
                 }
                 let change = CommentChange {
                     deleted: Some(true),
@@ -263,7 +310,7 @@ pub async fn delete_received(
                         .in_group(group_id)
                         .received(activity),
                 )?;
-                Ok(())
+                Ok(Applied::Changed(()))
             })
         })
         .await

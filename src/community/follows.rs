@@ -4,7 +4,7 @@
 use super::{find_person, Actor};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
-use crate::store::follows as rows;
+use crate::store::follows::{self as rows, FollowState};
 use crate::store::people as rows_people;
 use crate::store::people::Person;
 use crate::store::{write_tx, DbConn};
@@ -37,11 +37,14 @@ pub struct Profile {
 }
 
 fn relationship(conn: &mut DbConn, me: i64, other: i64) -> Result<Relationship> {
-    let accepted = |f: &Option<rows::Follow>| f.as_ref().is_some_and(|f| f.state == "accepted");
+    let accepted =
+        |f: &Option<rows::Follow>| f.as_ref().is_some_and(|f| f.state == FollowState::Accepted);
     let mine = rows::find(conn, me, other)?;
     Ok(Relationship {
         following: accepted(&mine),
-        requested: mine.as_ref().is_some_and(|f| f.state == "pending"),
+        requested: mine
+            .as_ref()
+            .is_some_and(|f| f.state == FollowState::Pending),
         followed_by: accepted(&rows::find(conn, other, me)?),
     })
 }
@@ -109,7 +112,11 @@ pub async fn follow(
                 let follow = match rows::find(conn, me.id, other.id)? {
                     Some(f) => f,
                     None => {
-                        let state = if other.local { "accepted" } else { "pending" };
+                        let state = if other.local {
+                            FollowState::Accepted
+                        } else {
+                            FollowState::Pending
+                        };
                         let ap_id = match (follow_id, other.local) {
                             (Some(theirs), _) => Some(theirs),
                             (None, false) => Some(ids.activity("follow")),
@@ -197,7 +204,7 @@ pub async fn follow_answered(
                     ));
                 }
                 if accepted {
-                    rows::set_state(conn, f.id, "accepted")?;
+                    rows::set_state(conn, f.id, FollowState::Accepted)?;
                     events::record(
                         conn,
                         Change::by(
@@ -222,7 +229,8 @@ pub async fn profile(app: &App, viewer: Option<&Actor>, handle: &str) -> Result<
     app.store
         .run(move |conn| {
             let person = find_person(conn, &handle)?;
-            let role = rows_people::local_user_by_person(conn, person.id)?.map(|u| u.role);
+            let role =
+                rows_people::local_user_by_person(conn, person.id)?.map(|u| u.role.to_string());
             let standing = crate::reputation::board::standing(conn, &app2, &person)?;
             let relationship = match viewer {
                 Some(me) if me != person.id => Some(relationship(conn, me, person.id)?),

@@ -2,22 +2,26 @@
 //! approve, reject, invite, roles). A club is a membership community: joining
 //! takes a moderator's approval or an invite, and only members read it.
 
-use super::{
-    accepted, can_read, check_title, find_group, find_person, is_group_moderator, markdown, names,
-};
+use super::outcome::Applied;
+use super::{can_read, check_title, find_group, find_person, is_group_moderator, markdown, names};
 use super::{Actor, InstanceRole};
 use crate::config::GroupCreation;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{self, Change, Decision, What};
-use crate::store::groups::{self as rows, Group, GroupChange, Membership, NewGroup};
+use crate::store::groups::{
+    self as rows, Group, GroupChange, GroupKind, JoinPolicy, MemberRole, MemberState, Membership,
+    NewGroup,
+};
 use crate::store::people::{self, Person};
 use crate::store::{now, write_tx};
 use crate::App;
 
-pub const KINDS: &[&str] = &["group", "club"];
-pub const JOIN_POLICIES: &[&str] = &["open", "approval", "invite"];
-pub const ROLES: &[&str] = &["member", "moderator", "owner"];
-pub const MEMBER_STATES: &[&str] = &["accepted", "pending", "invited"];
+/// The member states listed through the API (bans are listed apart).
+pub const MEMBER_STATES: &[MemberState] = &[
+    MemberState::Accepted,
+    MemberState::Pending,
+    MemberState::Invited,
+];
 
 /// A group as one viewer sees it: with their membership, if any.
 #[derive(Debug, Clone)]
@@ -42,25 +46,36 @@ pub struct GroupEdit {
     pub posting_restricted_to_mods: Option<bool>,
 }
 
-fn one_of<'a>(field: &str, value: &'a str, allowed: &[&str]) -> Result<&'a str> {
-    if allowed.contains(&value) {
-        Ok(value)
-    } else {
-        Err(Error::unprocessable(format!(
-            "{field} must be one of {}; got {value:?}",
-            allowed.join(", ")
-        )))
-    }
+fn one_of<T: Copy + PartialEq>(
+    field: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    allowed: &[T],
+    listed: &str,
+) -> Result<T> {
+    parse(value).filter(|v| allowed.contains(v)).ok_or_else(|| {
+        Error::unprocessable(format!("{field} must be one of {listed}; got {value:?}"))
+    })
 }
 
 /// A club takes members by approval or invite only.
-fn check_policy(kind: &str, join_policy: &str) -> Result<()> {
-    if kind == "club" && join_policy == "open" {
+fn check_policy(kind: GroupKind, join_policy: JoinPolicy) -> Result<()> {
+    if kind == GroupKind::Club && join_policy == JoinPolicy::Open {
         return Err(Error::unprocessable(
             "a club's join_policy is approval or invite: members are let in, not self-admitted",
         ));
     }
     Ok(())
+}
+
+fn policy(p: &str) -> Result<JoinPolicy> {
+    one_of(
+        "join_policy",
+        p,
+        JoinPolicy::parse,
+        JoinPolicy::ALL,
+        &JoinPolicy::listed(),
+    )
 }
 
 pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<GroupInfo> {
@@ -71,15 +86,22 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
     }
     names::validate_name(&input.name)?;
     let title = check_title(&app.config, &input.title)?;
-    let kind = one_of("kind", input.kind.as_deref().unwrap_or("group"), KINDS)?.to_string();
-    let default_policy = if kind == "club" { "approval" } else { "open" };
-    let join_policy = one_of(
-        "join_policy",
-        input.join_policy.as_deref().unwrap_or(default_policy),
-        JOIN_POLICIES,
-    )?
-    .to_string();
-    check_policy(&kind, &join_policy)?;
+    let kind = match &input.kind {
+        Some(k) => one_of(
+            "kind",
+            k,
+            GroupKind::parse,
+            GroupKind::ALL,
+            &GroupKind::listed(),
+        )?,
+        None => GroupKind::Group,
+    };
+    let join_policy = match &input.join_policy {
+        Some(p) => policy(p)?,
+        None if kind == GroupKind::Club => JoinPolicy::Approval,
+        None => JoinPolicy::Open,
+    };
+    check_policy(kind, join_policy)?;
     let description = input.description.filter(|d| !d.trim().is_empty());
     if let Some(d) = &description {
         super::check_size("description", d, app.config.limits.description_bytes)?;
@@ -131,7 +153,13 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
                     return Err(Error::conflict(format!("the name {:?} is taken", new.name)));
                 }
                 let group = rows::insert(conn, &new)?;
-                let m = rows::insert_membership(conn, owner, group.id, "accepted", "owner")?;
+                let m = rows::insert_membership(
+                    conn,
+                    owner,
+                    group.id,
+                    MemberState::Accepted,
+                    MemberRole::Owner,
+                )?;
                 rows::add_member_count(conn, group.id, 1)?;
                 events::record(
                     conn,
@@ -202,7 +230,7 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
         change.description_source = Some(d);
     }
     if let Some(p) = &edit.join_policy {
-        change.join_policy = Some(one_of("join_policy", p, JOIN_POLICIES)?.to_string());
+        change.join_policy = Some(policy(p)?);
     }
     change.posting_restricted_to_mods = edit.posting_restricted_to_mods;
     change.updated_at = Some(now());
@@ -218,7 +246,7 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
                     ));
                 }
                 if let Some(p) = &change.join_policy {
-                    check_policy(&group.kind, p)?;
+                    check_policy(group.kind, *p)?;
                 }
                 let group = rows::update(conn, group.id, &change)?;
                 events::record(
@@ -300,35 +328,35 @@ fn admit_or_queue(
     }
     let existing = match rows::membership(conn, person.id, group.id)? {
         // A ban that ran out leaves nothing behind.
-        Some(m) if m.state == "banned" && !super::ban_in_force(&m, now()) => {
+        Some(m) if m.state == MemberState::Banned && !super::ban_in_force(&m, now()) => {
             rows::delete_membership(conn, m.id)?;
             None
         }
         other => other,
     };
     let membership = match existing {
-        Some(m) if m.state == "banned" => {
+        Some(m) if m.state == MemberState::Banned => {
             return Err(Error::forbidden("you are banned from this group"))
         }
-        Some(m) if m.state == "invited" && group.local => admit(conn, &m)?,
+        Some(m) if m.state == MemberState::Invited && group.local => admit(conn, &m)?,
         // Joining again changes nothing: accepted stays, pending waits.
         Some(m) => m,
         None => {
             let state = if !group.local {
-                "pending"
+                MemberState::Pending
             } else {
-                match group.join_policy.as_str() {
-                    "open" => "accepted",
-                    "approval" => "pending",
-                    _ => {
+                match group.join_policy {
+                    JoinPolicy::Open => MemberState::Accepted,
+                    JoinPolicy::Approval => MemberState::Pending,
+                    JoinPolicy::Invite => {
                         return Err(Error::forbidden(
                             "this group is invite-only: ask a moderator for an invite",
                         ))
                     }
                 }
             };
-            let m = rows::insert_membership(conn, person.id, group.id, state, "member")?;
-            if state == "accepted" {
+            let m = rows::insert_membership(conn, person.id, group.id, state, MemberRole::Member)?;
+            if state == MemberState::Accepted {
                 rows::add_member_count(conn, group.id, 1)?;
             }
             m
@@ -351,7 +379,7 @@ fn admit_or_queue(
     // or Accept goes out again (a remote server may have
     // missed the first).
     let (group_id, person_id, follow_id) = (group.id, person.id, membership.follow_ap_id.clone());
-    let what = if membership.state == "accepted" {
+    let what = if membership.state == MemberState::Accepted {
         What::MemberJoined {
             group_id,
             person_id,
@@ -373,28 +401,27 @@ fn admit_or_queue(
     })
 }
 
-pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipChange> {
+pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<Applied<MembershipChange>> {
     let (handle, person) = (handle.to_string(), actor.person.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
                 let Some(m) = rows::membership(conn, person.id, group.id)? else {
-                    return Err(Error::not_found("you are not a member of this group"));
+                    return Ok(Applied::Unchanged(Error::not_found(
+                        "you are not a member of this group",
+                    )));
                 };
-                if m.state == "banned" {
+                if m.state == MemberState::Banned {
                     return Err(Error::forbidden("a ban stays in place when you leave"));
                 }
-                if m.state == "accepted"
-                    && m.role == "owner"
-                    && rows::count_owners(conn, group.id)? <= 1
-                {
+                if m.owns() && rows::count_owners(conn, group.id)? <= 1 {
                     return Err(Error::conflict(
                         "you are the group's only owner: make another member owner first",
                     ));
                 }
                 rows::delete_membership(conn, m.id)?;
-                if m.state == "accepted" {
+                if m.state == MemberState::Accepted {
                     rows::add_member_count(conn, group.id, -1)?;
                 }
                 events::record(
@@ -409,12 +436,12 @@ pub async fn leave(app: &App, actor: &Actor, handle: &str) -> Result<MembershipC
                     )
                     .in_group(group.id),
                 )?;
-                Ok(MembershipChange {
+                Ok(Applied::Changed(MembershipChange {
                     group,
                     person,
                     membership: None,
                     follow_id: m.follow_ap_id,
-                })
+                }))
             })
         })
         .await
@@ -450,7 +477,7 @@ pub async fn follow_answered(
                     )
                 };
                 if accepted {
-                    if m.state == "pending" {
+                    if m.state == MemberState::Pending {
                         let admitted = admit(conn, &m)?;
                         answered(conn, Decision::Approved)?;
                         return Ok(Some(admitted));
@@ -458,7 +485,7 @@ pub async fn follow_answered(
                     Ok(Some(m))
                 } else {
                     rows::delete_membership(conn, m.id)?;
-                    if m.state == "accepted" {
+                    if m.state == MemberState::Accepted {
                         rows::add_member_count(conn, group.id, -1)?;
                     }
                     answered(conn, Decision::Rejected)?;
@@ -479,7 +506,13 @@ pub async fn members(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(Membership, Person)>> {
-    let state = one_of("state", state, MEMBER_STATES)?.to_string();
+    let state = one_of(
+        "state",
+        state,
+        MemberState::parse,
+        MEMBER_STATES,
+        "accepted, pending, invited",
+    )?;
     let (handle, viewer) = (handle.to_string(), viewer.cloned());
     app.store
         .run(move |conn| {
@@ -489,7 +522,7 @@ pub async fn members(
                 None => None,
             };
             let is_admin = viewer.as_ref().is_some_and(Actor::is_admin);
-            if state != "accepted" && !is_group_moderator(m.as_ref()) && !is_admin {
+            if state != MemberState::Accepted && !is_group_moderator(m.as_ref()) && !is_admin {
                 return Err(Error::forbidden(format!(
                     "only the group's moderators see {state} members"
                 )));
@@ -499,14 +532,14 @@ pub async fn members(
                     "this club's members are visible to members only",
                 ));
             }
-            rows::members(conn, group.id, &state, after, limit)
+            rows::members(conn, group.id, state, after, limit)
         })
         .await
 }
 
 /// Turns a pending or invited membership into an accepted one.
 fn admit(conn: &mut crate::store::DbConn, m: &Membership) -> Result<Membership> {
-    let accepted = rows::set_membership(conn, m.id, "accepted", &m.role)?;
+    let accepted = rows::set_membership(conn, m.id, MemberState::Accepted, m.role)?;
     rows::add_member_count(conn, m.group_id, 1)?;
     Ok(accepted)
 }
@@ -536,7 +569,7 @@ pub async fn decide_member(
                 require_moderator(conn, &actor, &group)?;
                 let person = find_person(conn, &member)?;
                 let m = rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "pending")
+                    .filter(|m| m.state == MemberState::Pending)
                     .ok_or_else(|| {
                         Error::not_found(format!("{member} has no pending request to join"))
                     })?;
@@ -576,7 +609,7 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                 let person = find_person(conn, &member)?;
                 match rows::membership(conn, person.id, group.id)? {
                     // An invite answers a pending request at once.
-                    Some(m) if m.state == "pending" => {
+                    Some(m) if m.state == MemberState::Pending => {
                         let admitted = admit(conn, &m)?;
                         decided(
                             conn,
@@ -588,13 +621,17 @@ pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Res
                         )?;
                         Ok(admitted)
                     }
-                    Some(m) if m.state == "banned" => Err(Error::conflict(format!(
+                    Some(m) if m.state == MemberState::Banned => Err(Error::conflict(format!(
                         "{member} is banned from this group"
                     ))),
                     Some(m) => Ok(m),
                     None => {
                         let m = rows::insert_membership(
-                            conn, person.id, group.id, "invited", "member",
+                            conn,
+                            person.id,
+                            group.id,
+                            MemberState::Invited,
+                            MemberRole::Member,
                         )?;
                         events::record(
                             conn,
@@ -623,25 +660,33 @@ pub async fn set_role(
     member: &str,
     role: &str,
 ) -> Result<Membership> {
-    let role = one_of("role", role, ROLES)?.to_string();
+    let role = one_of(
+        "role",
+        role,
+        MemberRole::parse,
+        MemberRole::ALL,
+        &MemberRole::listed(),
+    )?;
     let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &handle)?;
                 let mine = rows::membership(conn, actor.id(), group.id)?;
-                if accepted(mine.as_ref()) != Some("owner") && !actor.is_admin() {
+                if !mine.as_ref().is_some_and(Membership::owns) && !actor.is_admin() {
                     return Err(Error::forbidden("only the group's owner changes roles"));
                 }
                 let person = find_person(conn, &member)?;
                 let m = rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "accepted")
+                    .filter(|m| m.state == MemberState::Accepted)
                     .ok_or_else(|| Error::not_found(format!("{member} is not a member")))?;
-                if m.role == "owner" && role != "owner" && rows::count_owners(conn, group.id)? <= 1
+                if m.role == MemberRole::Owner
+                    && role != MemberRole::Owner
+                    && rows::count_owners(conn, group.id)? <= 1
                 {
                     return Err(Error::conflict("a group keeps at least one owner"));
                 }
-                let updated = rows::set_membership(conn, m.id, "accepted", &role)?;
+                let updated = rows::set_membership(conn, m.id, MemberState::Accepted, role)?;
                 let (was, is) = (
                     is_group_moderator(Some(&m)),
                     is_group_moderator(Some(&updated)),
@@ -687,12 +732,17 @@ pub async fn moderator_received(
                         "a local group's moderators are changed here only",
                     ));
                 }
-                let existing =
-                    rows::membership(conn, person_id, group.id)?.filter(|m| m.state == "accepted");
+                let existing = rows::membership(conn, person_id, group.id)?
+                    .filter(|m| m.state == MemberState::Accepted);
                 let what = match (change, existing) {
                     (ModeratorChange::Added, Some(m)) if is_group_moderator(Some(&m)) => None,
                     (ModeratorChange::Added, Some(m)) => {
-                        rows::set_membership(conn, m.id, "accepted", "moderator")?;
+                        rows::set_membership(
+                            conn,
+                            m.id,
+                            MemberState::Accepted,
+                            MemberRole::Moderator,
+                        )?;
                         Some(What::ModeratorAdded {
                             group_id,
                             person_id,
@@ -706,8 +756,8 @@ pub async fn moderator_received(
                             conn,
                             person_id,
                             group.id,
-                            "accepted",
-                            "moderator",
+                            MemberState::Accepted,
+                            MemberRole::Moderator,
                         )?;
                         Some(What::ModeratorAdded {
                             group_id,
@@ -715,7 +765,12 @@ pub async fn moderator_received(
                         })
                     }
                     (ModeratorChange::Removed, Some(m)) if is_group_moderator(Some(&m)) => {
-                        rows::set_membership(conn, m.id, "accepted", "member")?;
+                        rows::set_membership(
+                            conn,
+                            m.id,
+                            MemberState::Accepted,
+                            MemberRole::Member,
+                        )?;
                         Some(What::ModeratorRemoved {
                             group_id,
                             person_id,
@@ -774,15 +829,19 @@ mod tests {
 
     #[test]
     fn clubs_never_open() {
-        assert!(check_policy("club", "open").is_err());
-        assert!(check_policy("club", "approval").is_ok());
-        assert!(check_policy("club", "invite").is_ok());
-        assert!(check_policy("group", "open").is_ok());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Open).is_err());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Approval).is_ok());
+        assert!(check_policy(GroupKind::Club, JoinPolicy::Invite).is_ok());
+        assert!(check_policy(GroupKind::Group, JoinPolicy::Open).is_ok());
     }
 
     #[test]
     fn enumerations_are_checked() {
-        assert!(one_of("kind", "forum", KINDS).is_err());
-        assert_eq!(one_of("kind", "club", KINDS).ok(), Some("club"));
+        let kind = |k| one_of("kind", k, GroupKind::parse, GroupKind::ALL, "group, club");
+        assert!(kind("forum").is_err());
+        assert_eq!(kind("club").ok(), Some(GroupKind::Club));
+        let state = |s| one_of("state", s, MemberState::parse, MEMBER_STATES, "");
+        assert!(state("banned").is_err());
+        assert_eq!(state("pending").ok(), Some(MemberState::Pending));
     }
 }

@@ -10,6 +10,7 @@ pub mod follows;
 pub mod groups;
 pub mod markdown;
 pub mod names;
+pub mod outcome;
 pub mod password_reset;
 pub mod posts;
 pub mod privacy;
@@ -23,37 +24,11 @@ pub mod votes;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::groups::{Group, Membership};
+use crate::store::groups::{Group, MemberRole, MemberState, Membership};
 use crate::store::people::Person;
 use crate::store::{self, DbConn};
 
-/// Instance-wide roles of local accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstanceRole {
-    Admin,
-    Moderator,
-    Staff,
-    User,
-}
-
-impl InstanceRole {
-    pub fn parse(s: &str) -> InstanceRole {
-        match s {
-            "admin" => InstanceRole::Admin,
-            "moderator" => InstanceRole::Moderator,
-            "staff" => InstanceRole::Staff,
-            _ => InstanceRole::User,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstanceRole::Admin => "admin",
-            InstanceRole::Moderator => "moderator",
-            InstanceRole::Staff => "staff",
-            InstanceRole::User => "user",
-        }
-    }
-}
+pub use crate::store::people::InstanceRole;
 
 /// Who is acting: a person, and their instance role when local.
 #[derive(Debug, Clone)]
@@ -175,12 +150,12 @@ pub fn check_title(config: &Config, title: &str) -> Result<String> {
 }
 
 /// The role a person holds in a group, if an accepted member.
-pub fn accepted(m: Option<&Membership>) -> Option<&str> {
-    m.filter(|m| m.state == "accepted").map(|m| m.role.as_str())
+pub fn accepted(m: Option<&Membership>) -> Option<MemberRole> {
+    m.filter(|m| m.is_member()).map(|m| m.role)
 }
 
 pub fn is_group_moderator(m: Option<&Membership>) -> bool {
-    matches!(accepted(m), Some("moderator" | "owner"))
+    m.is_some_and(Membership::moderates)
 }
 
 /// Whether `viewer` may read the threads of `group` (see `privacy`: a
@@ -202,8 +177,7 @@ pub fn may_participate(
     if m.as_ref().is_some_and(|m| ban_in_force(m, store::now())) {
         return Err(Error::forbidden("you are banned from this group"));
     }
-    let gated = group.kind == "club" || group.join_policy != "open";
-    if gated && accepted(m.as_ref()).is_none() {
+    if group.is_gated() && accepted(m.as_ref()).is_none() {
         return Err(Error::forbidden(format!(
             "only members take part in {}: join it first",
             group.name
@@ -214,7 +188,7 @@ pub fn may_participate(
 
 /// Whether a membership is a group ban still running at `at`.
 pub fn ban_in_force(m: &Membership, at: chrono::NaiveDateTime) -> bool {
-    m.state == "banned" && m.banned_until.is_none_or(|until| until > at)
+    m.state == MemberState::Banned && m.banned_until.is_none_or(|until| until > at)
 }
 
 /// Refuses people banned from this whole server.

@@ -1,6 +1,7 @@
 //! Threads: posting rules, edits, deletion as a tombstone, a thread with its
 //! comment tree, and the group and home feeds (keyset pagination).
 
+use super::outcome::{Applied, Outcome};
 use super::{
     can_read, check_title, find_group, group_decides, is_group_moderator, may_participate, ranking,
     Actor, Body, Origin,
@@ -189,7 +190,8 @@ pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> 
         input,
         Origin::default(),
     )
-    .await
+    .await?
+    .into_result()
 }
 
 /// A thread received from another server, in the stored group `group_id`.
@@ -199,7 +201,7 @@ pub async fn create_received(
     group_id: i64,
     input: PostInput,
     origin: Origin,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     create_in(
         app,
         actor,
@@ -216,7 +218,7 @@ async fn create_in(
     group: impl FnOnce(&mut DbConn) -> Result<Group> + Send + 'static,
     input: PostInput,
     origin: Origin,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     let title = check_title(&app.config, &input.title)?;
     check_body(app, input.body.text())?;
     crate::moderation::limits::check_posting(
@@ -249,7 +251,7 @@ async fn create_in(
                 )?;
                 let at = now();
                 let created_at = origin.published.filter(|p| *p < at).unwrap_or(at);
-                let post = rows::insert(
+                let Some(post) = rows::insert(
                     conn,
                     &NewPost {
                         ap_id: origin
@@ -268,7 +270,12 @@ async fn create_in(
                         last_activity_at: at,
                         held: screen.hold,
                     },
-                )?;
+                )?
+                else {
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "this thread is already stored",
+                    )));
+                };
                 let post = match origin.ap_id {
                     Some(_) => post,
                     None => rows::set_ap_id(conn, post.id, &ids.post(post.id))?,
@@ -288,6 +295,7 @@ async fn create_in(
                 )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("thread vanished"))
             })
         })
@@ -364,20 +372,8 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
         .await
 }
 
-/// The author edits title or body (not once deleted).
-pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
-    edit_received(app, actor, id, edit, None).await
-}
-
-/// `edit`, carried by the received activity `activity` when another server
-/// sent it.
-pub async fn edit_received(
-    app: &App,
-    actor: &Actor,
-    id: i64,
-    edit: PostEdit,
-    activity: Option<String>,
-) -> Result<PostInfo> {
+/// The columns an edit sets, checked.
+fn edit_change(app: &App, edit: PostEdit) -> Result<PostChange> {
     let mut change = PostChange::default();
     if let Some(t) = &edit.title {
         change.title = Some(check_title(&app.config, t)?);
@@ -388,24 +384,35 @@ pub async fn edit_received(
         change.body_html = Some(html);
         change.body_source = Some(source);
     }
+    Ok(change)
+}
+
+/// Only its author edits a thread, and not once deleted.
+fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
+    let post = rows::by_id(conn, id)?;
+    if post.author_id != actor.id() {
+        return Err(Error::forbidden("only the author edits a thread"));
+    }
+    if post.deleted {
+        return Err(Error::gone("this thread was deleted"));
+    }
+    Ok(())
+}
+
+/// The author edits title or body (not once deleted).
+pub async fn edit(app: &App, actor: &Actor, id: i64, edit: PostEdit) -> Result<PostInfo> {
+    let mut change = edit_change(app, edit)?;
     change.updated_at = Some(Some(now()));
     let actor = actor.clone();
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let post = rows::by_id(conn, id)?;
-                if post.author_id != actor.id() {
-                    return Err(Error::forbidden("only the author edits a thread"));
-                }
-                if post.deleted {
-                    return Err(Error::gone("this thread was deleted"));
-                }
+                editable(conn, id, &actor)?;
                 let post = rows::update(conn, id, &change)?;
                 events::record(
                     conn,
                     Change::by(actor.id(), What::ThreadEdited { post_id: id })
-                        .in_group(post.group_id)
-                        .received(activity),
+                        .in_group(post.group_id),
                 )?;
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
@@ -415,9 +422,52 @@ pub async fn edit_received(
         .await
 }
 
+/// The author's edit of a thread from another server, at `version` (the
+/// object's `updated`, else `published`; None: not said). An edit older
+/// than the stored one changes nothing, so Updates that arrive out of
+/// order leave the newest. `answer` (Some when the Update names one or
+/// null) is a question's accepted answer, set in the same transaction.
+pub async fn edit_received(
+    app: &App,
+    author: &Actor,
+    id: i64,
+    edit: PostEdit,
+    version: Option<chrono::NaiveDateTime>,
+    answer: Option<Option<String>>,
+    activity: Option<String>,
+) -> Result<Outcome> {
+    let mut change = edit_change(app, edit)?;
+    change.updated_at = Some(Some(version.unwrap_or_else(now)));
+    let (author, config) = (author.clone(), app.config.clone());
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                editable(conn, id, &author)?;
+                let post = match version {
+                    Some(v) => match rows::update_unless_newer(conn, id, v, &change)? {
+                        Some(p) => p,
+                        None => return Ok(Outcome::Unchanged),
+                    },
+                    None => rows::update(conn, id, &change)?,
+                };
+                events::record(
+                    conn,
+                    Change::by(author.id(), What::ThreadEdited { post_id: id })
+                        .in_group(post.group_id)
+                        .received(activity),
+                )?;
+                if let Some(answer) = answer {
+                    super::solutions::accept_received(conn, &config, &author, &post, answer)?;
+                }
+                Ok(Outcome::Changed)
+            })
+        })
+        .await
+}
+
 /// The author (or an admin) deletes a thread: it stays as a tombstone, its
 /// comments remain, and it leaves the feeds.
-pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<Applied<()>> {
     delete_received(app, actor, id, None).await
 }
 
@@ -428,7 +478,7 @@ pub async fn delete_received(
     actor: &Actor,
     id: i64,
     activity: Option<String>,
-) -> Result<()> {
+) -> Result<Applied<()>> {
     let actor = actor.clone();
     app.store
         .run(move |conn| {
@@ -438,7 +488,9 @@ pub async fn delete_received(
                     return Err(Error::forbidden("only the author deletes a thread"));
                 }
                 if post.deleted {
-                    return Err(Error::gone("this thread was already deleted"));
+                    return Ok(Applied::Unchanged(Error::gone(
+                        "this thread was already deleted",
+                    )));
                 }
                 let change = PostChange {
                     deleted: Some(true),
@@ -453,7 +505,7 @@ pub async fn delete_received(
                         .in_group(post.group_id)
                         .received(activity),
                 )?;
-                Ok(())
+                Ok(Applied::Changed(()))
             })
         })
         .await

@@ -54,7 +54,7 @@ pub fn moderates_instance(actor: &Actor) -> bool {
 }
 
 pub fn sight(conn: &mut DbConn, viewer: Viewer, group: &Group) -> Result<Sight> {
-    if group.kind != "club" {
+    if !group.is_private() {
         return Ok(Sight::Inside);
     }
     let inside = match viewer {

@@ -8,7 +8,7 @@ use super::posts::{enrich, PostInfo};
 use super::privacy::{self, Sight, Viewer};
 use crate::error::{Error, Result};
 use crate::store::comments::{self as comment_rows, Comment};
-use crate::store::groups::{self as group_rows, Group};
+use crate::store::groups::{self as group_rows, Group, MemberState};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, Post};
 use crate::store::{deliveries, DbConn};
@@ -313,7 +313,8 @@ pub async fn members_for(app: &App, group: &Group, reader: &Person) -> Result<Op
             if super::accepted(m.as_ref()).is_none() {
                 return Ok(None);
             }
-            let members = group_rows::members(conn, group_id, "accepted", None, i64::MAX)?;
+            let members =
+                group_rows::members(conn, group_id, MemberState::Accepted, None, i64::MAX)?;
             Ok(Some(members.into_iter().map(|(_, p)| p.ap_id).collect()))
         })
         .await

@@ -16,7 +16,7 @@ use crate::store::people::Person;
 use crate::store::posts::{self as post_rows, Post, PostChange};
 use crate::store::reputation::Summary;
 use crate::store::votes::VoteTarget;
-use crate::store::{write_tx, DbConn};
+use crate::store::{now, write_tx, DbConn};
 use crate::App;
 
 /// Staff and admins of this server.
@@ -63,45 +63,38 @@ pub async fn accept(
 }
 
 /// The accepted answer of a question from another server, as its author's
-/// `Update` of the Page names it (`None`: none). An answer not stored
-/// here is left alone. Returns whether anything changed.
-pub async fn accept_received(
-    app: &App,
+/// `Update` of the Page names it (`None`: none), inside the transaction
+/// that applies the Update. An answer not stored here is left alone.
+pub fn accept_received(
+    conn: &mut DbConn,
+    config: &crate::config::Config,
     author: &Actor,
-    post_id: i64,
+    post: &Post,
     answer: Option<String>,
-) -> Result<bool> {
-    let (author, config) = (author.clone(), app.config.clone());
-    app.store
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let post = post_rows::by_id(conn, post_id)?;
-                if post.kind != "question" || post.author_id != author.id() {
-                    return Ok(false);
-                }
-                let comment = match &answer {
-                    Some(ap_id) => match comment_rows::by_ap_id(conn, ap_id)? {
-                        Some(c) if c.post_id == post.id => Some(c),
-                        _ => return Ok(false),
-                    },
-                    None => None,
-                };
-                if comment.as_ref().map(|c| c.id) == post.accepted_comment_id {
-                    return Ok(false);
-                }
-                let group = crate::store::groups::by_id(conn, post.group_id)?;
-                set_accepted(
-                    conn,
-                    &config.reputation,
-                    &post,
-                    &group,
-                    comment,
-                    &author.person,
-                )?;
-                Ok(true)
-            })
-        })
-        .await
+) -> Result<()> {
+    if post.kind != "question" || post.author_id != author.id() {
+        return Ok(());
+    }
+    let comment = match &answer {
+        Some(ap_id) => match comment_rows::by_ap_id(conn, ap_id)? {
+            Some(c) if c.post_id == post.id => Some(c),
+            _ => return Ok(()),
+        },
+        None => None,
+    };
+    if comment.as_ref().map(|c| c.id) == post.accepted_comment_id {
+        return Ok(());
+    }
+    let group = crate::store::groups::by_id(conn, post.group_id)?;
+    set_accepted(
+        conn,
+        &config.reputation,
+        post,
+        &group,
+        comment,
+        &author.person,
+    )?;
+    Ok(())
 }
 
 fn answer_in(conn: &mut DbConn, post: &Post, comment_id: i64) -> Result<Comment> {
@@ -147,6 +140,8 @@ fn set_accepted(
         post.id,
         &PostChange {
             accepted_comment_id: Some(new_id),
+            // The question's version: another server orders its Updates by it.
+            updated_at: post.local.then(|| Some(now())),
             ..PostChange::default()
         },
     )?;

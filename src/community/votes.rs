@@ -1,6 +1,7 @@
 //! Votes on threads and comments: +1, -1 or 0 (clear); one per person per
 //! item; never on your own content; counters and hot rank move with it.
 
+use super::outcome::Applied;
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
@@ -19,7 +20,9 @@ pub struct Tally {
 }
 
 pub async fn vote(app: &App, actor: &Actor, target: VoteTarget, value: i32) -> Result<Tally> {
-    vote_received(app, actor, target, value, Received::default()).await
+    vote_received(app, actor, target, value, Received::default())
+        .await?
+        .into_result()
 }
 
 /// What carried a vote from another server.
@@ -38,7 +41,7 @@ pub async fn vote_received(
     target: VoteTarget,
     value: i32,
     received: Received,
-) -> Result<Tally> {
+) -> Result<Applied<Tally>> {
     let Received { ap_id, activity } = received;
     if !(-1..=1).contains(&value) {
         return Err(Error::unprocessable("a vote is 1, 0 (clear) or -1"));
@@ -73,12 +76,19 @@ pub async fn vote_received(
                 }
                 let existing = rows::find(conn, actor.id(), target)?;
                 let old = existing.as_ref().map_or(0, |v| v.value);
+                let already = || Error::conflict(format!("you already voted {value:+}"));
                 if old == value && value != 0 {
-                    return Err(Error::conflict(format!("you already voted {value:+}")));
+                    return Ok(Applied::Unchanged(already()));
                 }
                 match (&existing, value) {
                     (None, 0) => {}
-                    (None, v) => rows::insert(conn, actor.id(), target, v, ap_id.as_deref())?,
+                    (None, v) => {
+                        // The same vote arriving twice at once: the other
+                        // one stored it.
+                        if !rows::insert(conn, actor.id(), target, v, ap_id.as_deref())? {
+                            return Ok(Applied::Unchanged(already()));
+                        }
+                    }
                     (Some(v), 0) => rows::delete(conn, v.id)?,
                     (Some(v), new) => rows::set_value(conn, v.id, new)?,
                 }
@@ -119,12 +129,12 @@ pub async fn vote_received(
                         (c.score, c.upvotes, c.downvotes)
                     }
                 };
-                Ok(Tally {
+                Ok(Applied::Changed(Tally {
                     score,
                     upvotes,
                     downvotes,
                     my_vote: value,
-                })
+                }))
             })
         })
         .await

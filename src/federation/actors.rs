@@ -9,7 +9,7 @@ use super::objects::Endpoints;
 use crate::community::markdown;
 use crate::error::{Error, Result};
 use crate::input;
-use crate::store::groups::{self as group_rows, Group, NewGroup};
+use crate::store::groups::{self as group_rows, Group, GroupKind, JoinPolicy, NewGroup};
 use crate::store::people::{self, NewPerson, Person};
 use crate::store::{instances, now, write_tx};
 use crate::App;
@@ -248,8 +248,16 @@ impl Object for ApGroup {
             description_source: json.source.map(|s| s.content),
             description_html: clean(json.summary),
             // Over federation a club is a group that approves its followers.
-            kind: if gated { "club" } else { "group" }.into(),
-            join_policy: if gated { "approval" } else { "open" }.into(),
+            kind: if gated {
+                GroupKind::Club
+            } else {
+                GroupKind::Group
+            },
+            join_policy: if gated {
+                JoinPolicy::Approval
+            } else {
+                JoinPolicy::Open
+            },
             posting_restricted_to_mods: json.posting_restricted_to_mods,
             local: false,
             instance_id: 0,

@@ -9,7 +9,7 @@ use super::protocol::activities::{ObjectActivity, Verb};
 use super::software::Reader;
 use crate::community::groups::MembershipChange;
 use crate::error::{Error, Result};
-use crate::store::follows::Follow as FollowRow;
+use crate::store::follows::{Follow as FollowRow, FollowState};
 use crate::store::groups::{self, Group};
 use crate::store::people::Person;
 use crate::store::{deliveries, write_tx, DbConn};
@@ -106,7 +106,7 @@ pub fn membership_joined(
             std::slice::from_ref(&g.inbox_url),
         );
     }
-    if g.local && !p.local && m.state == "accepted" {
+    if g.local && !p.local && m.is_member() {
         return answer(conn, app, AnswerKind::Accept, &g.ap_id, &follow, p);
     }
     Ok(0)
@@ -180,7 +180,7 @@ pub fn follow_changed(conn: &mut DbConn, app: &crate::App, change: &FollowChange
     let follow = Follow::new(follow_id, &me.ap_id, &other.ap_id)?;
     let inbox = [other.inbox_url.clone()];
     match &change.follow {
-        Some(f) if f.state == "pending" => {
+        Some(f) if f.state == FollowState::Pending => {
             enqueue_in_tx(conn, &to_json(&follow)?, &me.ap_id, &inbox)
         }
         Some(_) => Ok(0),
@@ -231,7 +231,7 @@ pub fn relay(
         .as_str()
         .and_then(|a| url::Url::parse(a).ok())
         .map(|a| authority(&a));
-    let (to, cc) = if group.kind == "club" {
+    let (to, cc) = if group.is_private() {
         (vec![group.followers_url.clone()], Vec::new())
     } else {
         (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])

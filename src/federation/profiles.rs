@@ -51,7 +51,7 @@ pub fn group_edited(conn: &mut DbConn, app: &App, group_id: i64) -> Result<usize
         return Ok(0);
     }
     // A club's profile goes to its members' servers only, never Public.
-    let (to, cc) = if group.kind == "club" {
+    let (to, cc) = if group.is_private() {
         (vec![group.followers_url.clone()], Vec::new())
     } else {
         (vec![PUBLIC.to_string()], vec![group.followers_url.clone()])

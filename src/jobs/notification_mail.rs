@@ -6,7 +6,7 @@
 
 use crate::community::email::{self, Letter, Unsubscribe};
 use crate::community::privacy::{self, Sight, Viewer};
-use crate::community::{Actor, InstanceRole};
+use crate::community::Actor;
 use crate::config::Verification;
 use crate::error::Result;
 use crate::notifications::{Delivery, Kind};
@@ -170,7 +170,7 @@ fn may_see(conn: &mut DbConn, p: &Pending) -> Result<bool> {
     let user = people::local_user_by_id(conn, p.local_user_id)?;
     let reader = Actor {
         person: people::by_id(conn, p.person_id)?,
-        role: InstanceRole::parse(&user.role),
+        role: user.role,
     };
     Ok(privacy::sight(conn, Viewer::Account(&reader), &group)? == Sight::Inside)
 }

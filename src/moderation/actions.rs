@@ -2,19 +2,21 @@
 //! comments, lock and pin threads, ban people from a group (for a time, and
 //! optionally removing what they posted there) or from the whole server,
 //! and warnings. Each is checked, applied and written to the moderation
-//! log in one transaction. `remote` marks an action a remote group's
-//! moderator took, which federation has already checked.
+//! log in one transaction. Who vouches for the moderator is an
+//! [`Authority`]: checked here, or a remote group's moderator.
 
+pub use super::authority::Authority;
 use super::log::{self, Entry, Target};
-use super::{require_moderator, require_staff_moderator};
+use super::require_staff_moderator;
 use crate::community::comments::enrich as enrich_comments;
+use crate::community::outcome::Applied;
 use crate::community::posts::{enrich, CommentInfo, PostInfo};
 use crate::community::{find_group, find_person, Actor};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, CommentChange};
-use crate::store::groups::{self as group_rows, Group, Membership};
+use crate::store::groups::{self as group_rows, Group, MemberState, Membership};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, PostChange};
 use crate::store::{now, write_tx, DbConn};
@@ -59,14 +61,24 @@ impl ThreadAction {
     }
 }
 
-/// Why a moderator acted, shown in the log.
-#[derive(Debug, Clone, Default)]
+/// Why a moderator acted (shown in the log), and who vouches for them.
+#[derive(Debug, Clone)]
 pub struct Why {
     pub reason: Option<String>,
-    /// Applied as received from a remote group's moderator.
-    pub remote: bool,
+    pub authority: Authority,
     /// The received activity that carried it (a local group relays it).
     pub activity: Option<String>,
+}
+
+impl Why {
+    /// An action whose actor's rights this server checks.
+    pub fn checked(reason: Option<String>) -> Why {
+        Why {
+            reason,
+            authority: Authority::Checked,
+            activity: None,
+        }
+    }
 }
 
 fn check_reason(reason: &Option<String>) -> Result<()> {
@@ -84,7 +96,7 @@ pub async fn on_thread(
     post_id: i64,
     action: ThreadAction,
     why: Why,
-) -> Result<PostInfo> {
+) -> Result<Applied<PostInfo>> {
     check_reason(&why.reason)?;
     let (actor, config) = (actor.clone(), app.config.clone());
     app.store
@@ -92,9 +104,7 @@ pub async fn on_thread(
             write_tx(conn, |conn| {
                 let post = post_rows::by_id(conn, post_id)?;
                 let group = group_rows::by_id(conn, post.group_id)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 let (current, wanted) = match action {
                     ThreadAction::Remove | ThreadAction::Restore => {
                         (post.removed, action == ThreadAction::Remove)
@@ -114,10 +124,10 @@ pub async fn on_thread(
                     ThreadAction::Pin | ThreadAction::Unpin => change.pinned = Some(wanted),
                 }
                 if already {
-                    return Err(Error::conflict(format!(
+                    return Ok(Applied::Unchanged(Error::conflict(format!(
                         "the thread is already in that state ({})",
                         action.log_name()
-                    )));
+                    ))));
                 }
                 let post = post_rows::update(conn, post_id, &change)?;
                 if !post.deleted {
@@ -165,6 +175,7 @@ pub async fn on_thread(
                 )?;
                 enrich(conn, Some(actor.id()), vec![post])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("thread vanished"))
             })
         })
@@ -174,7 +185,7 @@ pub async fn on_thread(
 fn entry(why: &Why) -> Entry {
     Entry {
         reason: why.reason.clone(),
-        remote: why.remote,
+        remote: why.authority.is_remote(),
         ..Entry::default()
     }
 }
@@ -186,7 +197,7 @@ pub async fn on_comment(
     comment_id: i64,
     remove: bool,
     why: Why,
-) -> Result<CommentInfo> {
+) -> Result<Applied<CommentInfo>> {
     check_reason(&why.reason)?;
     let (actor, config) = (actor.clone(), app.config.clone());
     app.store
@@ -195,11 +206,11 @@ pub async fn on_comment(
                 let c = comment_rows::by_id(conn, comment_id)?;
                 let post = post_rows::by_id(conn, c.post_id)?;
                 let group = group_rows::by_id(conn, post.group_id)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 if c.removed == remove {
-                    return Err(Error::conflict("the comment is already in that state"));
+                    return Ok(Applied::Unchanged(Error::conflict(
+                        "the comment is already in that state",
+                    )));
                 }
                 let c = comment_rows::update(
                     conn,
@@ -251,6 +262,7 @@ pub async fn on_comment(
                 )?;
                 enrich_comments(conn, Some(actor.id()), vec![c])?
                     .pop()
+                    .map(Applied::Changed)
                     .ok_or_else(|| Error::not_found("comment vanished"))
             })
         })
@@ -290,20 +302,15 @@ pub async fn ban(
             write_tx(conn, |conn| {
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 if person.id == actor.id() {
                     return Err(Error::unprocessable("you cannot ban yourself"));
                 }
                 let before = group_rows::membership(conn, person.id, group.id)?;
-                if before
-                    .as_ref()
-                    .is_some_and(|m| m.role == "owner" && m.state == "accepted")
-                {
+                if before.as_ref().is_some_and(Membership::owns) {
                     return Err(Error::forbidden("a group's owner cannot be banned from it"));
                 }
-                if before.as_ref().is_some_and(|m| m.state == "accepted") {
+                if before.as_ref().is_some_and(Membership::is_member) {
                     group_rows::add_member_count(conn, group.id, -1)?;
                 }
                 let membership = group_rows::ban(
@@ -388,21 +395,22 @@ pub async fn unban(
     group: &str,
     person: &str,
     why: Why,
-) -> Result<Banned> {
+) -> Result<Applied<Banned>> {
     let (actor, group, person) = (actor.clone(), group.to_string(), person.to_string());
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
-                let m = group_rows::membership(conn, person.id, group.id)?
-                    .filter(|m| m.state == "banned")
-                    .ok_or_else(|| {
-                        Error::not_found(format!("{} is not banned here", person.name))
-                    })?;
+                why.authority.require(conn, &actor, &group)?;
+                let Some(m) = group_rows::membership(conn, person.id, group.id)?
+                    .filter(|m| m.state == MemberState::Banned)
+                else {
+                    return Ok(Applied::Unchanged(Error::not_found(format!(
+                        "{} is not banned here",
+                        person.name
+                    ))));
+                };
                 group_rows::delete_membership(conn, m.id)?;
                 let target = Target {
                     group_id: Some(group.id),
@@ -422,11 +430,11 @@ pub async fn unban(
                     .in_group(group.id)
                     .received(why.activity.clone()),
                 )?;
-                Ok(Banned {
+                Ok(Applied::Changed(Banned {
                     membership: m,
                     group,
                     person,
-                })
+                }))
             })
         })
         .await
@@ -503,9 +511,7 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
             write_tx(conn, |conn| {
                 let group = find_group(conn, &group)?;
                 let person = find_person(conn, &person)?;
-                if !why.remote {
-                    require_moderator(conn, &actor, &group)?;
-                }
+                why.authority.require(conn, &actor, &group)?;
                 let target = Target {
                     group_id: Some(group.id),
                     person_id: Some(person.id),
@@ -522,7 +528,8 @@ pub async fn warn(app: &App, actor: &Actor, group: &str, person: &str, why: Why)
                             reason: why.reason.clone(),
                         },
                     )
-                    .in_group(group.id),
+                    .in_group(group.id)
+                    .received(why.activity.clone()),
                 )?;
                 Ok(())
             })

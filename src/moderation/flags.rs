@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::community::is_group_moderator;
+use crate::community::{is_group_moderator, InstanceRole};
 use crate::config::Config;
 use crate::error::Result;
 use crate::reputation::settings::Rank;
@@ -79,7 +79,7 @@ pub fn voice(
         });
     };
     let staff = people::local_user_by_person(conn, reporter)?
-        .is_some_and(|u| u.role == "admin" || u.role == "moderator");
+        .is_some_and(|u| matches!(u.role, InstanceRole::Admin | InstanceRole::Moderator));
     let moderator = match report.group_id {
         Some(g) => is_group_moderator(group_rows::membership(conn, reporter, g)?.as_ref()),
         None => false,
@@ -107,9 +107,10 @@ pub fn voice(
 /// `REMOTE_FLAG_WEIGHT`; nothing when it is silenced or blocked here.
 fn server_weight(conn: &mut DbConn, instance_id: i64) -> Result<f64> {
     let server = instances::by_id(conn, instance_id)?;
-    Ok(match server.policy.as_str() {
-        "silenced" | "blocked" => 0.0,
-        _ => server.vote_weight.max(0.0) * REMOTE_FLAG_WEIGHT,
+    Ok(if server.policy.weighs_nothing() {
+        0.0
+    } else {
+        server.vote_weight.max(0.0) * REMOTE_FLAG_WEIGHT
     })
 }
 

@@ -3,6 +3,7 @@
 //! log. The REST API and federation call the same functions.
 
 pub mod actions;
+pub mod authority;
 pub mod filters;
 pub mod flags;
 pub mod limits;

@@ -7,11 +7,10 @@ use super::log::{self, Entry, Target};
 use super::require_staff_moderator;
 use crate::community::Actor;
 use crate::error::{Error, Result};
-use crate::store::instances::{self, Instance};
+use crate::store::instances::{self, DomainPolicy, Instance};
 use crate::store::{write_tx, DbConn};
 use crate::App;
 
-pub const POLICIES: &[&str] = &["open", "allowed", "silenced", "blocked"];
 pub const MODES: &[&str] = &["open", "allowlist"];
 const MODE_KEY: &str = "federation.mode";
 
@@ -26,8 +25,8 @@ pub fn refusal(conn: &mut DbConn, domain: &str) -> Result<Option<&'static str>> 
     if known.as_ref().is_some_and(|i| i.local) {
         return Ok(None);
     }
-    let policy = known.as_ref().map_or("open", |i| i.policy.as_str());
-    if policy == "blocked" || policy == "allowed" {
+    let policy = known.as_ref().map_or(DomainPolicy::Open, |i| i.policy);
+    if matches!(policy, DomainPolicy::Blocked | DomainPolicy::Allowed) {
         return Ok(refusal_in(known.as_ref(), "open"));
     }
     Ok(refusal_in(known.as_ref(), &mode(conn)?))
@@ -39,11 +38,11 @@ pub fn refusal_in(known: Option<&Instance>, mode: &str) -> Option<&'static str> 
     if known.is_some_and(|i| i.local) {
         return None;
     }
-    let policy = known.map_or("open", |i| i.policy.as_str());
-    if policy == "blocked" {
+    let policy = known.map_or(DomainPolicy::Open, |i| i.policy);
+    if policy == DomainPolicy::Blocked {
         return Some("this server does not federate with your domain (blocked)");
     }
-    if policy != "allowed" && mode == "allowlist" {
+    if policy != DomainPolicy::Allowed && mode == "allowlist" {
         return Some("this server federates with its partners only, and your domain is not one");
     }
     None
@@ -51,7 +50,7 @@ pub fn refusal_in(known: Option<&Instance>, mode: &str) -> Option<&'static str> 
 
 /// Whether content and votes from `domain` are silenced here.
 pub fn silenced(conn: &mut DbConn, domain: &str) -> Result<bool> {
-    Ok(instances::by_domain(conn, domain)?.is_some_and(|i| i.policy == "silenced"))
+    Ok(instances::by_domain(conn, domain)?.is_some_and(|i| i.policy == DomainPolicy::Silenced))
 }
 
 fn check(value: &str, allowed: &[&str], what: &str) -> Result<()> {
@@ -89,13 +88,18 @@ pub async fn set_policy(
     if let Some(a) = actor {
         require_staff_moderator(a)?;
     }
-    check(policy, POLICIES, "policy")?;
+    let policy = DomainPolicy::parse(policy).ok_or_else(|| {
+        Error::unprocessable(format!(
+            "policy must be one of {}; got {policy:?}",
+            DomainPolicy::listed()
+        ))
+    })?;
     let domain = clean_domain(app, domain)?;
-    let (policy, moderator) = (policy.to_string(), actor.map(Actor::id));
+    let moderator = actor.map(Actor::id);
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
-                let i = instances::set_policy(conn, &domain, &policy)?;
+                let i = instances::set_policy(conn, &domain, policy)?;
                 // From the CLI there is no moderator: logged as the server's.
                 let entry = Entry {
                     reason: Some(format!("{domain}: {policy}")),

@@ -9,7 +9,7 @@ use super::flags;
 use super::log::{self, Entry, Target};
 use super::{can_moderate, require_moderator, require_staff_moderator};
 use crate::community::{can_read, check_not_banned, find_group, find_person, Actor};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, Work};
 use crate::store::comments::{self as comment_rows, Comment};
@@ -17,7 +17,7 @@ use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
 use crate::store::posts::{self as post_rows, Post};
 use crate::store::reports::{
-    self as rows, Filter, ForwardDelivery, ForwardState, NewReport, Report,
+    self as rows, Filter, ForwardDelivery, ForwardState, NewReport, Report, ReportState,
 };
 use crate::store::{now, write_tx, DbConn};
 use crate::App;
@@ -64,10 +64,10 @@ pub enum Decision {
 }
 
 impl Decision {
-    fn state(self) -> &'static str {
+    fn state(self) -> ReportState {
         match self {
-            Decision::Resolve => "resolved",
-            Decision::Dismiss => "dismissed",
+            Decision::Resolve => ReportState::Resolved,
+            Decision::Dismiss => ReportState::Dismissed,
         }
     }
     fn log_name(self) -> &'static str {
@@ -135,14 +135,14 @@ pub struct ReportPage {
 }
 
 /// `open`, `resolved` or `dismissed`.
-pub fn parse_state(state: Option<&str>) -> Result<Option<String>> {
-    match state {
-        None => Ok(None),
-        Some(s @ ("open" | "resolved" | "dismissed")) => Ok(Some(s.to_string())),
-        Some(other) => Err(Error::bad_request(format!(
-            "state is open, resolved or dismissed, not {other:?}"
-        ))),
-    }
+pub fn parse_state(state: Option<&str>) -> Result<Option<ReportState>> {
+    state
+        .map(|s| {
+            ReportState::parse(s).ok_or_else(|| {
+                Error::bad_request(format!("state is open, resolved or dismissed, not {s:?}"))
+            })
+        })
+        .transpose()
 }
 
 /// A trimmed reason of 1 to `REASON_CHARS` characters.
@@ -369,8 +369,8 @@ fn page(conn: &mut DbConn, filter: &Filter, limit: i64, local: i64) -> Result<Re
 /// Where a queue starts and what it shows.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
-    /// open, resolved or dismissed; all states when `None`.
-    pub state: Option<String>,
+    /// All states when `None`.
+    pub state: Option<ReportState>,
     pub cursor: Option<i64>,
 }
 
@@ -412,7 +412,7 @@ pub async fn group_queue(
             }
             let filter = Filter {
                 group_id: Some(group.id),
-                state: Some(listing.state.unwrap_or_else(|| "open".into())),
+                state: Some(listing.state.unwrap_or(ReportState::Open)),
                 before_id: listing.cursor,
                 ..Filter::default()
             };
@@ -429,7 +429,7 @@ pub async fn admin_queue(app: &App, actor: &Actor, listing: Listing) -> Result<R
     app.store
         .run(move |conn| {
             let filter = Filter {
-                state: Some(listing.state.unwrap_or_else(|| "open".into())),
+                state: Some(listing.state.unwrap_or(ReportState::Open)),
                 before_id: listing.cursor,
                 ..Filter::default()
             };
@@ -460,7 +460,7 @@ pub async fn close(
                     .ok_or_else(|| {
                     Error::conflict(format!("the report is already {}", report.state))
                 })?;
-                if closed.state == "resolved" {
+                if closed.state == ReportState::Resolved {
                     let work = Work {
                         author_id: closed.person_id,
                         post_id: closed.post_id,
@@ -668,20 +668,13 @@ pub async fn receive(app: &App, received: Received) -> Result<usize> {
         tracing::info!(flag = %received.ap_id, "a report from a person banned here ignored");
         return Ok(0);
     }
-    let stored = app
-        .store
+    app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 store_received(conn, &received, &rules, local_instance_id)
             })
         })
-        .await;
-    match stored {
-        // The same Flag delivered twice at once (to a group's inbox and the
-        // shared inbox): the other delivery stored it.
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(0),
-        other => other,
-    }
+        .await
 }
 
 fn store_received(
@@ -746,8 +739,7 @@ fn store_received(
                 continue;
             }
         }
-        stored += 1;
-        let report = rows::insert(
+        let inserted = rows::insert_received(
             conn,
             &NewReport {
                 ap_id: Some(item_ap_id(&r.ap_id, n)),
@@ -761,6 +753,12 @@ fn store_received(
                 created_at: at,
             },
         )?;
+        let Some(report) = inserted else {
+            // The same Flag delivered twice at once (to a group's inbox
+            // and the shared inbox): the other delivery stored it.
+            return Ok(0);
+        };
+        stored += 1;
         flags::hide_when_flagged(conn, rules, local_instance_id, t.post_id, t.comment_id)?;
         filed(conn, r.sender.id, &report, Some(r.ap_id.clone()))?;
     }
@@ -781,6 +779,7 @@ fn item_ap_id(flag: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn one_subject_exactly() {
@@ -816,8 +815,8 @@ mod tests {
     fn states() {
         assert_eq!(parse_state(None).unwrap(), None);
         assert_eq!(
-            parse_state(Some("dismissed")).unwrap().as_deref(),
-            Some("dismissed")
+            parse_state(Some("dismissed")).unwrap(),
+            Some(ReportState::Dismissed)
         );
         assert_eq!(
             parse_state(Some("closed")).unwrap_err().kind,

@@ -209,7 +209,7 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
             n.group_id = report.group_id;
             n.post_id = report.post_id;
             n.comment_id = report.comment_id;
-            n.payload.decision = Some(report.state.clone());
+            n.payload.decision = Some(report.state.as_str().to_string());
             n.payload.resolution = report.resolution.clone();
             vec![n]
         }
@@ -397,8 +397,8 @@ fn sees_group(conn: &mut DbConn, person: &people::Person, group_id: Option<i64>)
         return Ok(true);
     };
     let group = groups::by_id(conn, group_id)?;
-    let role = people::local_user_by_person(conn, person.id)?
-        .map_or(InstanceRole::User, |u| InstanceRole::parse(&u.role));
+    let role =
+        people::local_user_by_person(conn, person.id)?.map_or(InstanceRole::User, |u| u.role);
     let actor = Actor {
         person: person.clone(),
         role,

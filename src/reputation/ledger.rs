@@ -29,7 +29,7 @@ pub fn vote_weight(conn: &mut DbConn, voter: &Person) -> Result<f64> {
         return Ok(1.0);
     }
     let i = instances::by_id(conn, voter.instance_id)?;
-    Ok(if i.policy == "silenced" || i.policy == "blocked" {
+    Ok(if i.policy.weighs_nothing() {
         0.0
     } else {
         i.vote_weight

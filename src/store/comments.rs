@@ -55,11 +55,17 @@ pub struct CommentChange {
     pub held: Option<bool>,
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Comment> {
-    Ok(diesel::insert_into(comment::table)
+/// Inserts a comment; None when its id is already stored (the same object
+/// from another server arriving twice at once).
+pub fn insert(conn: &mut DbConn, new: &NewComment) -> Result<Option<Comment>> {
+    let insert = diesel::insert_into(comment::table)
         .values(new)
-        .returning(comment::all_columns)
-        .get_result(conn)?)
+        .on_conflict_do_nothing()
+        .returning(comment::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Comment> {
@@ -74,6 +80,24 @@ pub fn update(conn: &mut DbConn, id: i64, change: &CommentChange) -> Result<Comm
         .set(change)
         .returning(comment::all_columns)
         .get_result(conn)?)
+}
+
+/// Applies an edit that carries `version` unless the stored comment is
+/// newer (see `posts::update_unless_newer`); None when it is.
+pub fn update_unless_newer(
+    conn: &mut DbConn,
+    id: i64,
+    version: NaiveDateTime,
+    change: &CommentChange,
+) -> Result<Option<Comment>> {
+    let not_newer = comment::updated_at.le(version).or(comment::updated_at
+        .is_null()
+        .and(comment::created_at.le(version)));
+    Ok(diesel::update(comment::table.find(id).filter(not_newer))
+        .set(change)
+        .returning(comment::all_columns)
+        .get_result(conn)
+        .optional()?)
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Comment> {

@@ -9,13 +9,19 @@ use crate::error::Result;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// Where a delivery stands: waiting, claimed by a sender (until its
+    /// lease runs out), or given up.
+    pub enum DeliveryState { Pending => "pending", Sending => "sending", Failed => "failed" }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Delivery {
     pub id: i64,
     pub activity_id: i64,
     pub inbox_url: String,
     pub signer_ap_id: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -130,7 +136,7 @@ pub fn enqueue(
                     delivery::activity_id.eq(activity_id),
                     delivery::inbox_url.eq(inbox.as_str()),
                     delivery::signer_ap_id.eq(signer),
-                    delivery::state.eq("pending"),
+                    delivery::state.eq(DeliveryState::Pending),
                     delivery::next_attempt_at.eq(at),
                     delivery::created_at.eq(at),
                 )
@@ -160,7 +166,7 @@ pub fn claim_due(
 ) -> Result<Vec<Claimed>> {
     write_tx(conn, |conn| {
         let due = delivery::table
-            .filter(delivery::state.eq_any(["pending", "sending"]))
+            .filter(delivery::state.eq_any([DeliveryState::Pending, DeliveryState::Sending]))
             .filter(delivery::next_attempt_at.le(at))
             .order(delivery::next_attempt_at.asc())
             .limit(limit)
@@ -175,7 +181,7 @@ pub fn claim_due(
         }
         diesel::update(delivery::table.filter(delivery::id.eq_any(&ids)))
             .set((
-                delivery::state.eq("sending"),
+                delivery::state.eq(DeliveryState::Sending),
                 delivery::attempts.eq(delivery::attempts + 1),
                 delivery::next_attempt_at.eq(lease_until),
             ))
@@ -223,7 +229,7 @@ pub fn end_all(conn: &mut DbConn, endings: &[(i64, Ending)]) -> Result<()> {
             Ending::RetryAt(at, error) => {
                 diesel::update(delivery::table.find(id))
                     .set((
-                        delivery::state.eq("pending"),
+                        delivery::state.eq(DeliveryState::Pending),
                         delivery::next_attempt_at.eq(at),
                         delivery::last_error.eq(error),
                     ))
@@ -231,7 +237,10 @@ pub fn end_all(conn: &mut DbConn, endings: &[(i64, Ending)]) -> Result<()> {
             }
             Ending::GiveUp(error) => {
                 diesel::update(delivery::table.find(id))
-                    .set((delivery::state.eq("failed"), delivery::last_error.eq(error)))
+                    .set((
+                        delivery::state.eq(DeliveryState::Failed),
+                        delivery::last_error.eq(error),
+                    ))
                     .execute(conn)?;
             }
         }
@@ -239,7 +248,7 @@ pub fn end_all(conn: &mut DbConn, endings: &[(i64, Ending)]) -> Result<()> {
     Ok(())
 }
 
-pub fn count_in_state(conn: &mut DbConn, state: &str) -> Result<i64> {
+pub fn count_in_state(conn: &mut DbConn, state: DeliveryState) -> Result<i64> {
     Ok(delivery::table
         .filter(delivery::state.eq(state))
         .count()

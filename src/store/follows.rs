@@ -6,12 +6,17 @@ use crate::error::Result;
 use crate::store::people::Person;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// A follow waits for the followed person's server, then holds.
+    pub enum FollowState { Pending => "pending", Accepted => "accepted" }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Follow {
     pub id: i64,
     pub follower_id: i64,
     pub followee_id: i64,
-    pub state: String,
+    pub state: FollowState,
     pub ap_id: Option<String>,
     pub created_at: chrono::NaiveDateTime,
 }
@@ -19,7 +24,7 @@ pub struct Follow {
 impl Follow {
     /// Accepted (not waiting for a remote server's answer).
     pub fn is_accepted(&self) -> bool {
-        self.state == "accepted"
+        self.state == FollowState::Accepted
     }
 }
 
@@ -35,7 +40,7 @@ pub fn insert(
     conn: &mut DbConn,
     follower_id: i64,
     followee_id: i64,
-    state: &str,
+    state: FollowState,
     ap_id: Option<&str>,
 ) -> Result<Follow> {
     Ok(diesel::insert_into(follow::table)
@@ -65,7 +70,7 @@ pub fn followers(
     Ok(follow::table
         .inner_join(person::table.on(person::id.eq(follow::follower_id)))
         .filter(follow::followee_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .order(follow::id.asc())
         .select(person::all_columns)
         .limit(limit)
@@ -83,7 +88,7 @@ pub fn following(
     Ok(follow::table
         .inner_join(person::table.on(person::id.eq(follow::followee_id)))
         .filter(follow::follower_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .order(follow::id.asc())
         .select(person::all_columns)
         .limit(limit)
@@ -94,7 +99,7 @@ pub fn following(
 pub fn following_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
     Ok(follow::table
         .filter(follow::follower_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .select(follow::followee_id)
         .load(conn)?)
 }
@@ -102,7 +107,7 @@ pub fn following_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
 pub fn follower_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
     Ok(follow::table
         .filter(follow::followee_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .select(follow::follower_id)
         .load(conn)?)
 }
@@ -110,7 +115,7 @@ pub fn follower_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
 pub fn count_followers(conn: &mut DbConn, person_id: i64) -> Result<i64> {
     Ok(follow::table
         .filter(follow::followee_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .count()
         .get_result(conn)?)
 }
@@ -118,7 +123,7 @@ pub fn count_followers(conn: &mut DbConn, person_id: i64) -> Result<i64> {
 pub fn count_following(conn: &mut DbConn, person_id: i64) -> Result<i64> {
     Ok(follow::table
         .filter(follow::follower_id.eq(person_id))
-        .filter(follow::state.eq("accepted"))
+        .filter(follow::state.eq(FollowState::Accepted))
         .count()
         .get_result(conn)?)
 }
@@ -130,7 +135,7 @@ pub fn by_ap_id(conn: &mut DbConn, ap_id: &str) -> Result<Option<Follow>> {
         .optional()?)
 }
 
-pub fn set_state(conn: &mut DbConn, id: i64, state: &str) -> Result<()> {
+pub fn set_state(conn: &mut DbConn, id: i64, state: FollowState) -> Result<()> {
     diesel::update(follow::table.find(id))
         .set(follow::state.eq(state))
         .execute(conn)?;

@@ -7,6 +7,38 @@ use crate::store::people::Person;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// A group is open to read; a club is for its members only.
+    pub enum GroupKind { Group => "group", Club => "club" }
+}
+
+crate::text_enum! {
+    /// How people get into a group.
+    pub enum JoinPolicy { Open => "open", Approval => "approval", Invite => "invite" }
+}
+
+crate::text_enum! {
+    /// Where a person stands with a group.
+    pub enum MemberState {
+        Accepted => "accepted",
+        Pending => "pending",
+        Invited => "invited",
+        Banned => "banned",
+    }
+}
+
+crate::text_enum! {
+    /// What a member does in a group.
+    pub enum MemberRole { Member => "member", Moderator => "moderator", Owner => "owner" }
+}
+
+impl MemberRole {
+    /// Owners and moderators moderate.
+    pub fn moderates(self) -> bool {
+        matches!(self, MemberRole::Moderator | MemberRole::Owner)
+    }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Group {
     pub id: i64,
@@ -15,8 +47,8 @@ pub struct Group {
     pub title: String,
     pub description_source: Option<String>,
     pub description_html: Option<String>,
-    pub kind: String,
-    pub join_policy: String,
+    pub kind: GroupKind,
+    pub join_policy: JoinPolicy,
     pub posting_restricted_to_mods: bool,
     pub local: bool,
     pub instance_id: i64,
@@ -43,8 +75,8 @@ pub struct NewGroup {
     pub title: String,
     pub description_source: Option<String>,
     pub description_html: Option<String>,
-    pub kind: String,
-    pub join_policy: String,
+    pub kind: GroupKind,
+    pub join_policy: JoinPolicy,
     pub posting_restricted_to_mods: bool,
     pub local: bool,
     pub instance_id: i64,
@@ -66,7 +98,7 @@ pub struct GroupChange {
     pub title: Option<String>,
     pub description_source: Option<Option<String>>,
     pub description_html: Option<Option<String>>,
-    pub join_policy: Option<String>,
+    pub join_policy: Option<JoinPolicy>,
     pub posting_restricted_to_mods: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -76,13 +108,44 @@ pub struct Membership {
     pub id: i64,
     pub person_id: i64,
     pub group_id: i64,
-    pub state: String,
-    pub role: String,
+    pub state: MemberState,
+    pub role: MemberRole,
     pub follow_ap_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub banned_until: Option<NaiveDateTime>,
     pub ban_reason: Option<String>,
+}
+
+impl Group {
+    /// A club: its content, members and activity are for members only
+    /// (see `community::privacy`).
+    pub fn is_private(&self) -> bool {
+        self.kind == GroupKind::Club
+    }
+
+    /// Whether joining needs someone to let you in (a club, or a group
+    /// that admits by approval or invite).
+    pub fn is_gated(&self) -> bool {
+        self.is_private() || self.join_policy != JoinPolicy::Open
+    }
+}
+
+impl Membership {
+    /// An accepted member (of any role).
+    pub fn is_member(&self) -> bool {
+        self.state == MemberState::Accepted
+    }
+
+    /// An accepted owner or moderator.
+    pub fn moderates(&self) -> bool {
+        self.is_member() && self.role.moderates()
+    }
+
+    /// An accepted owner.
+    pub fn owns(&self) -> bool {
+        self.is_member() && self.role == MemberRole::Owner
+    }
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
@@ -176,8 +239,8 @@ pub fn insert_membership(
     conn: &mut DbConn,
     person_id: i64,
     group_id: i64,
-    state: &str,
-    role: &str,
+    state: MemberState,
+    role: MemberRole,
 ) -> Result<Membership> {
     let at = now();
     Ok(diesel::insert_into(membership::table)
@@ -193,7 +256,12 @@ pub fn insert_membership(
         .get_result(conn)?)
 }
 
-pub fn set_membership(conn: &mut DbConn, id: i64, state: &str, role: &str) -> Result<Membership> {
+pub fn set_membership(
+    conn: &mut DbConn,
+    id: i64,
+    state: MemberState,
+    role: MemberRole,
+) -> Result<Membership> {
     Ok(diesel::update(membership::table.find(id))
         .set((
             membership::state.eq(state),
@@ -213,7 +281,7 @@ pub fn delete_membership(conn: &mut DbConn, id: i64) -> Result<()> {
 pub fn members(
     conn: &mut DbConn,
     group_id: i64,
-    state: &str,
+    state: MemberState,
     after_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<(Membership, Person)>> {
@@ -233,8 +301,8 @@ pub fn members(
 pub fn count_owners(conn: &mut DbConn, group_id: i64) -> Result<i64> {
     Ok(membership::table
         .filter(membership::group_id.eq(group_id))
-        .filter(membership::state.eq("accepted"))
-        .filter(membership::role.eq("owner"))
+        .filter(membership::state.eq(MemberState::Accepted))
+        .filter(membership::role.eq(MemberRole::Owner))
         .count()
         .get_result(conn)?)
 }
@@ -258,7 +326,7 @@ pub fn add_post_count(conn: &mut DbConn, group_id: i64, delta: i64) -> Result<()
 pub fn joined_group_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
     Ok(membership::table
         .filter(membership::person_id.eq(person_id))
-        .filter(membership::state.eq("accepted"))
+        .filter(membership::state.eq(MemberState::Accepted))
         .select(membership::group_id)
         .load(conn)?)
 }
@@ -268,12 +336,13 @@ pub fn moderators(conn: &mut DbConn, group_id: i64) -> Result<Vec<Person>> {
     let rows: Vec<(Membership, Person)> = membership::table
         .inner_join(person::table)
         .filter(membership::group_id.eq(group_id))
-        .filter(membership::state.eq("accepted"))
-        .filter(membership::role.eq_any(["owner", "moderator"]))
+        .filter(membership::state.eq(MemberState::Accepted))
+        .filter(membership::role.eq_any([MemberRole::Owner, MemberRole::Moderator]))
         .order(membership::id.asc())
         .load(conn)?;
-    let (mut owners, mods): (Vec<_>, Vec<_>) =
-        rows.into_iter().partition(|(m, _)| m.role == "owner");
+    let (mut owners, mods): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(m, _)| m.role == MemberRole::Owner);
     owners.extend(mods);
     Ok(owners.into_iter().map(|(_, p)| p).collect())
 }
@@ -295,8 +364,8 @@ pub fn upsert_remote(conn: &mut DbConn, new: &NewGroup) -> Result<Group> {
                 grp::title.eq(&new.title),
                 grp::description_source.eq(&new.description_source),
                 grp::description_html.eq(&new.description_html),
-                grp::kind.eq(&new.kind),
-                grp::join_policy.eq(&new.join_policy),
+                grp::kind.eq(new.kind),
+                grp::join_policy.eq(new.join_policy),
                 grp::posting_restricted_to_mods.eq(new.posting_restricted_to_mods),
                 grp::inbox_url.eq(&new.inbox_url),
                 grp::shared_inbox_url.eq(&new.shared_inbox_url),
@@ -336,7 +405,7 @@ pub fn remote_member_inboxes_with_software(
     let rows: Vec<(String, Option<String>, Option<String>)> = membership::table
         .inner_join(person::table.inner_join(instance::table))
         .filter(membership::group_id.eq(group_id))
-        .filter(membership::state.eq("accepted"))
+        .filter(membership::state.eq(MemberState::Accepted))
         .filter(person::local.eq(false))
         .select((
             person::inbox_url,
@@ -358,7 +427,7 @@ pub fn remote_member_inboxes_with_software(
 /// The ids of all clubs, local and remote.
 pub fn club_ids(conn: &mut DbConn) -> Result<Vec<i64>> {
     Ok(grp::table
-        .filter(grp::kind.eq("club"))
+        .filter(grp::kind.eq(GroupKind::Club))
         .select(grp::id)
         .load(conn)?)
 }
@@ -367,7 +436,7 @@ pub fn has_member_on(conn: &mut DbConn, group_id: i64, instance_id: i64) -> Resu
     let n: i64 = membership::table
         .inner_join(person::table)
         .filter(membership::group_id.eq(group_id))
-        .filter(membership::state.eq("accepted"))
+        .filter(membership::state.eq(MemberState::Accepted))
         .filter(person::instance_id.eq(instance_id))
         .count()
         .get_result(conn)?;
@@ -387,8 +456,8 @@ pub fn ban(
     if let Some(m) = membership(conn, person_id, group_id)? {
         return Ok(diesel::update(membership::table.find(m.id))
             .set((
-                membership::state.eq("banned"),
-                membership::role.eq("member"),
+                membership::state.eq(MemberState::Banned),
+                membership::role.eq(MemberRole::Member),
                 membership::banned_until.eq(until),
                 membership::ban_reason.eq(reason),
                 membership::updated_at.eq(at),
@@ -400,8 +469,8 @@ pub fn ban(
         .values((
             membership::person_id.eq(person_id),
             membership::group_id.eq(group_id),
-            membership::state.eq("banned"),
-            membership::role.eq("member"),
+            membership::state.eq(MemberState::Banned),
+            membership::role.eq(MemberRole::Member),
             membership::banned_until.eq(until),
             membership::ban_reason.eq(reason),
             membership::created_at.eq(at),

@@ -6,13 +6,32 @@ use crate::error::Result;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// What this server does with another: federates as with anyone
+    /// (`open`), counts it a partner (`allowed`), takes its content but
+    /// not its votes or reports (`silenced`), or refuses it (`blocked`).
+    pub enum DomainPolicy {
+        Open => "open",
+        Allowed => "allowed",
+        Silenced => "silenced",
+        Blocked => "blocked",
+    }
+}
+
+impl DomainPolicy {
+    /// Silenced or blocked: its votes and reports weigh nothing here.
+    pub fn weighs_nothing(self) -> bool {
+        matches!(self, DomainPolicy::Silenced | DomainPolicy::Blocked)
+    }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Instance {
     pub id: i64,
     pub domain: String,
     pub local: bool,
     pub software: Option<String>,
-    pub policy: String,
+    pub policy: DomainPolicy,
     pub reject_media: bool,
     pub vote_weight: f64,
     pub failures: i32,
@@ -165,7 +184,7 @@ pub fn dead(conn: &mut DbConn) -> Result<Vec<Instance>> {
 
 /// Sets a server's policy (`open`, `allowed`, `silenced`, `blocked`),
 /// recording the server first if it is new.
-pub fn set_policy(conn: &mut DbConn, domain: &str, policy: &str) -> Result<Instance> {
+pub fn set_policy(conn: &mut DbConn, domain: &str, policy: DomainPolicy) -> Result<Instance> {
     let i = ensure_remote(conn, domain)?;
     Ok(diesel::update(instance::table.find(i.id))
         .set(instance::policy.eq(policy))
@@ -177,7 +196,7 @@ pub fn set_policy(conn: &mut DbConn, domain: &str, policy: &str) -> Result<Insta
 pub fn with_policy(conn: &mut DbConn) -> Result<Vec<Instance>> {
     Ok(instance::table
         .filter(instance::local.eq(false))
-        .filter(instance::policy.ne("open"))
+        .filter(instance::policy.ne(DomainPolicy::Open))
         .order(instance::domain.asc())
         .load(conn)?)
 }

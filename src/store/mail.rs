@@ -3,6 +3,7 @@
 //! row twice), the links sent by mail (stored hashed), each member's mail
 //! settings, and the notifications waiting to be mailed.
 
+use super::people::AccountState;
 use super::schema::{local_user, mail, mail_account, mail_token, notification};
 use super::schema::{notification_preference, person, post};
 use super::{write_tx, DbConn};
@@ -430,7 +431,7 @@ pub fn pending_notifications(
                     .is_null()
                     .and(notification::kind.eq_any(wanted.by_default))),
         )
-        .filter(local_user::state.eq("active"))
+        .filter(local_user::state.eq(AccountState::Active))
         .filter(local_user::email.is_not_null())
         .into_boxed();
     q = match frequency {

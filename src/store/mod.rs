@@ -18,6 +18,7 @@ pub mod reports;
 pub mod reputation;
 pub mod schema;
 pub mod terms;
+pub mod text;
 pub mod votes;
 pub mod watched;
 

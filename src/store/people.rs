@@ -45,14 +45,29 @@ pub struct NewPerson {
     pub updated_at: NaiveDateTime,
 }
 
+crate::text_enum! {
+    /// Instance-wide roles of local accounts.
+    pub enum InstanceRole {
+        Admin => "admin",
+        Moderator => "moderator",
+        Staff => "staff",
+        User => "user",
+    }
+}
+
+crate::text_enum! {
+    /// Whether a local account may sign in: approved, waiting, or refused.
+    pub enum AccountState { Active => "active", Pending => "pending", Rejected => "rejected" }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct LocalUser {
     pub id: i64,
     pub person_id: i64,
     pub password_hash: String,
     pub email: Option<String>,
-    pub role: String,
-    pub state: String,
+    pub role: InstanceRole,
+    pub state: AccountState,
     pub created_at: NaiveDateTime,
     /// The version of the terms of service the person accepted.
     pub accepted_terms: Option<i64>,
@@ -64,8 +79,8 @@ pub struct NewLocalUser {
     pub person_id: i64,
     pub password_hash: String,
     pub email: Option<String>,
-    pub role: String,
-    pub state: String,
+    pub role: InstanceRole,
+    pub state: AccountState,
     pub created_at: NaiveDateTime,
 }
 
@@ -154,7 +169,10 @@ pub fn local_user_by_person(conn: &mut DbConn, person_id: i64) -> Result<Option<
         .optional()?)
 }
 
-pub fn local_users_by_state(conn: &mut DbConn, state: &str) -> Result<Vec<(LocalUser, Person)>> {
+pub fn local_users_by_state(
+    conn: &mut DbConn,
+    state: AccountState,
+) -> Result<Vec<(LocalUser, Person)>> {
     Ok(local_user::table
         .inner_join(person::table)
         .filter(local_user::state.eq(state))
@@ -162,14 +180,18 @@ pub fn local_users_by_state(conn: &mut DbConn, state: &str) -> Result<Vec<(Local
         .load(conn)?)
 }
 
-pub fn set_local_user_state(conn: &mut DbConn, local_user_id: i64, state: &str) -> Result<()> {
+pub fn set_local_user_state(
+    conn: &mut DbConn,
+    local_user_id: i64,
+    state: AccountState,
+) -> Result<()> {
     diesel::update(local_user::table.find(local_user_id))
         .set(local_user::state.eq(state))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn set_role(conn: &mut DbConn, local_user_id: i64, role: &str) -> Result<()> {
+pub fn set_role(conn: &mut DbConn, local_user_id: i64, role: InstanceRole) -> Result<()> {
     diesel::update(local_user::table.find(local_user_id))
         .set(local_user::role.eq(role))
         .execute(conn)?;
@@ -217,7 +239,7 @@ pub fn revoke_token(conn: &mut DbConn, token_hash: &str) -> Result<bool> {
 /// Local accounts that may sign in.
 pub fn count_local(conn: &mut DbConn) -> Result<i64> {
     Ok(local_user::table
-        .filter(local_user::state.eq("active"))
+        .filter(local_user::state.eq(AccountState::Active))
         .count()
         .get_result(conn)?)
 }
@@ -277,7 +299,7 @@ pub fn blocked_among(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<i64>> {
     use super::schema::instance;
     Ok(person::table
         .inner_join(instance::table)
-        .filter(instance::policy.eq("blocked"))
+        .filter(instance::policy.eq(super::instances::DomainPolicy::Blocked))
         .filter(person::id.eq_any(ids.to_vec()))
         .select(person::id)
         .load(conn)?)

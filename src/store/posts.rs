@@ -94,11 +94,17 @@ pub enum FeedScope<'a> {
     },
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewPost) -> Result<Post> {
-    Ok(diesel::insert_into(post::table)
+/// Inserts a thread; None when its id is already stored (the same object
+/// from another server arriving twice at once).
+pub fn insert(conn: &mut DbConn, new: &NewPost) -> Result<Option<Post>> {
+    let insert = diesel::insert_into(post::table)
         .values(new)
-        .returning(post::all_columns)
-        .get_result(conn)?)
+        .on_conflict_do_nothing()
+        .returning(post::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn set_ap_id(conn: &mut DbConn, id: i64, ap_id: &str) -> Result<Post> {
@@ -113,6 +119,26 @@ pub fn update(conn: &mut DbConn, id: i64, change: &PostChange) -> Result<Post> {
         .set(change)
         .returning(post::all_columns)
         .get_result(conn)?)
+}
+
+/// Applies an edit that carries `version` (its author's edit time) unless
+/// the stored thread is newer (by `updated_at`, else `created_at`); None
+/// when it is. One conditional statement, so of two edits applied at once
+/// the newer wins on both stores.
+pub fn update_unless_newer(
+    conn: &mut DbConn,
+    id: i64,
+    version: NaiveDateTime,
+    change: &PostChange,
+) -> Result<Option<Post>> {
+    let not_newer = post::updated_at
+        .le(version)
+        .or(post::updated_at.is_null().and(post::created_at.le(version)));
+    Ok(diesel::update(post::table.find(id).filter(not_newer))
+        .set(change)
+        .returning(post::all_columns)
+        .get_result(conn)
+        .optional()?)
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Post> {
@@ -292,7 +318,7 @@ pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<
 type BlockedPeople = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::InnerJoin<super::schema::person::table, super::schema::instance::table>,
-        diesel::dsl::Eq<super::schema::instance::policy, &'static str>,
+        diesel::dsl::Eq<super::schema::instance::policy, super::instances::DomainPolicy>,
     >,
     super::schema::person::id,
 >;
@@ -302,6 +328,6 @@ fn blocked_people() -> BlockedPeople {
     use super::schema::{instance, person};
     person::table
         .inner_join(instance::table)
-        .filter(instance::policy.eq("blocked"))
+        .filter(instance::policy.eq(super::instances::DomainPolicy::Blocked))
         .select(person::id)
 }

@@ -8,6 +8,11 @@ use crate::error::{Error, Result};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// A report waits (`open`) until a moderator acts on it or dismisses it.
+    pub enum ReportState { Open => "open", Resolved => "resolved", Dismissed => "dismissed" }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Report {
     pub id: i64,
@@ -20,8 +25,7 @@ pub struct Report {
     pub person_id: i64,
     pub group_id: Option<i64>,
     pub reason: String,
-    /// open, resolved or dismissed.
-    pub state: String,
+    pub state: ReportState,
     pub resolution: Option<String>,
     pub resolved_by: Option<i64>,
     pub forwarded: bool,
@@ -42,6 +46,19 @@ pub struct NewReport {
     pub group_id: Option<i64>,
     pub reason: String,
     pub created_at: NaiveDateTime,
+}
+
+/// Inserts a report from another server; None when its id is already
+/// stored (the same Flag delivered twice at once).
+pub fn insert_received(conn: &mut DbConn, new: &NewReport) -> Result<Option<Report>> {
+    let insert = diesel::insert_into(report::table)
+        .values(new)
+        .on_conflict_do_nothing()
+        .returning(report::all_columns);
+    Ok(match conn {
+        DbConn::Pg(c) => insert.get_result(c).optional()?,
+        DbConn::Sqlite(c) => insert.get_result(c).optional()?,
+    })
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewReport) -> Result<Report> {
@@ -77,7 +94,7 @@ pub fn open_exists(
 ) -> Result<bool> {
     let mut q = report::table
         .filter(report::reporter_id.eq(reporter_id))
-        .filter(report::state.eq("open"))
+        .filter(report::state.eq(ReportState::Open))
         .filter(report::person_id.eq(person_id))
         .into_boxed();
     q = match comment_id {
@@ -96,7 +113,7 @@ pub fn open_exists(
 pub struct Filter {
     pub group_id: Option<i64>,
     pub reporter_id: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<ReportState>,
     /// Only reports older than this id (the page cursor).
     pub before_id: Option<i64>,
 }
@@ -114,7 +131,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64) -> Result<Vec<Report>> {
         q = q.filter(report::reporter_id.eq(r));
     }
     if let Some(s) = &f.state {
-        q = q.filter(report::state.eq(s.clone()));
+        q = q.filter(report::state.eq(*s));
     }
     if let Some(b) = f.before_id {
         q = q.filter(report::id.lt(b));
@@ -127,23 +144,25 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64) -> Result<Vec<Report>> {
 pub fn close(
     conn: &mut DbConn,
     id: i64,
-    state: &str,
+    state: ReportState,
     resolution: &str,
     resolved_by: i64,
     at: NaiveDateTime,
 ) -> Result<Option<Report>> {
-    Ok(
-        diesel::update(report::table.find(id).filter(report::state.eq("open")))
-            .set((
-                report::state.eq(state),
-                report::resolution.eq(resolution),
-                report::resolved_by.eq(resolved_by),
-                report::resolved_at.eq(at),
-            ))
-            .returning(report::all_columns)
-            .get_result(conn)
-            .optional()?,
+    Ok(diesel::update(
+        report::table
+            .find(id)
+            .filter(report::state.eq(ReportState::Open)),
     )
+    .set((
+        report::state.eq(state),
+        report::resolution.eq(resolution),
+        report::resolved_by.eq(resolved_by),
+        report::resolved_at.eq(at),
+    ))
+    .returning(report::all_columns)
+    .get_result(conn)
+    .optional()?)
 }
 
 /// Marks a report forwarded; false when it already was.
@@ -164,7 +183,9 @@ pub fn origin_domain(conn: &mut DbConn, instance_id: i64) -> Result<String> {
 
 /// Open reports of one comment, or of one thread (`comment_id` none).
 pub fn open_about(conn: &mut DbConn, post_id: i64, comment_id: Option<i64>) -> Result<Vec<Report>> {
-    let q = report::table.filter(report::state.eq("open")).into_boxed();
+    let q = report::table
+        .filter(report::state.eq(ReportState::Open))
+        .into_boxed();
     let q = match comment_id {
         Some(c) => q.filter(report::comment_id.eq(c)),
         None => q
@@ -174,32 +195,15 @@ pub fn open_about(conn: &mut DbConn, post_id: i64, comment_id: Option<i64>) -> R
     Ok(q.load(conn)?)
 }
 
-/// What became of one delivery of a forwarded report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ForwardState {
-    /// Not answered yet (or being retried).
-    Queued,
-    /// The receiving server took it.
-    Delivered,
-    /// Refused for good: a 4xx, the domain policy, or retries exhausted.
-    Refused,
-}
-
-impl ForwardState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ForwardState::Queued => "queued",
-            ForwardState::Delivered => "delivered",
-            ForwardState::Refused => "refused",
-        }
-    }
-
-    fn parse(s: &str) -> ForwardState {
-        match s {
-            "delivered" => ForwardState::Delivered,
-            "refused" => ForwardState::Refused,
-            _ => ForwardState::Queued,
-        }
+crate::text_enum! {
+    /// What became of one delivery of a forwarded report.
+    pub enum ForwardState {
+        /// Not answered yet (or being retried).
+        Queued => "queued",
+        /// The receiving server took it.
+        Delivered => "delivered",
+        /// Refused for good: a 4xx, the domain policy, or retries exhausted.
+        Refused => "refused",
     }
 }
 
@@ -225,7 +229,7 @@ pub fn add_forward(
                 report_forward::report_id.eq(report_id),
                 report_forward::activity_ap_id.eq(activity),
                 report_forward::inbox_url.eq(inbox),
-                report_forward::state.eq(ForwardState::Queued.as_str()),
+                report_forward::state.eq(ForwardState::Queued),
                 report_forward::updated_at.eq(at),
             ))
             .execute(conn)?;
@@ -249,7 +253,7 @@ pub fn end_forward(
             .filter(report_forward::inbox_url.eq(inbox)),
     )
     .set((
-        report_forward::state.eq(state.as_str()),
+        report_forward::state.eq(state),
         report_forward::error.eq(error),
         report_forward::updated_at.eq(at),
     ))
@@ -260,7 +264,7 @@ pub fn end_forward(
 
 /// Where a report was forwarded, and what became of it.
 pub fn forwards_of(conn: &mut DbConn, report_id: i64) -> Result<Vec<ForwardDelivery>> {
-    let rows: Vec<(String, String, Option<String>)> = report_forward::table
+    let rows: Vec<(String, ForwardState, Option<String>)> = report_forward::table
         .filter(report_forward::report_id.eq(report_id))
         .order(report_forward::id.asc())
         .select((
@@ -273,7 +277,7 @@ pub fn forwards_of(conn: &mut DbConn, report_id: i64) -> Result<Vec<ForwardDeliv
         .into_iter()
         .map(|(inbox_url, state, error)| ForwardDelivery {
             inbox_url,
-            state: ForwardState::parse(&state),
+            state,
             error,
         })
         .collect())

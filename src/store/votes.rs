@@ -33,28 +33,35 @@ pub fn find(conn: &mut DbConn, person_id: i64, target: VoteTarget) -> Result<Opt
     Ok(q.first(conn).optional()?)
 }
 
+/// Inserts a vote; false when the person's vote on the item is already
+/// stored (a concurrent insert won).
 pub fn insert(
     conn: &mut DbConn,
     person_id: i64,
     target: VoteTarget,
     value: i32,
     ap_id: Option<&str>,
-) -> Result<()> {
+) -> Result<bool> {
     let (post_id, comment_id) = match target {
         VoteTarget::Post(id) => (Some(id), None),
         VoteTarget::Comment(id) => (None, Some(id)),
     };
-    diesel::insert_into(vote::table)
-        .values((
-            vote::person_id.eq(person_id),
-            vote::post_id.eq(post_id),
-            vote::comment_id.eq(comment_id),
-            vote::value.eq(value),
-            vote::ap_id.eq(ap_id),
-            vote::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let row = (
+        vote::person_id.eq(person_id),
+        vote::post_id.eq(post_id),
+        vote::comment_id.eq(comment_id),
+        vote::value.eq(value),
+        vote::ap_id.eq(ap_id),
+        vote::created_at.eq(now()),
+    );
+    let insert = diesel::insert_into(vote::table)
+        .values(row)
+        .on_conflict_do_nothing();
+    let inserted = match conn {
+        DbConn::Pg(c) => insert.execute(c)?,
+        DbConn::Sqlite(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 pub fn set_value(conn: &mut DbConn, id: i64, value: i32) -> Result<()> {

@@ -3,7 +3,7 @@
 //! bans of other servers (target = their instance) are not acted on.
 
 use super::content::{self, Via};
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::handle;
 use crate::error::Result;
@@ -29,7 +29,7 @@ pub async fn receive(
         tracing::info!(activity = %act.id, target = %target, "Block of a target that is not a stored group skipped");
         return Ok(());
     };
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let banned = content::remote_person(data, &act.object_id()?)
@@ -56,7 +56,7 @@ pub async fn receive(
     );
     let why = Why {
         reason: act.summary.clone(),
-        remote,
+        authority,
         activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     if ban {
@@ -64,9 +64,12 @@ pub async fn receive(
             until: act.end_time.map(|t| t.naive_utc()),
             remove_content: act.remove_data.unwrap_or(false),
         };
-        repeated(actions::ban(app, &actor, &group_handle, &person_handle, input, why).await)?;
+        actions::ban(app, &actor, &group_handle, &person_handle, input, why).await?;
     } else {
-        repeated(actions::unban(app, &actor, &group_handle, &person_handle, why).await)?;
+        // Already lifted: nothing to pass on.
+        let _lifted = actions::unban(app, &actor, &group_handle, &person_handle, why)
+            .await?
+            .changed();
     }
     // A local group relays it: the federation consumer, from the event.
     Ok(())

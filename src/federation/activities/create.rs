@@ -8,7 +8,7 @@ use super::ObjectActivity;
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostInput};
 use crate::community::{Body, Origin};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
 use crate::store::groups::Group;
@@ -80,10 +80,12 @@ pub async fn store_new(
             content::Stored::Comment(c) => (c.post_id, Some(c.id)),
         };
         let input = CommentInput { body, parent_id };
-        let stored = comments::create_received(app, &author, post_id, input, origin).await;
-        // A local group relays it (unless held for review): the
-        // federation consumer, from the event.
-        already_stored(stored)?;
+        // Already stored (the same object twice at once): nothing more. A
+        // local group relays it (unless held for review): the federation
+        // consumer, from the event.
+        let _stored = comments::create_received(app, &author, post_id, input, origin)
+            .await?
+            .changed();
         return Ok(());
     }
     let Some(group) = group_of(app, object, &via).await? else {
@@ -105,20 +107,10 @@ pub async fn store_new(
         body,
         kind: Some(kind.to_string()),
     };
-    let stored = posts::create_received(app, &author, group.id, input, origin).await;
-    already_stored(stored)?;
+    let _stored = posts::create_received(app, &author, group.id, input, origin)
+        .await?
+        .changed();
     Ok(())
-}
-
-/// The same object can arrive twice at once (sent to two inboxes, or
-/// directly and in an Announce): the second insert meets the unique id and
-/// changes nothing.
-fn already_stored<T>(result: Result<T>) -> Result<bool> {
-    match result {
-        Ok(_) => Ok(false),
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(true),
-        Err(e) => Err(e),
-    }
 }
 
 /// The group a new thread is posted to: the announcing group when it is

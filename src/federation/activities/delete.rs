@@ -4,10 +4,10 @@
 //! group. Deletions of accounts are not acted on here.
 
 use super::content::{self, Stored, Via};
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::{comments, posts};
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::store::groups::Group;
 use crate::App;
@@ -30,15 +30,13 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
     let author = content::remote_person(data, &act.actor).await?;
     let received = Some(act.id.to_string());
     let deleted = match stored {
-        Stored::Post(p) => posts::delete_received(app, &author, p.id, received).await,
-        Stored::Comment(c) => comments::delete_received(app, &author, c.id, received).await,
+        Stored::Post(p) => posts::delete_received(app, &author, p.id, received).await?,
+        Stored::Comment(c) => comments::delete_received(app, &author, c.id, received).await?,
     };
-    match deleted {
-        // A local group relays it: the federation consumer, from the event.
-        Ok(()) => Ok(()),
-        Err(e) if e.kind == ErrorKind::Gone => Ok(()),
-        Err(e) => Err(e),
-    }
+    // Already deleted: nothing to pass on. A local group relays a deletion:
+    // the federation consumer, from the event.
+    let _deleted = deleted.changed();
+    Ok(())
 }
 
 pub(super) async fn author_ap_id(app: &App, stored: &Stored) -> Result<String> {
@@ -59,12 +57,12 @@ async fn moderator_removal(
     raw: &Value,
 ) -> Result<()> {
     let app = data.app_data();
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let why = Why {
         reason: act.summary.clone(),
-        remote,
+        authority,
         activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
     match stored {
@@ -74,10 +72,15 @@ async fn moderator_removal(
             } else {
                 ThreadAction::Restore
             };
-            repeated(actions::on_thread(app, &actor, p.id, action, why).await)?;
+            // Already so: nothing to pass on.
+            let _done = actions::on_thread(app, &actor, p.id, action, why)
+                .await?
+                .changed();
         }
         Stored::Comment(c) => {
-            repeated(actions::on_comment(app, &actor, c.id, remove, why).await)?;
+            let _done = actions::on_comment(app, &actor, c.id, remove, why)
+                .await?
+                .changed();
         }
     }
     // A local group relays it: the federation consumer, from the event.

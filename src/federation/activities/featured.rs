@@ -2,7 +2,7 @@
 //! pins or unpins a thread. (Add/Remove of moderators: `moderators`.)
 
 use super::content::{self, Stored, Via};
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
 use crate::moderation::actions::{self, ThreadAction, Why};
@@ -25,7 +25,7 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
         tracing::info!(activity = %act.id, "Add/Remove with another target than the featured collection skipped");
         return Ok(());
     }
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let action = if pin {
@@ -35,10 +35,13 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, pin: bool, via: Via)
     };
     let why = Why {
         reason: None,
-        remote,
+        authority,
         activity: Some(act.id.to_string()),
     };
-    repeated(actions::on_thread(app, &actor, post.id, action, why).await)?;
-    // A local group relays it: the federation consumer, from the event.
+    // Already so: nothing to pass on. A local group relays it: the
+    // federation consumer, from the event.
+    let _done = actions::on_thread(app, &actor, post.id, action, why)
+        .await?
+        .changed();
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `Lock` of a thread by a moderator (and `Undo(Lock)`): no new replies.
 
 use super::content::{self, Stored, Via};
-use super::moderate::{moderator, repeated};
+use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
 use crate::moderation::actions::{self, ThreadAction, Why};
@@ -23,7 +23,7 @@ pub async fn receive(
         tracing::info!(object = %object, "Lock of something that is not a stored thread skipped");
         return Ok(());
     };
-    let Some((actor, remote)) = moderator(data, &act.actor, &group, &via).await? else {
+    let Some((actor, authority)) = moderator(data, &act.actor, &group, &via).await? else {
         return Ok(());
     };
     let action = if lock {
@@ -33,10 +33,13 @@ pub async fn receive(
     };
     let why = Why {
         reason: None,
-        remote,
+        authority,
         activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
     };
-    repeated(actions::on_thread(app, &actor, post.id, action, why).await)?;
-    // A local group relays it: the federation consumer, from the event.
+    // Already so: nothing to pass on. A local group relays it: the
+    // federation consumer, from the event.
+    let _done = actions::on_thread(app, &actor, post.id, action, why)
+        .await?
+        .changed();
     Ok(())
 }

@@ -5,22 +5,23 @@
 
 use super::content::{self, Via};
 use crate::community::Actor;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::federation::protocol::collections::RemoteCollection;
+use crate::moderation::authority::{Authority, Vouch};
 use crate::store::groups::Group;
 use crate::App;
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use url::Url;
 
-/// The moderator and whether the action was already decided by a remote
-/// group (`true`), or must pass our own moderator check (`false`).
+/// The moderator and who vouches for them: this server's own check (a
+/// local group), or the remote group that lists them as a moderator.
 pub async fn moderator(
     data: &Data<App>,
     actor: &Url,
     group: &Group,
     via: &Via,
-) -> Result<Option<(Actor, bool)>> {
+) -> Result<Option<(Actor, Authority)>> {
     // Sent directly or relayed, a remote group's moderation counts when
     // the actor is listed among its moderators: a banned person's server
     // may no longer follow the group, and hears of the ban only directly.
@@ -29,7 +30,7 @@ pub async fn moderator(
     }
     let person = content::remote_person(data, actor).await?;
     if group.local {
-        return Ok(Some((person, false)));
+        return Ok(Some((person, Authority::Checked)));
     }
     if !listed_moderator(data, group, actor).await? {
         return Err(Error::forbidden(format!(
@@ -37,7 +38,10 @@ pub async fn moderator(
             group.ap_id
         )));
     }
-    Ok(Some((person, true)))
+    Ok(Some((
+        person,
+        Authority::RemoteGroup(Vouch::listed_by(group)?),
+    )))
 }
 
 /// Whether the remote group's moderators collection lists `actor`.
@@ -53,14 +57,4 @@ async fn listed_moderator(data: &Data<App>, group: &Group, actor: &Url) -> Resul
         .object;
     let listed = collection.members().any(|m| m == actor);
     Ok(listed)
-}
-
-/// The same action twice (already removed, already locked, ...) changes
-/// nothing and is not an error for the sender.
-pub fn repeated<T>(result: Result<T>) -> Result<Option<T>> {
-    match result {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if e.kind == ErrorKind::Conflict || e.kind == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
 }

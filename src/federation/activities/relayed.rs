@@ -133,7 +133,7 @@ async fn from_origin(
         // A club's content is shown only to servers its origin knows to be
         // members' (see `public::club_readers_only`), which we cannot
         // prove to a third server: the club's word is taken instead.
-        OriginSays::NotThere if group.kind == "club" => {
+        OriginSays::NotThere if group.is_private() => {
             tracing::info!(activity = %act.id, object = %id, group = %group.ap_id, "relayed club content not shown by its origin: taken as the club relays it");
             return Ok(Some(act));
         }

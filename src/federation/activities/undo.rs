@@ -14,12 +14,8 @@ pub async fn undo_follow(data: &Data<App>, follow: Follow) -> Result<()> {
     let (actor, followed) = follow.parties(data).await?;
     let app = data.app_data();
     match followed {
-        Followed::Group(g) => match groups::leave(app, &actor, &g.name).await {
-            Ok(_) => Ok(()),
-            // Not a member (any more): nothing to undo.
-            Err(e) if e.kind == crate::error::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
-        },
+        // Not a member (any more): nothing to undo.
+        Followed::Group(g) => groups::leave(app, &actor, &g.name).await.map(|_| ()),
         Followed::Person(p) => follows::unfollow(app, &actor, &p.name).await.map(|_| ()),
         Followed::Nothing => Ok(()),
     }

@@ -6,7 +6,7 @@ use super::content::{self, Stored, Via};
 use super::create::{embedded_content, store_new};
 use super::ObjectActivity;
 use crate::community::posts::{self, PostEdit};
-use crate::community::{comments, solutions, Body};
+use crate::community::{comments, Body};
 use crate::error::{Error, Result};
 use crate::federation::actors::AnyActor;
 use crate::federation::objects::types::main_type;
@@ -46,22 +46,26 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         html: object.html(),
         source: object.markdown_source(),
     };
+    let version = object.version();
     let received = Some(act.id.to_string());
-    match stored {
+    let outcome = match stored {
         Stored::Post(p) => {
             let edit = PostEdit {
                 title: Some(object.title(app.config.limits.title_chars)),
                 body: Some(body),
             };
-            posts::edit_received(app, &author, p.id, edit, received).await?;
-            if let Some(answer) = &object.accepted_answer {
-                let answer = answer.as_ref().map(ToString::to_string);
-                solutions::accept_received(app, &author, p.id, answer).await?;
-            }
+            let answer = object
+                .accepted_answer
+                .as_ref()
+                .map(|a| a.as_ref().map(ToString::to_string));
+            posts::edit_received(app, &author, p.id, edit, version, answer, received).await?
         }
         Stored::Comment(c) => {
-            comments::edit_received(app, &author, c.id, body, received).await?;
+            comments::edit_received(app, &author, c.id, body, version, received).await?
         }
+    };
+    if !outcome.changed() {
+        tracing::info!(object = %object.id, "an Update older than the stored version: not applied");
     }
     // A local group relays it: the federation consumer, from the event.
     Ok(())

@@ -5,7 +5,7 @@
 use super::content::{self, Stored, Via};
 use super::ObjectActivity;
 use crate::community::votes::{self, Received};
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::store::votes::VoteTarget;
 use crate::App;
 use activitypub_federation::config::Data;
@@ -66,10 +66,9 @@ async fn apply(
         Stored::Comment(c) => VoteTarget::Comment(c.id),
     };
     // A local group relays it: the federation consumer, from the event.
-    match votes::vote_received(app, &voter, target, value, received).await {
-        Ok(_) => Ok(()),
-        // The same vote again, or clearing a vote that is not there.
-        Err(e) if e.kind == ErrorKind::Conflict => Ok(()),
-        Err(e) => Err(e),
-    }
+    // The same vote again changes nothing.
+    let _voted = votes::vote_received(app, &voter, target, value, received)
+        .await?
+        .changed();
+    Ok(())
 }

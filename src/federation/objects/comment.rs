@@ -33,7 +33,7 @@ impl NoteObject {
         group: &Group,
         parent: ReplyTarget<'_>,
     ) -> NoteObject {
-        let audience = if group.kind == "club" {
+        let audience = if group.is_private() {
             group.followers_url.clone()
         } else {
             PUBLIC.to_string()

@@ -65,10 +65,10 @@ impl GroupObject {
             }),
             public_key: PublicKey::of(&g.ap_id, &g.public_key),
             url: Some(g.ap_id.clone()),
-            manually_approves_followers: g.kind == "club" || g.join_policy != "open",
+            manually_approves_followers: g.is_gated(),
             posting_restricted_to_mods: g.posting_restricted_to_mods,
             // Clubs are listed, but not offered for discovery.
-            discoverable: Some(g.kind != "club"),
+            discoverable: Some(!g.is_private()),
             sensitive: false,
             published: Some(utc(g.created_at)),
             updated: Some(utc(g.updated_at)),

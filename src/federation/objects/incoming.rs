@@ -44,6 +44,8 @@ pub struct IncomingObject {
     #[serde(default, deserialize_with = "list")]
     pub attachment: Vec<Value>,
     pub published: Option<DateTime<Utc>>,
+    /// When its author last edited it: the version an `Update` carries.
+    pub updated: Option<DateTime<Utc>>,
     /// Guildhall's kind of thread (`question`, ...), when a Guildhall
     /// server sent it.
     #[serde(default, deserialize_with = "text")]
@@ -184,6 +186,15 @@ impl IncomingObject {
 
     pub fn published_naive(&self) -> Option<NaiveDateTime> {
         self.published.map(|p| p.naive_utc())
+    }
+
+    /// The version of the object an `Update` carries: `updated`, else
+    /// `published`, to the microsecond both stores keep.
+    pub fn version(&self) -> Option<NaiveDateTime> {
+        use chrono::SubsecRound;
+        self.updated
+            .or(self.published)
+            .map(|t| t.naive_utc().trunc_subsecs(6))
     }
 }
 

@@ -8,7 +8,7 @@ pub use crate::federation::protocol::objects::PageObject;
 impl PageObject {
     pub fn from_info(i: &PostInfo) -> PageObject {
         let (p, g) = (&i.post, &i.group);
-        let to = if g.kind == "club" {
+        let to = if g.is_private() {
             vec![g.ap_id.clone(), g.followers_url.clone()]
         } else {
             vec![g.ap_id.clone(), PUBLIC.to_string()]
