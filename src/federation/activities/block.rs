@@ -7,6 +7,7 @@ use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::handle;
 use crate::error::Result;
+use crate::federation::protocol::Head;
 use crate::moderation::actions::{self, BanInput, Why};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -57,7 +58,7 @@ pub async fn receive(
     let why = Why {
         reason: act.summary.clone(),
         authority,
-        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
+        activity: Head::of(raw).id.map(String::from),
     };
     if ban {
         let input = BanInput {

@@ -8,6 +8,7 @@ use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::community::{comments, posts};
 use crate::error::Result;
+use crate::federation::protocol::Head;
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::store::groups::Group;
 use crate::App;
@@ -63,7 +64,7 @@ async fn moderator_removal(
     let why = Why {
         reason: act.summary.clone(),
         authority,
-        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
+        activity: Head::of(raw).id.map(String::from),
     };
     match stored {
         Stored::Post(p) => {

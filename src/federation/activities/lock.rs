@@ -4,6 +4,7 @@ use super::content::{self, Stored, Via};
 use super::moderate::moderator;
 use super::ObjectActivity;
 use crate::error::Result;
+use crate::federation::protocol::Head;
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::App;
 use activitypub_federation::config::Data;
@@ -34,7 +35,7 @@ pub async fn receive(
     let why = Why {
         reason: None,
         authority,
-        activity: raw.get("id").and_then(Value::as_str).map(str::to_string),
+        activity: Head::of(raw).id.map(String::from),
     };
     // Already so: nothing to pass on. A local group relays it: the
     // federation consumer, from the event.
