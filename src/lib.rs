@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod reputation;
 pub mod server;
 pub mod store;
+pub mod web;
 
 /// mimalloc: allocation is a large share of the work per request (JSON
 /// trees, rows, strings), and glibc's malloc spent a seventh of the
@@ -62,6 +63,8 @@ pub struct App {
     pub notices: Arc<notifications::live::Live>,
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// The site's branding as the pages show it, kept a few seconds.
+    pub site: Arc<web::site::SiteCache>,
 }
 
 impl App {
@@ -120,6 +123,7 @@ impl App {
                 config.cache.anonymous_ttl_ms,
             ))),
             notices: Arc::default(),
+            site: Arc::default(),
             config: Arc::new(config),
             store,
         })

@@ -108,6 +108,8 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
                     res
                 }
             })
+            // Pages: error pages for browsers, CSRF cookie, security headers.
+            .wrap(actix_web::middleware::from_fn(crate::web::errors::pages))
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
             .configure(crate::federation::http::routes)

@@ -7,8 +7,9 @@ use super::input::Json;
 use super::views::{AccountView, LoginView};
 use crate::community::accounts::{self, ProfileEdit, Registration};
 use crate::error::{Error, ErrorBody};
+use crate::store::people::SessionKind;
 use crate::App;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -77,9 +78,18 @@ pub struct LoginRequest {
 pub async fn login(
     app: web::Data<App>,
     from: ClientAddress,
+    req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, Error> {
-    let (token, account) = accounts::login(&app, &body.username, &body.password, from.0).await?;
+    let (token, account) = accounts::login(
+        &app,
+        &body.username,
+        &body.password,
+        from.0,
+        SessionKind::Api,
+        super::client::user_agent(&req),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(LoginView {
         token,
         account: AccountView::from(&account),

@@ -30,6 +30,14 @@ pub fn client_address(req: &HttpRequest, trusted_header: &str) -> IpAddr {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
+/// The User-Agent a client sent, if readable (kept with its sessions).
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
 /// The last address of a list like `client, proxy1, proxy2`, with or
 /// without a port.
 fn last_hop(value: &str) -> Option<IpAddr> {

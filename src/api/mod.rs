@@ -47,6 +47,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(path_error))
         .route("/healthz", web::get().to(healthz))
         .configure(mail_pages::routes)
+        .configure(crate::web::routes)
         .service(
             web::scope("/api/v1")
                 .configure(accounts::routes)

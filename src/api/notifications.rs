@@ -241,7 +241,16 @@ pub async fn stream(
     auth: Auth,
     req: HttpRequest,
 ) -> Result<HttpResponse, Error> {
-    let reader = auth.actor();
+    stream_for(app.get_ref(), auth.actor(), &req).await
+}
+
+/// The live stream of `reader`'s notifications (also served to the web
+/// pages' cookie sessions, by `web::notifications`).
+pub async fn stream_for(
+    app: &App,
+    reader: Actor,
+    req: &HttpRequest,
+) -> Result<HttpResponse, Error> {
     let resume = match req.headers().get("last-event-id") {
         None => None,
         Some(v) => Some(
@@ -264,7 +273,7 @@ pub async fn stream(
         }
     };
     let state = Stream {
-        app: app.get_ref().clone(),
+        app: app.clone(),
         reader,
         after,
         started: false,

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::federation::ids::Ids;
 use crate::store::people::{
-    self, AccountState, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange,
+    self, AccountState, LocalUser, NewLocalUser, NewPerson, Person, ProfileChange, SessionKind,
 };
 use crate::store::{self, now, write_tx, DbConn};
 use crate::App;
@@ -252,6 +252,8 @@ pub async fn login(
     username: &str,
     password: &str,
     from: IpAddr,
+    kind: SessionKind,
+    user_agent: Option<String>,
 ) -> Result<(String, Account)> {
     let (name_key, address_key) = login_keys(from, username);
     let at = Instant::now();
@@ -298,8 +300,16 @@ pub async fn login(
     confirmed?;
     let token = tokens::random_token();
     let (hash, user_id) = (tokens::hash_token(&token), account.user.id);
+    // A user agent is kept to tell sessions apart, not as evidence.
+    let user_agent = user_agent.map(|ua| ua.chars().take(200).collect::<String>());
     app.store
-        .run(move |conn| people::insert_token(conn, user_id, &hash))
+        .run(move |conn| {
+            let opened = people::Opened {
+                kind,
+                user_agent: user_agent.as_deref(),
+            };
+            people::insert_token(conn, user_id, &hash, &opened)
+        })
         .await?;
     Ok((token, account))
 }

@@ -1,6 +1,6 @@
 //! The federation side of HTTP: discovery (WebFinger, NodeInfo, host-meta)
-//! and the ids of local actors and objects, which answer ActivityPub JSON or
-//! a plain HTML page depending on the Accept header.
+//! and the ids of local actors and objects, which answer ActivityPub JSON,
+//! or hand a browser (any other Accept) to the web pages.
 
 use super::actors::ApPerson;
 use super::objects::collection::{Collection, OrderedCollection};
@@ -76,50 +76,22 @@ fn with_context<T: Serialize>(inner: T) -> HttpResponse {
     activity_json(StatusCode::OK, &WithContext::new(inner))
 }
 
-/// A minimal page for people who open an id in a browser.
-fn html(title: &str, body_html: &str) -> HttpResponse {
-    let page = format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body><h1>{}</h1>\n{}\n</body></html>\n",
-        ammonia::clean_text(title),
-        ammonia::clean_text(title),
-        body_html
-    );
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page)
-}
-
-fn tombstone(
-    req: &HttpRequest,
-    ap_id: &str,
-    former_type: &str,
-    at: Option<chrono::NaiveDateTime>,
-) -> HttpResponse {
-    if wants_activity_json(req) {
-        activity_json(
-            StatusCode::GONE,
-            &WithContext::new(Tombstone::new(ap_id, former_type, at.map(utc))),
-        )
-    } else {
-        HttpResponse::Gone()
-            .content_type("text/html; charset=utf-8")
-            .body("<!doctype html>\n<html><body><p>This was deleted.</p></body></html>\n")
-    }
+/// What a deleted object's id answers (browsers get the pages' 410).
+fn tombstone(ap_id: &str, former_type: &str, at: Option<chrono::NaiveDateTime>) -> HttpResponse {
+    activity_json(
+        StatusCode::GONE,
+        &WithContext::new(Tombstone::new(ap_id, former_type, at.map(utc))),
+    )
 }
 
 /// The server root: the instance actor to ActivityPub clients (Lemmy
-/// learns a site from its root, following the id to `/actor`), a small
-/// page naming the site to browsers.
-async fn root(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
+/// learns a site from its root, following the id to `/actor`), the home
+/// page to browsers.
+async fn root(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse> {
     if wants_activity_json(&req) {
-        return instance_actor(app).await;
+        return Ok(instance_actor(app).await);
     }
-    html(
-        &app.config.site_name,
-        "<p>A Guildhall community server. Its API is described at \
-         <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p>",
-    )
+    crate::web::home::page(&app, &req).await
 }
 
 async fn instance_actor(app: web::Data<App>) -> HttpResponse {
@@ -145,13 +117,16 @@ async fn person(
     req: HttpRequest,
     name: web::Path<String>,
 ) -> Result<HttpResponse> {
+    if !wants_activity_json(&req) {
+        return crate::web::people::page(&app, &req, &name).await;
+    }
     Ok(match public::local_person(&app, &name).await? {
         Served::Deleted {
             ap_id,
             former_type,
             at,
-        } => tombstone(&req, &ap_id, former_type, at),
-        Served::Live(p) if wants_activity_json(&req) => {
+        } => tombstone(&ap_id, former_type, at),
+        Served::Live(p) => {
             let id = p.id;
             let user = app
                 .store
@@ -161,10 +136,6 @@ async fn person(
                 PersonObject::from_row(&p).with_role(user.as_ref().map(|u| u.role.as_str())),
             )
         }
-        Served::Live(p) => html(
-            p.display_name.as_deref().unwrap_or(&p.name),
-            p.bio_html.as_deref().unwrap_or(""),
-        ),
     })
 }
 
@@ -205,12 +176,11 @@ async fn group(
     req: HttpRequest,
     name: web::Path<String>,
 ) -> Result<HttpResponse> {
+    if !wants_activity_json(&req) {
+        return crate::web::groups::page(&app, &req, &name).await;
+    }
     let (g, _) = public::local_group(&app, &name).await?;
-    Ok(if wants_activity_json(&req) {
-        with_context(GroupObject::from_row(&g))
-    } else {
-        html(&g.title, g.description_html.as_deref().unwrap_or(""))
-    })
+    Ok(with_context(GroupObject::from_row(&g)))
 }
 
 /// The count is public, a club's too (see `community::privacy`); the
@@ -340,17 +310,17 @@ async fn post(
     req: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse> {
+    if !wants_activity_json(&req) {
+        return crate::web::threads::page(&app, &req, *id).await;
+    }
     let reader = reader(&req, &data).await?;
     Ok(match public::post(&app, *id, reader).await? {
         Served::Deleted {
             ap_id,
             former_type,
             at,
-        } => tombstone(&req, &ap_id, former_type, at),
-        Served::Live(info) if wants_activity_json(&req) => {
-            with_context(PageObject::from_info(&info))
-        }
-        Served::Live(info) => html(&info.post.title, &info.post.body_html),
+        } => tombstone(&ap_id, former_type, at),
+        Served::Live(info) => with_context(PageObject::from_info(&info)),
     })
 }
 
@@ -360,17 +330,16 @@ async fn comment(
     req: HttpRequest,
     id: web::Path<i64>,
 ) -> Result<HttpResponse> {
+    if !wants_activity_json(&req) {
+        return crate::web::threads::comment_page(&app, &req, *id).await;
+    }
     let reader = reader(&req, &data).await?;
     Ok(match public::comment(&app, *id, reader).await? {
         Served::Deleted {
             ap_id,
             former_type,
             at,
-        } => tombstone(&req, &ap_id, former_type, at),
-        Served::Live(c) if wants_activity_json(&req) => with_context(NoteObject::from_object(&c)),
-        Served::Live(c) => html(
-            &format!("Comment by {}", c.author.name),
-            &c.comment.body_html,
-        ),
+        } => tombstone(&ap_id, former_type, at),
+        Served::Live(c) => with_context(NoteObject::from_object(&c)),
     })
 }

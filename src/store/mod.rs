@@ -3,6 +3,7 @@
 //! rows and queries of each table group. No SQL lives outside this module.
 
 pub mod blocks;
+pub mod branding;
 pub mod comments;
 pub mod deliveries;
 pub mod events;

@@ -60,6 +60,17 @@ crate::text_enum! {
     pub enum AccountState { Active => "active", Pending => "pending", Rejected => "rejected" }
 }
 
+crate::text_enum! {
+    /// How a session was opened: a browser's cookie or an API bearer token.
+    pub enum SessionKind { Web => "web", Api => "api" }
+}
+
+/// What a new session records about where it was opened.
+pub struct Opened<'a> {
+    pub kind: SessionKind,
+    pub user_agent: Option<&'a str>,
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct LocalUser {
     pub id: i64,
@@ -205,7 +216,12 @@ pub fn update_profile(conn: &mut DbConn, person_id: i64, change: &ProfileChange)
         .get_result(conn)?)
 }
 
-pub fn insert_token(conn: &mut DbConn, local_user_id: i64, token_hash: &str) -> Result<()> {
+pub fn insert_token(
+    conn: &mut DbConn,
+    local_user_id: i64,
+    token_hash: &str,
+    opened: &Opened,
+) -> Result<()> {
     let at = now();
     diesel::insert_into(auth_token::table)
         .values((
@@ -213,6 +229,8 @@ pub fn insert_token(conn: &mut DbConn, local_user_id: i64, token_hash: &str) -> 
             auth_token::token_hash.eq(token_hash),
             auth_token::created_at.eq(at),
             auth_token::last_used_at.eq(at),
+            auth_token::kind.eq(opened.kind),
+            auth_token::user_agent.eq(opened.user_agent),
         ))
         .execute(conn)?;
     Ok(())

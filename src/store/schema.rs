@@ -71,6 +71,21 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Timestamp,
         revoked -> Bool,
+        kind -> Text,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    branding (id) {
+        id -> BigInt,
+        site_name -> Text,
+        logo_url -> Nullable<Text>,
+        accent_colour -> Nullable<Text>,
+        introduction -> Text,
+        footer_links -> Text,
+        custom_css -> Text,
+        updated_at -> Timestamp,
     }
 }
 

@@ -3,6 +3,7 @@
 //! afterwards), and talk to it over HTTP.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod remote;
 pub mod sink;
 pub mod smtp;
