@@ -71,19 +71,8 @@ pub fn csrf_token(req: &HttpRequest) -> String {
 
 /// Whether `sent` (a form field or header) is this browser's CSRF token.
 pub fn csrf_matches(req: &HttpRequest, sent: &str) -> bool {
-    let Some(cookie) = req.cookie(CSRF_COOKIE) else {
-        return false;
-    };
-    let expected = cookie.value().as_bytes();
-    let sent = sent.as_bytes();
-    // Constant time over the token's length.
-    expected.len() == sent.len()
-        && !expected.is_empty()
-        && expected
-            .iter()
-            .zip(sent)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    req.cookie(CSRF_COOKIE)
+        .is_some_and(|cookie| tokens::same_secret(sent, cookie.value()))
 }
 
 fn secure(app: &App) -> bool {
