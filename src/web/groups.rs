@@ -38,7 +38,10 @@ pub struct GroupRow {
 }
 
 impl GroupRow {
-    pub fn of(g: &crate::store::groups::Group, m: Option<&crate::store::groups::Membership>) -> Self {
+    pub fn of(
+        g: &crate::store::groups::Group,
+        m: Option<&crate::store::groups::Membership>,
+    ) -> Self {
         GroupRow {
             handle: handle(&g.name, g.local, &g.ap_id),
             title: g.title.clone(),
@@ -299,7 +302,10 @@ async fn join(
     let actor = viewer.require()?;
     let change = groups::join(&app, &actor, &name, None).await?;
     let g = &change.group;
-    Ok(see_other(&format!("/g/{}", handle(&g.name, g.local, &g.ap_id))))
+    Ok(see_other(&format!(
+        "/g/{}",
+        handle(&g.name, g.local, &g.ap_id)
+    )))
 }
 
 async fn leave(
@@ -311,7 +317,10 @@ async fn leave(
     let actor = viewer.require()?;
     let change = groups::leave(&app, &actor, &name).await?.into_result()?;
     let g = &change.group;
-    Ok(see_other(&format!("/g/{}", handle(&g.name, g.local, &g.ap_id))))
+    Ok(see_other(&format!(
+        "/g/{}",
+        handle(&g.name, g.local, &g.ap_id)
+    )))
 }
 
 // ---- creating a group

@@ -257,9 +257,9 @@ async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<Threa
     let may_accept = question
         && p.local
         && !p.removed
-        && actor.as_ref().is_some_and(|a| {
-            a.id() == p.author_id || moderator || solutions::is_staff(a)
-        });
+        && actor
+            .as_ref()
+            .is_some_and(|a| a.id() == p.author_id || moderator || solutions::is_staff(a));
     let max_depth = app.config.limits.comment_depth;
     let (tree, accepted) = comment_tree(
         &comments,
@@ -475,7 +475,12 @@ async fn reply(
     match made {
         Ok(c) => Ok(see_other(&format!("/post/{id}#c{}", c.comment.id))),
         // Something the person can change: the thread again, with why.
-        Err(e) if matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
+            ) =>
+        {
             let thread = readable_thread(&app, Some(&actor), *id).await?;
             let mut p = thread_page(&app, &viewer, thread).await?;
             p.problem = Some(e.detail);
@@ -543,7 +548,12 @@ async fn edit_comment(
     let body = form.into_inner().body;
     match comments::edit(&app, &actor, *id, Body::Markdown(body.clone())).await {
         Ok(_) => Ok(see_other(&format!("/post/{post_id}#c{id}"))),
-        Err(e) if matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
+            ) =>
+        {
             let page = Page::new(&app, &viewer, t("thread.edit_comment")).await?;
             render(
                 EditCommentPage {
@@ -628,7 +638,12 @@ async fn edit_post(
     };
     match posts::edit(&app, &actor, *id, edit).await {
         Ok(_) => Ok(see_other(&format!("/post/{id}"))),
-        Err(e) if matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
+            ) =>
+        {
             let page = Page::new(&app, &viewer, t("thread.edit")).await?;
             render(
                 EditThreadPage {
