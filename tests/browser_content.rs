@@ -178,6 +178,13 @@ async fn walk(script: Script) {
     assert_eq!(b.path().await, "/g/makers");
     assert_eq!(b.find("h1").await.text().await.unwrap(), "Makers");
     b.wait_for_text("Rules").await;
+    b.find(".panel ol em").await;
+    // The rules are in the API's group view too.
+    let group = server.get("/api/v1/groups/makers", None).await.expect(200);
+    assert_eq!(group["rules"], "1. Be *kind*");
+    assert!(group["rules_html"]
+        .as_str()
+        .is_some_and(|h| h.contains("<em>kind</em>")));
     check(shot("group-club")).await;
     sign_out(&b).await;
 
@@ -309,6 +316,7 @@ async fn walk(script: Script) {
         .unwrap()
         .contains("Tin the tip first."));
     b.find(&format!("#c{answer}.accepted")).await;
+    check(shot("thread-answered")).await;
 
     // Ada reports a comment: a small form, then the thread again.
     server
