@@ -63,5 +63,8 @@
       count.classList.toggle("none", n === 0);
       count.setAttribute("aria-label", count.getAttribute("aria-label").replace(/^\d+/, String(n)));
     });
+    // A page left holds no stream: browsers allow six connections to a
+    // site, and streams of pages kept for "back" would use them up.
+    window.addEventListener("pagehide", function () { stream.close(); });
   }
 })();

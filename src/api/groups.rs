@@ -60,6 +60,8 @@ pub struct CreateGroupRequest {
     pub title: String,
     /// Markdown.
     pub description: Option<String>,
+    /// The group's rules, Markdown.
+    pub rules: Option<String>,
     /// group (default) or club.
     pub kind: Option<String>,
     /// open (default for groups), approval (default for clubs) or invite.
@@ -83,6 +85,7 @@ pub async fn create(
             name: b.name,
             title: b.title,
             description: b.description,
+            rules: b.rules,
             kind: b.kind,
             join_policy: b.join_policy,
             posting_restricted_to_mods: b.posting_restricted_to_mods,
@@ -151,6 +154,8 @@ pub async fn get(
 pub struct UpdateGroupRequest {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The group's rules, Markdown (empty: none).
+    pub rules: Option<String>,
     pub join_policy: Option<String>,
     pub posting_restricted_to_mods: Option<bool>,
 }
@@ -169,6 +174,7 @@ pub async fn update(
     let edit = GroupEdit {
         title: b.title,
         description: b.description,
+        rules: b.rules,
         join_policy: b.join_policy,
         posting_restricted_to_mods: b.posting_restricted_to_mods,
     };

@@ -231,6 +231,9 @@ pub struct GroupView {
     pub title: String,
     pub description: Option<String>,
     pub description_html: Option<String>,
+    /// The group's rules: Markdown, and rendered.
+    pub rules: Option<String>,
+    pub rules_html: Option<String>,
     /// group or club.
     pub kind: String,
     /// open, approval or invite.
@@ -254,6 +257,8 @@ impl From<&GroupInfo> for GroupView {
             title: g.title.clone(),
             description: g.description_source.clone(),
             description_html: g.description_html.clone(),
+            rules: g.rules_source.clone(),
+            rules_html: g.rules_html.clone(),
             kind: g.kind.to_string(),
             join_policy: g.join_policy.to_string(),
             posting_restricted_to_mods: g.posting_restricted_to_mods,

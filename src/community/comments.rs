@@ -59,6 +59,24 @@ pub fn enrich(
         .collect()
 }
 
+/// The thread a comment belongs to, for a viewer who may read it (a
+/// comment's permalink leads into its thread).
+pub async fn thread_of(app: &App, viewer: Option<&Actor>, id: i64) -> Result<i64> {
+    let viewer = viewer.cloned();
+    app.store
+        .run(move |conn| {
+            let c = rows::by_id(conn, id)?;
+            let (_, group) = readable_post(conn, viewer.as_ref(), c.post_id)?;
+            if c.held && !super::posts::sees_held(conn, viewer.as_ref(), c.author_id, &group)? {
+                return Err(Error::not_found(format!(
+                    "comment {id} is waiting for review"
+                )));
+            }
+            Ok(c.post_id)
+        })
+        .await
+}
+
 pub async fn create(
     app: &App,
     actor: &Actor,

@@ -34,6 +34,8 @@ pub struct GroupInput {
     pub name: String,
     pub title: String,
     pub description: Option<String>,
+    /// The group's rules, Markdown.
+    pub rules: Option<String>,
     pub kind: Option<String>,
     pub join_policy: Option<String>,
     pub posting_restricted_to_mods: Option<bool>,
@@ -42,6 +44,8 @@ pub struct GroupInput {
 pub struct GroupEdit {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The group's rules, Markdown (empty: none).
+    pub rules: Option<String>,
     pub join_policy: Option<String>,
     pub posting_restricted_to_mods: Option<bool>,
 }
@@ -106,6 +110,10 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
     if let Some(d) = &description {
         super::check_size("description", d, app.config.limits.description_bytes)?;
     }
+    let rules = input.rules.filter(|r| !r.trim().is_empty());
+    if let Some(r) = &rules {
+        super::check_size("rules", r, app.config.limits.description_bytes)?;
+    }
     let name = input.name.clone();
     let taken = app
         .store
@@ -144,6 +152,8 @@ pub async fn create(app: &App, actor: &Actor, input: GroupInput) -> Result<Group
         private_key: Some(keys.private_key),
         created_at: at,
         updated_at: at,
+        rules_html: rules.as_deref().map(markdown::render),
+        rules_source: rules,
     };
     let owner = actor.id();
     app.store
@@ -218,6 +228,67 @@ pub async fn list(
         .await
 }
 
+/// The directory: local and known remote groups whose name or title
+/// contains `query`, by name after `after` (name, id). A club is listed
+/// (its profile and counts are public), its content is not.
+pub async fn directory(
+    app: &App,
+    viewer: Option<&Actor>,
+    query: Option<String>,
+    after: Option<(String, i64)>,
+    limit: i64,
+) -> Result<Vec<GroupInfo>> {
+    let viewer_id = viewer.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            let after = after.as_ref().map(|(name, id)| (name.as_str(), *id));
+            let groups = rows::directory(conn, query.as_deref(), after, limit)?;
+            let memberships = match viewer_id {
+                Some(id) => {
+                    let gids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+                    rows::memberships_of(conn, id, &gids)?
+                }
+                None => Vec::new(),
+            };
+            Ok(groups
+                .into_iter()
+                .map(|group| GroupInfo {
+                    membership: memberships.iter().find(|m| m.group_id == group.id).cloned(),
+                    group,
+                })
+                .collect())
+        })
+        .await
+}
+
+/// The local open groups with the most members (a home page shows them).
+pub async fn featured(app: &App, limit: i64) -> Result<Vec<Group>> {
+    app.store.run(move |conn| rows::featured(conn, limit)).await
+}
+
+/// Whether `viewer` sees inside `group` (its threads, members and
+/// moderators): the privacy rule, for a page that shows a group.
+pub async fn sees_inside(app: &App, viewer: Option<&Actor>, group: &Group) -> Result<bool> {
+    let (viewer, group) = (viewer.cloned(), group.clone());
+    app.store
+        .run(move |conn| can_read(conn, viewer.as_ref(), &group))
+        .await
+}
+
+/// A group's owners and moderators, owners first, as `viewer` may see
+/// them: a club's are listed to those who see inside it only.
+pub async fn moderators(app: &App, viewer: Option<&Actor>, group: &Group) -> Result<Vec<Person>> {
+    let (viewer, group) = (viewer.cloned(), group.clone());
+    app.store
+        .run(move |conn| {
+            if !can_read(conn, viewer.as_ref(), &group)? {
+                return Ok(Vec::new());
+            }
+            rows::moderators(conn, group.id)
+        })
+        .await
+}
+
 pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> Result<GroupInfo> {
     let mut change = GroupChange::default();
     if let Some(t) = &edit.title {
@@ -228,6 +299,12 @@ pub async fn update(app: &App, actor: &Actor, handle: &str, edit: GroupEdit) -> 
         let d = Some(d).filter(|d| !d.trim().is_empty());
         change.description_html = Some(d.as_deref().map(markdown::render));
         change.description_source = Some(d);
+    }
+    if let Some(r) = edit.rules {
+        super::check_size("rules", &r, app.config.limits.description_bytes)?;
+        let r = Some(r).filter(|r| !r.trim().is_empty());
+        change.rules_html = Some(r.as_deref().map(markdown::render));
+        change.rules_source = Some(r);
     }
     if let Some(p) = &edit.join_policy {
         change.join_policy = Some(policy(p)?);

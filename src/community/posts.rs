@@ -41,6 +41,8 @@ pub struct CommentInfo {
 
 pub struct Thread {
     pub post: PostInfo,
+    /// Whether the viewer moderates the thread's group.
+    pub moderator: bool,
     /// All comments, oldest first; the caller nests them by `parent_id`.
     pub comments: Vec<CommentInfo>,
 }
@@ -367,7 +369,11 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
                 .filter(|c| !blocked.contains(&c.author_id) && !hidden.contains(&c.author_id))
                 .collect();
             let comments = super::comments::enrich(conn, viewer_id, comments)?;
-            Ok(Thread { post, comments })
+            Ok(Thread {
+                post,
+                moderator,
+                comments,
+            })
         })
         .await
 }
@@ -557,6 +563,59 @@ pub async fn group_feed(
                 limit + 1,
             )?;
             page(conn, viewer.as_ref().map(Actor::id), posts, sort, limit)
+        })
+        .await
+}
+
+/// A group's pinned threads, newest first, for a viewer who may read it.
+pub async fn pinned_threads(
+    app: &App,
+    viewer: Option<&Actor>,
+    group: &str,
+) -> Result<Vec<PostInfo>> {
+    let (group, viewer) = (group.to_string(), viewer.cloned());
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &group)?;
+            if !can_read(conn, viewer.as_ref(), &group)? {
+                return Err(Error::forbidden("this club's threads are for members only"));
+            }
+            let viewer_id = viewer.as_ref().map(Actor::id);
+            let hidden = match viewer_id {
+                Some(v) => crate::store::blocks::blocked_ids(conn, v)?,
+                None => Vec::new(),
+            };
+            let posts = rows::pinned(conn, group.id)?
+                .into_iter()
+                .filter(|p| !hidden.contains(&p.author_id))
+                .collect();
+            enrich(conn, viewer_id, posts)
+        })
+        .await
+}
+
+/// The newest threads of every open group, local and remote (a club's
+/// never show here), for anyone.
+pub async fn public_feed(
+    app: &App,
+    viewer: Option<&Actor>,
+    cursor: Option<&str>,
+) -> Result<Page<PostInfo>> {
+    let sort = FeedSort::New;
+    let cursor = cursor.map(|c| decode_cursor(sort, c)).transpose()?;
+    let limit = app.config.limits.page_size;
+    let viewer_id = viewer.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            let posts = rows::feed(
+                conn,
+                viewer_id,
+                FeedScope::Public,
+                sort,
+                cursor.as_ref(),
+                limit + 1,
+            )?;
+            page(conn, viewer_id, posts, sort, limit)
         })
         .await
 }

@@ -273,6 +273,9 @@ impl Object for ApGroup {
             private_key: None,
             created_at: json.published.map_or(at, |p| p.naive_utc()),
             updated_at: at,
+            // Rules are not carried over federation.
+            rules_source: None,
+            rules_html: None,
         };
         let group = data
             .store

@@ -65,6 +65,9 @@ pub struct Group {
     pub deleted: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The group's rules: Markdown as written, and rendered.
+    pub rules_source: Option<String>,
+    pub rules_html: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -90,6 +93,8 @@ pub struct NewGroup {
     pub private_key: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub rules_source: Option<String>,
+    pub rules_html: Option<String>,
 }
 
 #[derive(AsChangeset, Default)]
@@ -98,6 +103,8 @@ pub struct GroupChange {
     pub title: Option<String>,
     pub description_source: Option<Option<String>>,
     pub description_html: Option<Option<String>>,
+    pub rules_source: Option<Option<String>>,
+    pub rules_html: Option<Option<String>>,
     pub join_policy: Option<JoinPolicy>,
     pub posting_restricted_to_mods: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
@@ -207,6 +214,67 @@ pub fn list(conn: &mut DbConn, after: Option<(&str, i64)>, limit: i64) -> Result
         );
     }
     Ok(q.load(conn)?)
+}
+
+diesel::define_sql_function! {
+    /// SQL's lower(): case-insensitive matching on both stores.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A LIKE pattern matching `text` anywhere, its wildcards escaped (`\`).
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The directory: groups (local and remote) whose name or title contains
+/// `query` (all when None), by (name, id) after `after`, at most `limit`.
+pub fn directory(
+    conn: &mut DbConn,
+    query: Option<&str>,
+    after: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<Group>> {
+    let mut q = grp::table
+        .filter(grp::deleted.eq(false))
+        .order((grp::name.asc(), grp::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(text) = query.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = contains_pattern(text);
+        q = q.filter(
+            lower(grp::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(grp::title).like(pattern).escape('\\')),
+        );
+    }
+    if let Some((name, id)) = after {
+        q = q.filter(
+            grp::name
+                .gt(name.to_string())
+                .or(grp::name.eq(name.to_string()).and(grp::id.gt(id))),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// The local open groups (not clubs) with the most members.
+pub fn featured(conn: &mut DbConn, limit: i64) -> Result<Vec<Group>> {
+    Ok(grp::table
+        .filter(grp::local.eq(true))
+        .filter(grp::deleted.eq(false))
+        .filter(grp::kind.eq(GroupKind::Group))
+        .order((grp::member_count.desc(), grp::id.asc()))
+        .limit(limit)
+        .load(conn)?)
 }
 
 pub fn count_local(conn: &mut DbConn) -> Result<i64> {

@@ -92,6 +92,8 @@ pub enum FeedScope<'a> {
         group_ids: &'a [i64],
         author_ids: &'a [i64],
     },
+    /// Threads of every open group, local and remote (never a club's).
+    Public,
 }
 
 /// Inserts a thread; None when its id is already stored (the same object
@@ -231,6 +233,7 @@ pub fn feed(
                 .eq_any(author_ids.to_vec())
                 .and(grp::kind.eq("group"))),
         ),
+        FeedScope::Public => q.filter(grp::kind.eq(super::groups::GroupKind::Group)),
     };
     q = match sort {
         FeedSort::New => q.order((post::created_at.desc(), post::id.desc())),

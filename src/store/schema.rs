@@ -115,6 +115,8 @@ diesel::table! {
         deleted -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        rules_source -> Nullable<Text>,
+        rules_html -> Nullable<Text>,
     }
 }
 
