@@ -579,3 +579,43 @@ async fn info_pages_leaderboard_modlog_about() {
     b.close().await;
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_remote_person_page_links_home_and_follows() {
+    let a = common::start(Backend::Sqlite).await;
+    let b = common::start(Backend::Sqlite).await;
+    let ann = a.user("ann").await;
+    let bob = b.user("bob").await;
+    b.patch(
+        "/api/v1/me",
+        Some(&bob),
+        json!({"display_name": "Bob Remote", "bio": "I live *elsewhere*."}),
+    )
+    .await
+    .expect(200);
+    let bh = b.host();
+    a.get(&format!("/api/v1/resolve?q=@bob@{bh}"), Some(&ann))
+        .await
+        .expect(200);
+    let Some(br) = Browser::start(&a.url, Script::On).await else {
+        return;
+    };
+    sign_in(&br, "ann").await;
+    br.open(&format!("/u/bob@{bh}")).await;
+    br.wait_for_text("Bob Remote").await;
+    assert!(br.text().await.contains("I live elsewhere."));
+    assert!(br.text().await.contains(&format!("@bob@{bh}")));
+    let home = br.find(".origin a").await.attr("href").await.ok().flatten();
+    assert_eq!(home, Some(format!("{}/u/bob", b.url)));
+    br.check_page("person-remote").await;
+    br.press("Follow").await;
+    br.wait_for_text("Unfollow").await;
+    // Their server accepts: bob has a follower.
+    common::eventually("bob's follower", || async {
+        b.get("/api/v1/people/bob", None).await.expect(200)["followers"] == 1
+    })
+    .await;
+    br.close().await;
+    a.stop().await;
+    b.stop().await;
+}
