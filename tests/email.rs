@@ -87,6 +87,24 @@ async fn page(
     if !form.is_empty() {
         req = req.form(form);
     }
+    answer(req).await
+}
+
+/// POST a form of a page (the new-password form) as a browser does: with
+/// its CSRF token, in the cookie and in the form.
+async fn post_form(s: &TestServer, url: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let token = "0123456789abcdef0123456789abcdef";
+    let mut fields = form.to_vec();
+    fields.push(("csrf", token));
+    let req = s
+        .client
+        .post(url)
+        .header("cookie", format!("gh_csrf={token}"))
+        .form(&fields);
+    answer(req).await
+}
+
+async fn answer(req: reqwest::RequestBuilder) -> (u16, String) {
     let res = req.send().await.expect("request");
     let status = res.status().as_u16();
     assert!(
@@ -208,16 +226,23 @@ async fn a_reset_link_works_once(backend: Backend) {
     let (status, html) = page(&s, reqwest::Method::GET, &link, &[]).await;
     assert_eq!(status, 200);
     assert!(html.contains("<form") && html.contains("bob"), "{html}");
-    // Too short: refused, and the link still works.
-    let (status, _) = page(&s, reqwest::Method::POST, &link, &[("password", "short")]).await;
+    // Without the form's CSRF token: refused, and the link still works.
+    let forged = s
+        .client
+        .post(&link)
+        .form(&[("password", "a-forged-password")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), 403);
+    // Too short: refused (the form again), and the link still works.
+    let (status, html) = post_form(&s, &link, &[("password", "short")]).await;
     assert_eq!(status, 422);
-    let (status, html) = page(
-        &s,
-        reqwest::Method::POST,
-        &link,
-        &[("password", "a-new-password")],
-    )
-    .await;
+    assert!(
+        html.contains("<form") && html.contains("at least 8"),
+        "{html}"
+    );
+    let (status, html) = post_form(&s, &link, &[("password", "a-new-password")]).await;
     assert_eq!(status, 200, "{html}");
 
     // Every session ended; the new password works, the old does not.
@@ -230,13 +255,7 @@ async fn a_reset_link_works_once(backend: Backend) {
     // Used: 410, on the page and through the API.
     let (status, _) = page(&s, reqwest::Method::GET, &link, &[]).await;
     assert_eq!(status, 410);
-    let (status, _) = page(
-        &s,
-        reqwest::Method::POST,
-        &link,
-        &[("password", "another-password")],
-    )
-    .await;
+    let (status, _) = post_form(&s, &link, &[("password", "another-password")]).await;
     assert_eq!(status, 410);
     let token = link.rsplit('/').next().expect("token");
     s.post(

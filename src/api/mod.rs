@@ -10,7 +10,6 @@ pub mod domains;
 pub mod email;
 pub mod groups;
 pub mod input;
-pub mod mail_pages;
 pub mod moderation;
 pub mod notifications;
 pub mod openapi;
@@ -46,7 +45,6 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .route("/healthz", web::get().to(healthz))
-        .configure(mail_pages::routes)
         .configure(crate::web::routes)
         .service(
             web::scope("/api/v1")

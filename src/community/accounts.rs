@@ -298,6 +298,19 @@ pub async fn login(
     }
     check_state(&account.user)?;
     confirmed?;
+    let token = open_session(app, &account, kind, user_agent).await?;
+    Ok((token, account))
+}
+
+/// A new session (a bearer token) for an account that may sign in: after
+/// a login, or at once after an open sign-up.
+pub async fn open_session(
+    app: &App,
+    account: &Account,
+    kind: SessionKind,
+    user_agent: Option<String>,
+) -> Result<String> {
+    check_state(&account.user)?;
     let token = tokens::random_token();
     let (hash, user_id) = (tokens::hash_token(&token), account.user.id);
     // A user agent is kept to tell sessions apart, not as evidence.
@@ -311,7 +324,7 @@ pub async fn login(
             people::insert_token(conn, user_id, &hash, &opened)
         })
         .await?;
-    Ok((token, account))
+    Ok(token)
 }
 
 fn check_state(user: &LocalUser) -> Result<()> {
@@ -336,14 +349,28 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Account> {
     let hash = tokens::hash_token(token);
     let found = app
         .store
-        .run(move |conn| people::by_token(conn, &hash))
+        .run(move |conn| {
+            let found = people::by_token(conn, &hash)?;
+            // "Last used" is kept to the nearest few minutes: a write per
+            // request would cost more than it tells.
+            if let Some((_, _, used)) = &found {
+                let at = now();
+                if *used < at - chrono::Duration::minutes(TOUCH_AFTER_MINUTES) {
+                    people::touch_token(conn, &hash, at)?;
+                }
+            }
+            Ok(found)
+        })
         .await?;
-    let Some((user, person)) = found else {
+    let Some((user, person, _)) = found else {
         return Err(Error::unauthorized("the token is not valid or was revoked"));
     };
     check_state(&user)?;
     Ok(Account { user, person })
 }
+
+/// How stale a session's "last used" may get before a request renews it.
+const TOUCH_AFTER_MINUTES: i64 = 5;
 
 pub async fn logout(app: &App, token: &str) -> Result<()> {
     let hash = tokens::hash_token(token);
@@ -351,6 +378,100 @@ pub async fn logout(app: &App, token: &str) -> Result<()> {
         .run(move |conn| people::revoke_token(conn, &hash))
         .await?;
     Ok(())
+}
+
+/// A live session as its owner sees it in their settings.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    pub session: people::Session,
+    /// The session these settings are seen from.
+    pub current: bool,
+}
+
+/// The account's live sessions; `current` is the token of the session
+/// asking, when it is one.
+pub async fn sessions(
+    app: &App,
+    account: &Account,
+    current: Option<&str>,
+) -> Result<Vec<SessionView>> {
+    let user_id = account.user.id;
+    let current = current.map(tokens::hash_token);
+    let rows = app
+        .store
+        .run(move |conn| people::live_sessions(conn, user_id))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|session| SessionView {
+            current: current.as_deref() == Some(session.token_hash.as_str()),
+            session,
+        })
+        .collect())
+}
+
+/// Ends one of the account's sessions (by its id in the list).
+pub async fn end_session(app: &App, account: &Account, id: i64) -> Result<()> {
+    let user_id = account.user.id;
+    let ended = app
+        .store
+        .run(move |conn| people::revoke_session(conn, user_id, id))
+        .await?;
+    if ended {
+        Ok(())
+    } else {
+        Err(Error::not_found(format!("no live session {id} of yours")))
+    }
+}
+
+/// Ends every session of the account but the one of `keep` (a token).
+pub async fn end_other_sessions(app: &App, account: &Account, keep: &str) -> Result<usize> {
+    let (user_id, keep) = (account.user.id, tokens::hash_token(keep));
+    app.store
+        .run(move |conn| people::revoke_other_tokens(conn, user_id, &keep))
+        .await
+}
+
+/// A signed-in member changes their password: the current one is checked
+/// first; every other session of the account ends (the one of `keep`, a
+/// token, stays signed in).
+pub async fn change_password(
+    app: &App,
+    account: &Account,
+    current: &str,
+    new: String,
+    keep: Option<&str>,
+) -> Result<()> {
+    validate_password(&new)?;
+    // Guessing the current password from a session is throttled like
+    // guessing it at the sign-in form.
+    let key = format!("password-change/{}", account.user.id);
+    if let Err(retry) = app.login_throttle.check(&key, Instant::now()) {
+        return Err(Error::too_many_requests(
+            "too many wrong current passwords; wait and try again",
+            retry,
+        ));
+    }
+    let (current, hash) = (current.to_string(), account.user.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || tokens::verify_password(&current, &hash)).await?;
+    if !ok {
+        app.login_throttle.fail(&key, Instant::now());
+        return Err(Error::unprocessable("the current password is not right"));
+    }
+    let new_hash = tokio::task::spawn_blocking(move || tokens::hash_password(&new)).await??;
+    let (user_id, keep) = (account.user.id, keep.map(tokens::hash_token));
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                people::set_password_hash(conn, user_id, &new_hash)?;
+                match &keep {
+                    Some(keep) => people::revoke_other_tokens(conn, user_id, keep)?,
+                    None => people::revoke_all_tokens(conn, user_id)?,
+                };
+                Ok(())
+            })
+        })
+        .await
 }
 
 pub struct ProfileEdit {

@@ -319,3 +319,30 @@ pub async fn members_for(app: &App, group: &Group, reader: &Person) -> Result<Op
         })
         .await
 }
+
+/// What the about page tells anyone: the counts, who runs the server, and
+/// whom it federates with.
+pub struct About {
+    pub usage: Usage,
+    pub admins: Vec<Person>,
+    /// The federation mode (`open`, or `allowlist`).
+    pub federation_mode: String,
+}
+
+pub async fn about(app: &App) -> Result<About> {
+    let usage = usage(app).await?;
+    let (admins, federation_mode) = app
+        .store
+        .run(|conn| {
+            Ok((
+                people::local_by_role(conn, people::InstanceRole::Admin)?,
+                crate::moderation::policy::mode(conn)?,
+            ))
+        })
+        .await?;
+    Ok(About {
+        usage,
+        admins,
+        federation_mode,
+    })
+}

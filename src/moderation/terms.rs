@@ -15,6 +15,12 @@ pub async fn current(app: &App) -> Result<Terms> {
         .ok_or_else(|| Error::not_found("this server has no terms of service"))
 }
 
+/// The current terms, or none when this server has published none (the
+/// sign-up form then asks nothing).
+pub async fn published(app: &App) -> Result<Option<Terms>> {
+    app.store.run(terms::current).await
+}
+
 /// A new version (admins only); everyone accepts it again before posting.
 pub async fn publish(app: &App, actor: &Actor, body: &str) -> Result<Terms> {
     if !actor.is_admin() {

@@ -173,6 +173,37 @@ pub fn live_ids_by_author_in_group(
         .load(conn)?)
 }
 
+/// A person's shown comments (they and their threads not deleted, removed
+/// or held) outside the groups `hidden`, newest first, before the comment
+/// `before` when given.
+pub fn by_author(
+    conn: &mut DbConn,
+    author_id: i64,
+    hidden: &[i64],
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Comment>> {
+    use super::schema::post;
+    let mut q = comment::table
+        .inner_join(post::table)
+        .filter(comment::author_id.eq(author_id))
+        .filter(comment::deleted.eq(false))
+        .filter(comment::removed.eq(false))
+        .filter(comment::held.eq(false))
+        .filter(post::deleted.eq(false))
+        .filter(post::removed.eq(false))
+        .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(post::group_id.eq_any(hidden.to_vec())))
+        .order(comment::id.desc())
+        .limit(limit)
+        .select(comment::all_columns)
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(comment::id.lt(before));
+    }
+    Ok(q.load(conn)?)
+}
+
 /// Comments held for review in threads of `group_ids` (all when `None`).
 pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<Vec<Comment>> {
     use super::schema::post;

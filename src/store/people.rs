@@ -236,15 +236,100 @@ pub fn insert_token(
     Ok(())
 }
 
-/// The account behind a live (not revoked) token.
-pub fn by_token(conn: &mut DbConn, token_hash: &str) -> Result<Option<(LocalUser, Person)>> {
+/// The account behind a live (not revoked) token, and when the token was
+/// last marked used.
+pub fn by_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> Result<Option<(LocalUser, Person, NaiveDateTime)>> {
     Ok(auth_token::table
         .inner_join(local_user::table.inner_join(person::table))
         .filter(auth_token::token_hash.eq(token_hash))
         .filter(auth_token::revoked.eq(false))
-        .select((local_user::all_columns, person::all_columns))
+        .select((
+            local_user::all_columns,
+            person::all_columns,
+            auth_token::last_used_at,
+        ))
         .first(conn)
         .optional()?)
+}
+
+/// Marks a token used at `at`.
+pub fn touch_token(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> Result<()> {
+    diesel::update(auth_token::table.filter(auth_token::token_hash.eq(token_hash)))
+        .set(auth_token::last_used_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A live session of an account, as its owner sees it.
+#[derive(Debug, Clone, Queryable)]
+pub struct Session {
+    pub id: i64,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: NaiveDateTime,
+    pub kind: SessionKind,
+    pub user_agent: Option<String>,
+}
+
+/// An account's live sessions, most recently used first.
+pub fn live_sessions(conn: &mut DbConn, local_user_id: i64) -> Result<Vec<Session>> {
+    Ok(auth_token::table
+        .filter(auth_token::local_user_id.eq(local_user_id))
+        .filter(auth_token::revoked.eq(false))
+        .order((auth_token::last_used_at.desc(), auth_token::id.desc()))
+        .select((
+            auth_token::id,
+            auth_token::token_hash,
+            auth_token::created_at,
+            auth_token::last_used_at,
+            auth_token::kind,
+            auth_token::user_agent,
+        ))
+        .load(conn)?)
+}
+
+/// Ends one session of an account; false when it has no such live session.
+pub fn revoke_session(conn: &mut DbConn, local_user_id: i64, id: i64) -> Result<bool> {
+    let n = diesel::update(
+        auth_token::table
+            .filter(auth_token::id.eq(id))
+            .filter(auth_token::local_user_id.eq(local_user_id))
+            .filter(auth_token::revoked.eq(false)),
+    )
+    .set(auth_token::revoked.eq(true))
+    .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Ends every session of an account but the one with `keep_hash`.
+pub fn revoke_other_tokens(
+    conn: &mut DbConn,
+    local_user_id: i64,
+    keep_hash: &str,
+) -> Result<usize> {
+    Ok(diesel::update(
+        auth_token::table
+            .filter(auth_token::local_user_id.eq(local_user_id))
+            .filter(auth_token::revoked.eq(false))
+            .filter(auth_token::token_hash.ne(keep_hash)),
+    )
+    .set(auth_token::revoked.eq(true))
+    .execute(conn)?)
+}
+
+/// The local accounts with `role` (the about page's admins), oldest first.
+pub fn local_by_role(conn: &mut DbConn, role: InstanceRole) -> Result<Vec<Person>> {
+    Ok(local_user::table
+        .inner_join(person::table)
+        .filter(local_user::role.eq(role))
+        .filter(local_user::state.eq(AccountState::Active))
+        .filter(person::deleted.eq(false))
+        .order(local_user::id.asc())
+        .select(person::all_columns)
+        .load(conn)?)
 }
 
 pub fn revoke_token(conn: &mut DbConn, token_hash: &str) -> Result<bool> {

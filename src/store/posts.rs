@@ -304,6 +304,30 @@ pub fn live_ids_by_author_in_group(
         .load(conn)?)
 }
 
+/// A person's shown threads (not deleted, removed or held) outside the
+/// groups `hidden`, newest first, before the thread `before` when given.
+pub fn by_author(
+    conn: &mut DbConn,
+    author_id: i64,
+    hidden: &[i64],
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Post>> {
+    let mut q = post::table
+        .filter(post::author_id.eq(author_id))
+        .filter(post::deleted.eq(false))
+        .filter(post::removed.eq(false))
+        .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(post::group_id.eq_any(hidden.to_vec())))
+        .order(post::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(post::id.lt(before));
+    }
+    Ok(q.load(conn)?)
+}
+
 /// Threads held for review in `group_ids` (all groups when `None`).
 pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<Vec<Post>> {
     let mut q = post::table
