@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod blocks;
+pub mod branding;
 pub mod comments;
 pub mod email;
 pub mod follows;
