@@ -185,6 +185,12 @@ async fn an_admin_approves_blocks_and_brands_from_the_pages() {
     b.wait_for_text("a footer link goes to").await;
     b.check_page("admin-branding").await;
 
+    // A domain that is not one: said on the page.
+    b.open("/admin/federation").await;
+    b.fill("Server (domain)", "not a domain").await;
+    b.press("Set the policy").await;
+    b.wait_for_text("a domain is a host name").await;
+
     // Watched words of the whole server: hostile text shows as text.
     b.open("/admin/words").await;
     b.fill("Word or phrase", HOSTILE).await;

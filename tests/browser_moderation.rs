@@ -177,6 +177,11 @@ async fn a_moderator_works_the_queues_from_the_pages() {
     b.open("/moderate/g/makers/bans").await;
     b.press("Lift the ban").await;
     b.wait_for_text("No one is banned.").await;
+    // A name that is no one: said on the page, nothing done.
+    b.fill("Person (name or name@host)", "nobody").await;
+    b.press("Ban").await;
+    b.wait_for_text("no person named \"nobody\"").await;
+    assert!(b.text().await.contains("No one is banned."));
 
     // The thread page's ban form (person, reason, days, csrf, next) posts
     // to the group's ban route and comes back to `next`.

@@ -5,7 +5,10 @@
 //! the rules refuse the rest to anyone but admins (a 403 page).
 
 use super::forms::Posted;
-use super::moderate::{held_rows, word_actions, word_rows, ReportRow, ReportsPage, ReviewPage};
+use super::moderate::{
+    back_or_problem, fixable, held_rows, problem_status, word_actions, word_rows, ReportRow,
+    ReportsPage, ReviewPage,
+};
 use super::page::{t, Page};
 use super::session::Viewer;
 use super::site::{FooterLink, Site};
@@ -38,7 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/federation/weight", web::post().to(set_weight))
         .route("/admin/words", web::get().to(words))
         .route("/admin/words", web::post().to(add_word))
-        .route("/admin/terms", web::get().to(terms_page))
+        .route("/admin/terms", web::get().to(terms))
         .route("/admin/terms", web::post().to(publish_terms))
         .route("/admin/roles", web::get().to(roles))
         .route("/admin/roles", web::post().to(set_role))
@@ -178,39 +181,53 @@ struct FederationPage {
     domains: Vec<DomainRow>,
     /// (policy, catalogue key).
     policies: Vec<(&'static str, &'static str)>,
+    problem: Option<String>,
 }
 
 async fn federation(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
-    let actor = staff(&viewer)?;
-    let (mode, instances) = policy::overview(&app, Some(&actor)).await?;
-    let page = Page::new(&app, &viewer, t("admin.federation")).await?;
-    ok(FederationPage {
-        page,
-        modes: policy::MODES
-            .iter()
-            .map(|m| {
-                let key = if *m == "open" {
-                    "admin.mode_open"
-                } else {
-                    "admin.mode_allowlist"
-                };
-                (*m, key, *m == mode)
-            })
-            .collect(),
-        domains: instances
-            .iter()
-            .map(|i| DomainRow {
-                domain: i.domain.clone(),
-                policy_key: domain_policy_key(i.policy),
-                weight: format!("{}", i.vote_weight),
-                dead: i.dead,
-            })
-            .collect(),
-        policies: DomainPolicy::ALL
-            .iter()
-            .map(|p| (p.as_str(), domain_policy_key(*p)))
-            .collect(),
-    })
+    federation_page(&app, &viewer, None).await
+}
+
+async fn federation_page(
+    app: &App,
+    viewer: &Viewer,
+    problem: Option<String>,
+) -> Result<HttpResponse> {
+    let actor = staff(viewer)?;
+    let (mode, instances) = policy::overview(app, Some(&actor)).await?;
+    let page = Page::new(app, viewer, t("admin.federation")).await?;
+    let status = problem_status(&problem);
+    render(
+        FederationPage {
+            page,
+            problem,
+            modes: policy::MODES
+                .iter()
+                .map(|m| {
+                    let key = if *m == "open" {
+                        "admin.mode_open"
+                    } else {
+                        "admin.mode_allowlist"
+                    };
+                    (*m, key, *m == mode)
+                })
+                .collect(),
+            domains: instances
+                .iter()
+                .map(|i| DomainRow {
+                    domain: i.domain.clone(),
+                    policy_key: domain_policy_key(i.policy),
+                    weight: format!("{}", i.vote_weight),
+                    dead: i.dead,
+                })
+                .collect(),
+            policies: DomainPolicy::ALL
+                .iter()
+                .map(|p| (p.as_str(), domain_policy_key(*p)))
+                .collect(),
+        },
+        status,
+    )
 }
 
 #[derive(Deserialize)]
@@ -224,8 +241,11 @@ async fn set_mode(
     form: Posted<ModeForm>,
 ) -> Result<HttpResponse> {
     let actor = staff(&viewer)?;
-    policy::set_mode(&app, Some(&actor), &form.mode).await?;
-    Ok(see_other("/admin/federation"))
+    let done = policy::set_mode(&app, Some(&actor), &form.mode).await;
+    back_or_problem(done, "/admin/federation", |p| {
+        federation_page(&app, &viewer, p)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -240,8 +260,11 @@ async fn set_domain(
     form: Posted<DomainForm>,
 ) -> Result<HttpResponse> {
     let actor = staff(&viewer)?;
-    policy::set_policy(&app, Some(&actor), &form.domain, &form.policy).await?;
-    Ok(see_other("/admin/federation"))
+    let done = policy::set_policy(&app, Some(&actor), &form.domain, &form.policy).await;
+    back_or_problem(done, "/admin/federation", |p| {
+        federation_page(&app, &viewer, p)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -256,13 +279,18 @@ async fn set_weight(
     form: Posted<WeightForm>,
 ) -> Result<HttpResponse> {
     let actor = staff(&viewer)?;
-    let weight: f64 = form
-        .weight
-        .trim()
-        .parse()
-        .map_err(|_| Error::unprocessable("a vote weight is a number between 0 and 10"))?;
-    reputation_admin::set_vote_weight(&app, Some(&actor), &form.domain, weight).await?;
-    Ok(see_other("/admin/federation"))
+    let done = match form.weight.trim().parse::<f64>() {
+        Ok(weight) => {
+            reputation_admin::set_vote_weight(&app, Some(&actor), &form.domain, weight).await
+        }
+        Err(_) => Err(Error::unprocessable(
+            "a vote weight is a number between 0 and 10",
+        )),
+    };
+    back_or_problem(done, "/admin/federation", |p| {
+        federation_page(&app, &viewer, p)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -271,17 +299,27 @@ struct WordsPage {
     page: Page,
     words: Vec<super::moderate::WordRow>,
     word_actions: Vec<(&'static str, &'static str)>,
+    problem: Option<String>,
 }
 
 async fn words(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
-    let actor = staff(&viewer)?;
-    let list = review::words(&app, &actor, None).await?;
-    let page = Page::new(&app, &viewer, t("admin.words")).await?;
-    ok(WordsPage {
-        page,
-        words: word_rows(list),
-        word_actions: word_actions(),
-    })
+    words_page(&app, &viewer, None).await
+}
+
+async fn words_page(app: &App, viewer: &Viewer, problem: Option<String>) -> Result<HttpResponse> {
+    let actor = staff(viewer)?;
+    let list = review::words(app, &actor, None).await?;
+    let page = Page::new(app, viewer, t("admin.words")).await?;
+    let status = problem_status(&problem);
+    render(
+        WordsPage {
+            page,
+            words: word_rows(list),
+            word_actions: word_actions(),
+            problem,
+        },
+        status,
+    )
 }
 
 #[derive(Deserialize)]
@@ -296,8 +334,8 @@ async fn add_word(
     form: Posted<WordForm>,
 ) -> Result<HttpResponse> {
     let actor = staff(&viewer)?;
-    review::add_word(&app, &actor, None, &form.word, &form.action).await?;
-    Ok(see_other("/admin/words"))
+    let done = review::add_word(&app, &actor, None, &form.word, &form.action).await;
+    back_or_problem(done, "/admin/words", |p| words_page(&app, &viewer, p)).await
 }
 
 #[derive(Template)]
@@ -307,27 +345,37 @@ struct TermsPage {
     /// (version, published, sanitized HTML).
     current: Option<(i64, String, String)>,
     body: String,
+    problem: Option<String>,
 }
 
-async fn terms_page(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
-    admin_only(&viewer)?;
-    let current = match terms::current(&app).await {
+async fn terms(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
+    terms_page(&app, &viewer, None).await
+}
+
+async fn terms_page(app: &App, viewer: &Viewer, problem: Option<String>) -> Result<HttpResponse> {
+    admin_only(viewer)?;
+    let current = match terms::current(app).await {
         Ok(t) => Some(t),
         Err(e) if e.kind == ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    let page = Page::new(&app, &viewer, t("admin.terms")).await?;
-    ok(TermsPage {
-        page,
-        body: current.as_ref().map(|t| t.body.clone()).unwrap_or_default(),
-        current: current.map(|t| {
-            (
-                t.version,
-                t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                markdown::render(&t.body),
-            )
-        }),
-    })
+    let page = Page::new(app, viewer, t("admin.terms")).await?;
+    let status = problem_status(&problem);
+    render(
+        TermsPage {
+            page,
+            problem,
+            body: current.as_ref().map(|t| t.body.clone()).unwrap_or_default(),
+            current: current.map(|t| {
+                (
+                    t.version,
+                    t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    markdown::render(&t.body),
+                )
+            }),
+        },
+        status,
+    )
 }
 
 #[derive(Deserialize)]
@@ -341,8 +389,8 @@ async fn publish_terms(
     form: Posted<TermsForm>,
 ) -> Result<HttpResponse> {
     let actor = admin_only(&viewer)?;
-    terms::publish(&app, &actor, &form.body).await?;
-    Ok(see_other("/admin/terms"))
+    let done = terms::publish(&app, &actor, &form.body).await;
+    back_or_problem(done, "/admin/terms", |p| terms_page(&app, &viewer, p)).await
 }
 
 #[derive(Template)]
@@ -352,6 +400,7 @@ struct RolesPage {
     /// (role, catalogue key).
     roles: Vec<(&'static str, &'static str)>,
     done: Option<String>,
+    problem: Option<String>,
 }
 
 fn instance_role_key(r: InstanceRole) -> &'static str {
@@ -369,16 +418,30 @@ struct Done {
 }
 
 async fn roles(app: web::Data<App>, viewer: Viewer, q: web::Query<Done>) -> Result<HttpResponse> {
-    admin_only(&viewer)?;
-    let page = Page::new(&app, &viewer, t("admin.roles")).await?;
-    ok(RolesPage {
-        page,
-        roles: InstanceRole::ALL
-            .iter()
-            .map(|r| (r.as_str(), instance_role_key(*r)))
-            .collect(),
-        done: q.into_inner().done,
-    })
+    roles_page(&app, &viewer, q.into_inner().done, None).await
+}
+
+async fn roles_page(
+    app: &App,
+    viewer: &Viewer,
+    done: Option<String>,
+    problem: Option<String>,
+) -> Result<HttpResponse> {
+    admin_only(viewer)?;
+    let page = Page::new(app, viewer, t("admin.roles")).await?;
+    let status = problem_status(&problem);
+    render(
+        RolesPage {
+            page,
+            roles: InstanceRole::ALL
+                .iter()
+                .map(|r| (r.as_str(), instance_role_key(*r)))
+                .collect(),
+            done,
+            problem,
+        },
+        status,
+    )
 }
 
 #[derive(Deserialize)]
@@ -393,7 +456,12 @@ async fn set_role(
     form: Posted<RoleForm>,
 ) -> Result<HttpResponse> {
     let actor = admin_only(&viewer)?;
-    let account = accounts::set_role(&app, Some(&actor), form.person.trim(), &form.role).await?;
+    let account = match accounts::set_role(&app, Some(&actor), form.person.trim(), &form.role).await
+    {
+        Ok(a) => a,
+        Err(e) if fixable(&e) => return roles_page(&app, &viewer, None, Some(e.detail)).await,
+        Err(e) => return Err(e),
+    };
     let done = format!(
         "{}: {}",
         account.person.name,

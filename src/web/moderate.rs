@@ -9,7 +9,7 @@ use super::page::{t, Page};
 use super::session::Viewer;
 use super::{local_path, ok, see_other};
 use crate::community::{groups, handle, Actor};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::{self, BanInput, Why};
 use crate::moderation::reports::{self, Decision, Listing, ReportInfo};
 use crate::moderation::{require_staff_moderator, review};
@@ -17,6 +17,7 @@ use crate::store::groups::{Group, JoinPolicy, MemberRole, Membership};
 use crate::store::people::Person;
 use crate::store::watched::WatchedWord;
 use crate::App;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -37,6 +38,41 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/moderate/words/{id}/delete", web::post().to(remove_word))
         .route("/moderate/reports/{id}", web::post().to(act_on_report))
         .route("/moderate/review/{kind}/{id}", web::post().to(decide_held));
+}
+
+/// A refusal the person can fix by changing what they typed: shown again
+/// on the form's page (422) rather than as an error page.
+pub fn fixable(e: &Error) -> bool {
+    matches!(
+        e.kind,
+        ErrorKind::Unprocessable
+            | ErrorKind::NotFound
+            | ErrorKind::Conflict
+            | ErrorKind::PayloadTooLarge
+            | ErrorKind::BadRequest
+    )
+}
+
+/// 422 for a page shown again with a problem, else 200.
+pub fn problem_status(problem: &Option<String>) -> StatusCode {
+    match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    }
+}
+
+/// After a form: back to `to` when it was done; the page drawn by `again`
+/// with the problem when the person can fix it; else the error page.
+pub async fn back_or_problem<T, F, Fut>(done: Result<T>, to: &str, again: F) -> Result<HttpResponse>
+where
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse>>,
+{
+    match done {
+        Ok(_) => Ok(see_other(to)),
+        Err(e) if fixable(&e) => again(Some(e.detail)).await,
+        Err(e) => Err(e),
+    }
 }
 
 /// A person as the pages name them: their handle, linking to their page.
@@ -406,6 +442,7 @@ struct BansPage {
     page: Page,
     group: Option<GroupHead>,
     bans: Vec<BanRow>,
+    problem: Option<String>,
 }
 
 async fn bans(
@@ -413,30 +450,41 @@ async fn bans(
     viewer: Viewer,
     name: web::Path<String>,
 ) -> Result<HttpResponse> {
+    bans_page(&app, &viewer, &name, None).await
+}
+
+async fn bans_page(
+    app: &App,
+    viewer: &Viewer,
+    name: &str,
+    problem: Option<String>,
+) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let list = actions::bans(&app, &actor, &name).await?;
-    let group = moderated_group(&app, &actor, &name).await?;
+    let list = actions::bans(app, &actor, name).await?;
+    let group = moderated_group(app, &actor, name).await?;
     let head = GroupHead::of(&group, "bans");
-    let page = Page::new(
-        &app,
-        &viewer,
-        format!("{} · {}", t("moderate.bans"), head.title),
+    let title = format!("{} · {}", t("moderate.bans"), head.title);
+    let page = Page::new(app, viewer, title).await?;
+    let status = problem_status(&problem);
+    let bans = list
+        .iter()
+        .map(|(m, p)| BanRow {
+            who: Who::of(p),
+            reason: m.ban_reason.clone(),
+            until: m
+                .banned_until
+                .map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()),
+        })
+        .collect();
+    super::render(
+        BansPage {
+            page,
+            group: Some(head),
+            bans,
+            problem,
+        },
+        status,
     )
-    .await?;
-    ok(BansPage {
-        page,
-        group: Some(head),
-        bans: list
-            .iter()
-            .map(|(m, p)| BanRow {
-                who: Who::of(p),
-                reason: m.ban_reason.clone(),
-                until: m
-                    .banned_until
-                    .map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()),
-            })
-            .collect(),
-    })
 }
 
 #[derive(Deserialize)]
@@ -447,8 +495,24 @@ struct BanForm {
     next: Option<String>,
 }
 
+/// Until when a ban lasts: `days` from now, or for good when empty.
+fn ban_until(days: Option<&str>) -> Result<Option<chrono::NaiveDateTime>> {
+    match days.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => {
+            let days: i64 = d
+                .parse()
+                .ok()
+                .filter(|n| (1..=36_500).contains(n))
+                .ok_or_else(|| Error::unprocessable("days is a whole number from 1 to 36500"))?;
+            Ok(Some(crate::store::now() + chrono::Duration::days(days)))
+        }
+    }
+}
+
 /// `POST /moderate/g/{group}/ban`: from the bans page and the thread
-/// page's ban form; back to `next` after.
+/// page's ban form (fields `person`, `reason`, `days`, `csrf`, `next`);
+/// back to `next` after, or to the bans page.
 async fn ban(
     app: web::Data<App>,
     viewer: Viewer,
@@ -457,40 +521,29 @@ async fn ban(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let form = form.into_inner();
-    let until = match form
-        .days
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        None => None,
-        Some(d) => {
-            let days: i64 = d
-                .parse()
-                .ok()
-                .filter(|n| (1..=36_500).contains(n))
-                .ok_or_else(|| Error::unprocessable("days is a whole number from 1 to 36500"))?;
-            Some(crate::store::now() + chrono::Duration::days(days))
-        }
-    };
     let reason = form.reason.filter(|r| !r.trim().is_empty());
-    actions::ban(
-        &app,
-        &actor,
-        &name,
-        form.person.trim(),
-        BanInput {
-            until,
-            remove_content: false,
-        },
-        Why::checked(reason),
-    )
-    .await?;
-    let back = match form.next {
-        Some(n) => local_path(Some(&n)),
-        None => format!("/moderate/g/{name}/bans"),
+    let done = match ban_until(form.days.as_deref()) {
+        Ok(until) => {
+            let input = BanInput {
+                until,
+                remove_content: false,
+            };
+            let why = Why::checked(reason);
+            actions::ban(&app, &actor, &name, form.person.trim(), input, why).await
+        }
+        Err(e) => Err(e),
     };
-    Ok(see_other(&back))
+    match form.next {
+        // From another page (the thread's): its error page if refused.
+        Some(n) => {
+            done?;
+            Ok(see_other(&local_path(Some(&n))))
+        }
+        None => {
+            let back = format!("/moderate/g/{name}/bans");
+            back_or_problem(done, &back, |p| bans_page(&app, &viewer, &name, p)).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -541,11 +594,7 @@ async fn settings_page(
         format!("{} · {}", t("moderate.settings"), head.title),
     )
     .await?;
-    let status = if problem.is_some() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = problem_status(&problem);
     super::render(
         SettingsPage {
             page,
@@ -593,13 +642,9 @@ async fn save_settings(
         join_policy: Some(form.join_policy),
         posting_restricted_to_mods: None,
     };
-    match groups::update(&app, &actor, &name, edit).await {
-        Ok(_) => Ok(see_other(&format!("/moderate/g/{name}/settings"))),
-        Err(e) if e.kind.status().is_client_error() && e.kind.status() != 403 => {
-            settings_page(&app, &viewer, &name, Some(e.detail)).await
-        }
-        Err(e) => Err(e),
-    }
+    let done = groups::update(&app, &actor, &name, edit).await;
+    let back = format!("/moderate/g/{name}/settings");
+    back_or_problem(done, &back, |p| settings_page(&app, &viewer, &name, p)).await
 }
 
 #[derive(Deserialize)]
@@ -615,15 +660,10 @@ async fn add_group_word(
     form: Posted<WordForm>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    review::add_word(
-        &app,
-        &actor,
-        Some(name.to_string()),
-        &form.word,
-        &form.action,
-    )
-    .await?;
-    Ok(see_other(&format!("/moderate/g/{name}/settings")))
+    let group = Some(name.to_string());
+    let done = review::add_word(&app, &actor, group, &form.word, &form.action).await;
+    let back = format!("/moderate/g/{name}/settings");
+    back_or_problem(done, &back, |p| settings_page(&app, &viewer, &name, p)).await
 }
 
 #[derive(Deserialize)]
