@@ -274,17 +274,10 @@ async fn index(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
     })
 }
 
-/// The group, after checking that `actor` moderates it.
-async fn moderated_group(app: &App, actor: &Actor, name: &str) -> Result<Group> {
-    let name = name.to_string();
-    let actor = actor.clone();
-    app.store
-        .run(move |conn| {
-            let g = crate::community::find_group(conn, &name)?;
-            crate::moderation::require_moderator(conn, &actor, &g)?;
-            Ok(g)
-        })
-        .await
+/// The group a page is about, read after a rule that checks that `actor`
+/// moderates it (each page's queue or list) has answered.
+async fn checked_group(app: &App, actor: &Actor, name: &str) -> Result<Group> {
+    Ok(groups::get(app, Some(actor), name).await?.group)
 }
 
 #[derive(Template)]
@@ -304,7 +297,7 @@ async fn group_reports(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let found = reports::group_queue(&app, &actor, &name, Listing::default()).await?;
-    let group = moderated_group(&app, &actor, &name).await?;
+    let group = checked_group(&app, &actor, &name).await?;
     let head = GroupHead::of(&group, "reports");
     let page = Page::new(
         &app,
@@ -336,7 +329,7 @@ async fn group_review(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let held = review::queue(&app, &actor, Some(name.to_string())).await?;
-    let group = moderated_group(&app, &actor, &name).await?;
+    let group = checked_group(&app, &actor, &name).await?;
     let head = GroupHead::of(&group, "review");
     let page = Page::new(
         &app,
@@ -368,10 +361,10 @@ async fn members(
     name: web::Path<String>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let group = moderated_group(&app, &actor, &name).await?;
     let limit = app.config.limits.page_size * 5;
     let pending = groups::members(&app, Some(&actor), &name, "pending", None, limit).await?;
     let accepted = groups::members(&app, Some(&actor), &name, "accepted", None, limit).await?;
+    let group = checked_group(&app, &actor, &name).await?;
     let head = GroupHead::of(&group, "members");
     let page = Page::new(
         &app,
@@ -461,7 +454,7 @@ async fn bans_page(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let list = actions::bans(app, &actor, name).await?;
-    let group = moderated_group(app, &actor, name).await?;
+    let group = checked_group(app, &actor, name).await?;
     let head = GroupHead::of(&group, "bans");
     let title = format!("{} · {}", t("moderate.bans"), head.title);
     let page = Page::new(app, viewer, title).await?;
@@ -585,8 +578,8 @@ async fn settings_page(
     problem: Option<String>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let group = moderated_group(app, &actor, name).await?;
     let words = review::words(app, &actor, Some(name.to_string())).await?;
+    let group = checked_group(app, &actor, name).await?;
     let head = GroupHead::of(&group, "settings");
     let page = Page::new(
         app,
