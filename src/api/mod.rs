@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod blocks;
+pub mod branding;
 pub mod cache;
 pub mod client;
 pub mod domains;
@@ -58,6 +59,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(domains::routes)
                 .configure(review::routes)
                 .configure(terms::routes)
+                .configure(branding::routes)
                 .configure(reports::routes)
                 .configure(reputation::routes)
                 // After the other routes: its `/posts/{id}/{action}` must

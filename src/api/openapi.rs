@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, blocks, domains, email, groups, moderation, notifications, people, posts, reports,
-    reputation, review, terms,
+    accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
+    reports, reputation, review, terms,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -52,6 +52,7 @@ impl Modify for BearerAuth {
         review::group_words, review::add_group_word, review::instance_words,
         review::add_instance_word, review::remove_word,
         terms::current, terms::accept, terms::publish,
+        branding::get_branding, branding::set_branding,
         reputation::history, reputation::badges, reputation::instance_board,
         reputation::group_board, reputation::accept, reputation::unaccept,
         reputation::kudos_post, reputation::kudos_comment, reputation::set_role,

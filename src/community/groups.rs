@@ -675,6 +675,14 @@ pub async fn decide_member(
         .await
 }
 
+/// The groups `actor` owns or moderates (the moderation area's list).
+pub async fn moderated(app: &App, actor: &Actor) -> Result<Vec<Group>> {
+    let me = actor.id();
+    app.store
+        .run(move |conn| rows::moderated_by(conn, me))
+        .await
+}
+
 /// A moderator invites a person; their next join admits them.
 pub async fn invite(app: &App, actor: &Actor, handle: &str, member: &str) -> Result<Membership> {
     let (handle, member, actor) = (handle.to_string(), member.to_string(), actor.clone());

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod authored;
 pub mod blocks;
+pub mod branding;
 pub mod comments;
 pub mod email;
 pub mod follows;

@@ -388,6 +388,19 @@ fn remove_everything_by(conn: &mut DbConn, person: &Person, group: &Group) -> Re
     Ok(())
 }
 
+/// The people banned from a group (its moderators), oldest ban first.
+pub async fn bans(app: &App, actor: &Actor, group: &str) -> Result<Vec<(Membership, Person)>> {
+    let (actor, group) = (actor.clone(), group.to_string());
+    let limit = app.config.limits.page_size * 5;
+    app.store
+        .run(move |conn| {
+            let group = find_group(conn, &group)?;
+            super::require_moderator(conn, &actor, &group)?;
+            group_rows::members(conn, group.id, MemberState::Banned, None, limit)
+        })
+        .await
+}
+
 /// Lifts a group ban; the person may join again.
 pub async fn unban(
     app: &App,

@@ -500,6 +500,44 @@ pub async fn close(
         .await
 }
 
+/// Removes the thread or comment a report is about (as the moderator's
+/// action, logged with `reason`), then resolves the report with the same
+/// reason. Content already removed is left as it is; a report of a person
+/// has no content to remove (422).
+pub async fn remove_and_close(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+) -> Result<ReportInfo> {
+    let reason = check_reason(reason)?;
+    let report = by_id(app, id).await?.report;
+    if report.state != ReportState::Open {
+        return Err(Error::conflict(format!(
+            "the report is already {}",
+            report.state
+        )));
+    }
+    let why = || super::actions::Why::checked(Some(reason.clone()));
+    match (report.comment_id, report.post_id) {
+        // Content a moderator already removed stays removed (Unchanged):
+        // either way the report is then resolved.
+        (Some(c), _) => {
+            let _ = super::actions::on_comment(app, actor, c, true, why()).await?;
+        }
+        (None, Some(p)) => {
+            let remove = super::actions::ThreadAction::Remove;
+            let _ = super::actions::on_thread(app, actor, p, remove, why()).await?;
+        }
+        (None, None) => {
+            return Err(Error::unprocessable(
+                "this report is about a person: there is no content to remove",
+            ))
+        }
+    }
+    close(app, actor, id, Decision::Resolve, &reason).await
+}
+
 /// One report with what a queue shows beside it (for the forward route's
 /// answer; who may see it was checked by the caller).
 pub async fn by_id(app: &App, id: i64) -> Result<ReportInfo> {

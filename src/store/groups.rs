@@ -399,6 +399,19 @@ pub fn joined_group_ids(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>> {
         .load(conn)?)
 }
 
+/// The groups a person owns or moderates (accepted), by name.
+pub fn moderated_by(conn: &mut DbConn, person_id: i64) -> Result<Vec<Group>> {
+    let ids: Vec<i64> = membership::table
+        .filter(membership::person_id.eq(person_id))
+        .filter(membership::state.eq(MemberState::Accepted))
+        .filter(membership::role.eq_any([MemberRole::Owner, MemberRole::Moderator]))
+        .select(membership::group_id)
+        .load(conn)?;
+    let mut groups = by_ids(conn, &ids)?;
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(groups)
+}
+
 /// The accepted owners and moderators of a group, owners first.
 pub fn moderators(conn: &mut DbConn, group_id: i64) -> Result<Vec<Person>> {
     let rows: Vec<(Membership, Person)> = membership::table
