@@ -564,6 +564,7 @@ struct SettingsPage {
     group: Option<GroupHead>,
     title: String,
     description: String,
+    rules: String,
     /// (value, catalogue key, selected).
     policies: Vec<(&'static str, &'static str, bool)>,
     words: Vec<WordRow>,
@@ -594,6 +595,7 @@ async fn settings_page(
             group: Some(head),
             title: group.title.clone(),
             description: group.description_source.clone().unwrap_or_default(),
+            rules: group.rules_source.clone().unwrap_or_default(),
             policies: JoinPolicy::ALL
                 .iter()
                 .map(|p| (p.as_str(), policy_key(*p), *p == group.join_policy))
@@ -618,6 +620,8 @@ async fn settings(
 struct SettingsForm {
     title: String,
     description: String,
+    #[serde(default)]
+    rules: String,
     join_policy: String,
 }
 
@@ -632,6 +636,7 @@ async fn save_settings(
     let edit = groups::GroupEdit {
         title: Some(form.title),
         description: Some(form.description),
+        rules: Some(form.rules),
         join_policy: Some(form.join_policy),
         posting_restricted_to_mods: None,
     };
