@@ -14,6 +14,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words to look for (at most 200 characters). Anything but letters
     /// and digits separates words; every word must be found; the last one
@@ -99,7 +100,7 @@ pub fn kind(s: Option<&str>) -> Result<Kind, Error> {
 /// Search threads, comments, groups or people, local and remote, ranked
 /// best first. A club's threads and comments are found only by its
 /// members; removed, deleted and held content is never found.
-#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchQuery),
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", operation_id = "search", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
 pub async fn find(
     app: web::Data<App>,
