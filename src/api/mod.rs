@@ -20,6 +20,7 @@ pub mod reports;
 pub mod reputation;
 pub mod request_id;
 pub mod review;
+pub mod search;
 pub mod terms;
 pub mod views;
 
@@ -62,6 +63,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(branding::routes)
                 .configure(reports::routes)
                 .configure(reputation::routes)
+                .configure(search::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

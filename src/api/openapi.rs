@@ -2,7 +2,7 @@
 
 use super::{
     accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
-    reports, reputation, review, terms,
+    reports, reputation, review, search, terms,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -57,6 +57,7 @@ impl Modify for BearerAuth {
         reputation::group_board, reputation::accept, reputation::unaccept,
         reputation::kudos_post, reputation::kudos_comment, reputation::set_role,
         reputation::set_vote_weight, reputation::recompute, reputation::serial_votes,
+        search::find,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -16,7 +16,9 @@
 //! generated threads), `memory` (the `guildhall` binary as a child
 //! process: start-up time, RSS idle and under inbox load, binary size) and
 //! `limits` (RSA signatures per second per core, single-row inserts per
-//! second). PostgreSQL runs when `--postgres URL` (or
+//! second), `search` (full-text search at 1M threads of generated text,
+//! anonymous and as a club's member) and `pages` (the group and thread
+//! pages as HTML at 1M threads, anonymous and signed in). PostgreSQL runs when `--postgres URL` (or
 //! `GUILDHALL_TEST_POSTGRES_URL`) names a server where the user may create
 //! databases. Nothing leaves the machine: every server listens on
 //! 127.0.0.1, every request loop is bounded in count and time.
@@ -57,6 +59,8 @@ enum Section {
     Growth,
     Memory,
     Limits,
+    Search,
+    Pages,
 }
 
 #[derive(Parser)]
@@ -93,6 +97,11 @@ struct Sizes {
     memory_runs: usize,
     limit_secs: f64,
     wait_secs: u64,
+    search_threads: usize,
+    search_club_threads: usize,
+    search_secs: f64,
+    search_concurrency: usize,
+    page_secs: f64,
 }
 
 impl Sizes {
@@ -112,6 +121,11 @@ impl Sizes {
             memory_runs: 5,
             limit_secs: 2.0,
             wait_secs: 300,
+            search_threads: 1_000_000,
+            search_club_threads: 10_000,
+            search_secs: 5.0,
+            search_concurrency: 4,
+            page_secs: 3.0,
         }
     }
 
@@ -131,6 +145,11 @@ impl Sizes {
             memory_runs: 1,
             limit_secs: 0.1,
             wait_secs: 60,
+            search_threads: 2_000,
+            search_club_threads: 200,
+            search_secs: 0.3,
+            search_concurrency: 2,
+            page_secs: 0.3,
         }
     }
 }
@@ -1599,6 +1618,88 @@ fn exec(conn: &mut DbConn, sql: &str) -> guildhall::error::Result<()> {
     Ok(())
 }
 
+/// The text of generated threads.
+#[derive(Clone)]
+enum Text {
+    /// The same sentence in every thread (feeds and thread JSON do not
+    /// depend on it).
+    Fixed,
+    /// Titles and bodies drawn from a vocabulary by Zipf's law, as real
+    /// text is (what search depends on).
+    Words(Arc<Vocabulary>),
+}
+
+/// Words ranked by frequency: common English words first, then words of
+/// a community's topics, then made-up words for the long tail.
+struct Vocabulary {
+    words: Vec<String>,
+    /// Cumulative Zipf weights (1/rank).
+    cumulative: Vec<f64>,
+}
+
+impl Vocabulary {
+    fn new(n: usize) -> Vocabulary {
+        const COMMON: &str = "the of and to a in is it you that he was for on are with as his they be at one have this from or had by hot word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find";
+        const TOPICS: &str = "server group thread comment reply vote member moderator club garden rust linux kernel compiler bicycle camera lens photo recipe bread oven coffee tea guitar piano music album concert novel poetry chess football tennis marathon hiking mountain river ocean sailing kayak telescope nebula planet rocket satellite battery solar engine electric train station airport ticket budget invoice salary market stock crypto privacy security password encryption browser database query index backup cloud container cluster network router firewall printer keyboard monitor laptop phone tablet android iphone update release version feature bug crash error warning patch review merge branch commit deploy docker kubernetes python javascript typescript golang haskell elixir erlang scala kotlin swift java ruby perl lisp scheme ocaml fortran cobol assembly arduino raspberry sensor drone robot printer filament resin woodwork carpentry plumbing roof window garden tomato potato onion garlic pepper basil mint lavender orchid rose tulip maple oak pine cedar birch willow fox wolf bear eagle owl salmon trout whale dolphin penguin turtle lizard spider beetle butterfly";
+        let mut words: Vec<String> = COMMON
+            .split_whitespace()
+            .chain(TOPICS.split_whitespace())
+            .map(str::to_string)
+            .collect();
+        let syllables = [
+            "ka", "lo", "mi", "ner", "sta", "vu", "tor", "bel", "qui", "dra", "fen", "gol", "har",
+            "jin", "kre", "lum", "mor", "nix", "pra", "sol", "tek", "vim", "wex", "zor",
+        ];
+        let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
+        let mut i = 0usize;
+        while words.len() < n {
+            let mut w = String::new();
+            let mut x = mix(i as u64);
+            for _ in 0..2 + (x % 3) as usize {
+                w.push_str(syllables[(x % syllables.len() as u64) as usize]);
+                x /= syllables.len() as u64;
+            }
+            if seen.insert(w.clone()) {
+                words.push(w);
+            }
+            i += 1;
+        }
+        words.truncate(n);
+        let mut total = 0.0;
+        let cumulative = (1..=words.len())
+            .map(|r| {
+                total += 1.0 / r as f64;
+                total
+            })
+            .collect();
+        Vocabulary { words, cumulative }
+    }
+
+    fn pick(&self, rng: &mut rand::rngs::StdRng) -> &str {
+        let total = self.cumulative.last().copied().unwrap_or(1.0);
+        let u = rng.gen::<f64>() * total;
+        let i = self.cumulative.partition_point(|&c| c < u);
+        &self.words[i.min(self.words.len() - 1)]
+    }
+
+    fn words(&self, rng: &mut rand::rngs::StdRng, n: usize) -> String {
+        (0..n).map(|_| self.pick(rng)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// A title and a body: 4 to 9 words; 3 to 6 sentences of 6 to 14.
+    fn thread(&self, rng: &mut rand::rngs::StdRng) -> (String, String) {
+        let n = rng.gen_range(4..10);
+        let title = self.words(rng, n);
+        let sentences: Vec<String> = (0..rng.gen_range(3..7))
+            .map(|_| {
+                let n = rng.gen_range(6..15);
+                format!("{}.", self.words(rng, n))
+            })
+            .collect();
+        (title, sentences.join(" "))
+    }
+}
+
 /// Inserts threads `from..to` of a generated group with batched
 /// multi-row INSERTs (500 rows a statement, 20,000 a transaction). Threads
 /// are a minute apart, newest last, with scores of 0 to 99.
@@ -1608,6 +1709,17 @@ async fn generate_threads(
     authors: &[i64],
     from: usize,
     to: usize,
+) -> Duration {
+    generate_threads_with(store, group_id, authors, from, to, Text::Fixed).await
+}
+
+async fn generate_threads_with(
+    store: &Store,
+    group_id: i64,
+    authors: &[i64],
+    from: usize,
+    to: usize,
+    text: Text,
 ) -> Duration {
     let authors = authors.to_vec();
     let started = Instant::now();
@@ -1637,9 +1749,19 @@ async fn generate_threads(
                                 if j > i {
                                     sql.push(',');
                                 }
-                                sql.push_str(&format!(
-                                    "('https://bench.invalid/post/{group_id}/{j}', {group_id}, {author}, 'discussion', 'Generated thread number {j}', 'Generated thread {j}. The quick brown fox jumps over the lazy dog; a body of some two hundred characters, as a short post would have, with **Markdown** in it.', '<p>Generated thread {j}. The quick brown fox jumps over the lazy dog; a body of some two hundred characters, as a short post would have, with <strong>Markdown</strong> in it.</p>', FALSE, {score}, {score}, 0, 0, {rank}, FALSE, FALSE, FALSE, FALSE, '{ts}', '{ts}')"
-                                ));
+                                match &text {
+                                    Text::Fixed => sql.push_str(&format!(
+                                        "('https://bench.invalid/post/{group_id}/{j}', {group_id}, {author}, 'discussion', 'Generated thread number {j}', 'Generated thread {j}. The quick brown fox jumps over the lazy dog; a body of some two hundred characters, as a short post would have, with **Markdown** in it.', '<p>Generated thread {j}. The quick brown fox jumps over the lazy dog; a body of some two hundred characters, as a short post would have, with <strong>Markdown</strong> in it.</p>', FALSE, {score}, {score}, 0, 0, {rank}, FALSE, FALSE, FALSE, FALSE, '{ts}', '{ts}')"
+                                    )),
+                                    // Letters, spaces and full stops only:
+                                    // nothing to quote.
+                                    Text::Words(v) => {
+                                        let (title, body) = v.thread(&mut rng);
+                                        sql.push_str(&format!(
+                                            "('https://bench.invalid/post/{group_id}/{j}', {group_id}, {author}, 'discussion', '{title}', '{body}', '<p>{body}</p>', FALSE, {score}, {score}, 0, 0, {rank}, FALSE, FALSE, FALSE, FALSE, '{ts}', '{ts}')"
+                                        ));
+                                    }
+                                }
                             }
                             exec(conn, &sql)?;
                             i = end;
@@ -1891,6 +2013,273 @@ fn load_row(
         stats.p99(),
         format!("{setting}; {}{}", stats.cpu_note(), stats.error_note()),
     );
+}
+
+// ------------------------------------------------ (g) search, (h) pages ---
+
+/// A query as a person types it: a word of middling frequency (most),
+/// two words, or the start of a word.
+fn search_queries(v: &Vocabulary, n: usize) -> Vec<String> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let span = v.words.len().min(5_000);
+    (0..n)
+        .map(|i| {
+            let mut word = |lo: usize| v.words[rng.gen_range(lo..span)].clone();
+            match i % 20 {
+                0..=11 => word(200),
+                12..=16 => format!("{} {}", word(100), word(200)),
+                _ => {
+                    let w = word(200);
+                    w.chars().take(4.max(w.chars().count() - 1)).collect()
+                }
+            }
+        })
+        .collect()
+}
+
+/// A GET of each of `urls` in turn (with `cookie`, `Accept: text/html`),
+/// one at a time for `secs`: the latency of every answer whatever its
+/// status, and the statuses seen. One at a time on loopback, the latency
+/// is the server's time plus a loopback round trip.
+async fn measure_pages(
+    http: &reqwest::Client,
+    urls: &[String],
+    cookie: Option<&str>,
+    secs: f64,
+) -> (Stats, Vec<u16>) {
+    let run = |d: Duration| async move {
+        let mut c = Collector::new();
+        let mut statuses = Vec::new();
+        let cpu = cpu_ticks("self");
+        let started = Instant::now();
+        let mut i = 0usize;
+        while started.elapsed() < d {
+            let mut req = http
+                .get(&urls[i % urls.len()])
+                .header(reqwest::header::ACCEPT, "text/html");
+            if let Some(cookie) = cookie {
+                req = req.header(reqwest::header::COOKIE, format!("gh_session={cookie}"));
+            }
+            let t = Instant::now();
+            match req.send().await {
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    if r.bytes().await.is_ok() {
+                        c.ok += 1;
+                        c.latencies_us.push(t.elapsed().as_micros() as u64);
+                        if !statuses.contains(&status) {
+                            statuses.push(status);
+                        }
+                    } else {
+                        c.fail("the answer's body could not be read".into());
+                    }
+                }
+                Err(e) => c.fail(e.to_string()),
+            }
+            i += 1;
+        }
+        (merge(vec![c], started.elapsed(), cpu), statuses)
+    };
+    let _ = run(Duration::from_secs_f64((secs / 4.0).min(1.0))).await;
+    run(Duration::from_secs_f64(secs)).await
+}
+
+/// One server with a group of `search_threads` threads of generated text
+/// and a club of `search_club_threads`; then `search` measures
+/// `GET /api/v1/search` and `pages` the HTML pages.
+async fn bench_search_pages(
+    backend: &Backend,
+    sizes: &Sizes,
+    table: &mut Table,
+    search: bool,
+    pages: bool,
+) {
+    eprintln!("(g, h) search and pages on {}", backend.name());
+    let server = Server::start(backend).await;
+    server.set_answer_cache(false);
+    let site = make_site(&server.addr, &server.app.store, "search").await;
+    let http = reqwest::Client::new();
+    let owner = Some(site.token.as_str());
+    api(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/api/v1/groups", server.addr),
+        owner,
+        Some(json!({"name": "hideout", "title": "The hideout club", "kind": "club"})),
+    )
+    .await;
+    let creds = json!({"username": "member", "password": "a-bench-password"});
+    api(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/api/v1/accounts", server.addr),
+        None,
+        Some(creds.clone()),
+    )
+    .await;
+    let member = api(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/api/v1/auth/login", server.addr),
+        None,
+        Some(creds),
+    )
+    .await["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    api(
+        &http,
+        reqwest::Method::POST,
+        format!("{}/api/v1/groups/hideout/join", server.addr),
+        Some(&member),
+        Some(json!({})),
+    )
+    .await;
+    api(
+        &http,
+        reqwest::Method::POST,
+        format!(
+            "{}/api/v1/groups/hideout/members/member/approve",
+            server.addr
+        ),
+        owner,
+        Some(json!({})),
+    )
+    .await;
+    let club_id = server
+        .app
+        .store
+        .run(|conn| {
+            Ok(store::groups::local_by_name(conn, "hideout")?
+                .expect("the club")
+                .id)
+        })
+        .await
+        .expect("read the club");
+    let authors = make_authors(&server.app.store, 1000).await;
+    let vocabulary = Arc::new(Vocabulary::new(20_000));
+    eprintln!("  generating {} threads of text", sizes.search_threads);
+    let took = generate_threads_with(
+        &server.app.store,
+        site.group_id,
+        &authors,
+        0,
+        sizes.search_threads,
+        Text::Words(vocabulary.clone()),
+    )
+    .await;
+    generate_threads_with(
+        &server.app.store,
+        club_id,
+        &authors,
+        sizes.search_threads,
+        sizes.search_threads + sizes.search_club_threads,
+        Text::Words(vocabulary.clone()),
+    )
+    .await;
+    table.add(
+        "g",
+        format!(
+            "generating {} threads of text, indexed for search as they are written",
+            count(sizes.search_threads)
+        ),
+        backend.name(),
+        format!("{:.0} rows/s", per_sec(sizes.search_threads as f64, took)),
+        "",
+        "",
+        format!(
+            "{} in all; Zipf-distributed words, 4-9 in a title, 18-84 in a body",
+            secs(took)
+        ),
+    );
+    settle().await;
+    let threads = format!(
+        "{} threads (and {} in a club)",
+        count(sizes.search_threads),
+        count(sizes.search_club_threads)
+    );
+    if search {
+        let queries: Arc<Vec<String>> = Arc::new(search_queries(&vocabulary, 1000));
+        let c = sizes.search_concurrency;
+        let http = client(c);
+        let searching = |token: Option<String>, queries: Arc<Vec<String>>| -> MakeRequest {
+            let addr = server.addr.clone();
+            Arc::new(move |http, i| {
+                let q = &queries[(mix(i) % queries.len() as u64) as usize];
+                let r = http
+                    .get(format!("{addr}/api/v1/search"))
+                    .query(&[("q", q.as_str())]);
+                match &token {
+                    Some(t) => r.bearer_auth(t),
+                    None => r,
+                }
+            })
+        };
+        let common: Arc<Vec<String>> = Arc::new(vec![vocabulary.words[130].clone()]);
+        let cases: Vec<(String, MakeRequest)> = vec![
+            (
+                format!("search threads, anonymous (`GET /api/v1/search?q=`), {threads}"),
+                searching(None, queries.clone()),
+            ),
+            (
+                format!("search threads, signed in as the club's member, {threads}"),
+                searching(Some(member.clone()), queries.clone()),
+            ),
+            (
+                format!(
+                    "search threads for a common word ({:?}), anonymous, {threads}",
+                    common[0]
+                ),
+                searching(None, common),
+            ),
+        ];
+        for (what, make) in cases {
+            eprintln!("  measuring: {what}");
+            let stats = measure(&http, make, sizes.search_secs, c).await;
+            let setting = format!(
+                "{c} concurrent for {} s; 1,000 queries: 60% one word of rank 200-5,000 of 20,000, 25% two words, 15% a word's start",
+                sizes.search_secs
+            );
+            load_row(table, "g", what, backend, &stats, setting);
+        }
+    }
+    if pages {
+        let (lo, hi) = post_id_range(&server.app.store, site.group_id).await;
+        let span = (hi - lo + 1).max(1) as u64;
+        let thread_urls: Vec<String> = (0..200u64)
+            .map(|i| format!("{}/post/{}", server.addr, lo + (mix(i) % span) as i64))
+            .collect();
+        let group_urls = vec![format!("{}/g/search", server.addr)];
+        let http = client(1);
+        for (page, urls) in [
+            ("group page `GET /g/search`", &group_urls),
+            ("thread page `GET /post/{id}`, random threads", &thread_urls),
+        ] {
+            for (who, cookie) in [
+                ("anonymous", None),
+                ("signed in (session cookie)", Some(member.as_str())),
+            ] {
+                let what = format!("{page}, HTML, {who}, {threads}");
+                eprintln!("  measuring: {what}");
+                let (stats, statuses) = measure_pages(&http, urls, cookie, sizes.page_secs).await;
+                let answered: Vec<String> = statuses.iter().map(u16::to_string).collect();
+                load_row(
+                    table,
+                    "h",
+                    what,
+                    backend,
+                    &stats,
+                    format!(
+                        "one at a time for {} s, `Accept: text/html`, client-side on loopback; answered {}",
+                        sizes.page_secs,
+                        answered.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    server.stop().await;
 }
 
 // --------------------------------------------------------- (e) memory ---
@@ -2419,6 +2808,12 @@ async fn main() {
     for b in &backends {
         if wanted(Section::Growth) {
             bench_growth(b, &sizes, &mut table).await;
+        }
+    }
+    for b in &backends {
+        let (search, pages) = (wanted(Section::Search), wanted(Section::Pages));
+        if search || pages {
+            bench_search_pages(b, &sizes, &mut table, search, pages).await;
         }
     }
     if wanted(Section::Memory) {

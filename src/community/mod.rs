@@ -18,6 +18,7 @@ pub mod posts;
 pub mod privacy;
 pub mod public;
 pub mod ranking;
+pub mod search;
 pub mod solutions;
 pub mod throttle;
 pub mod tokens;

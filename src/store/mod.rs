@@ -18,6 +18,7 @@ pub mod posts;
 pub mod reports;
 pub mod reputation;
 pub mod schema;
+pub mod search;
 pub mod terms;
 pub mod text;
 pub mod votes;

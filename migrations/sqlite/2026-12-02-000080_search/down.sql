@@ -1,0 +1,16 @@
+DROP TRIGGER post_fts_insert;
+DROP TRIGGER post_fts_delete;
+DROP TRIGGER post_fts_update;
+DROP TABLE post_fts;
+DROP TRIGGER comment_fts_insert;
+DROP TRIGGER comment_fts_delete;
+DROP TRIGGER comment_fts_update;
+DROP TABLE comment_fts;
+DROP TRIGGER grp_fts_insert;
+DROP TRIGGER grp_fts_delete;
+DROP TRIGGER grp_fts_update;
+DROP TABLE grp_fts;
+DROP TRIGGER person_fts_insert;
+DROP TRIGGER person_fts_delete;
+DROP TRIGGER person_fts_update;
+DROP TABLE person_fts;
