@@ -52,6 +52,20 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub smtp: SmtpConfig,
     pub email: EmailConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// Prometheus metrics at `/metrics` (docs/deployment.md).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    /// When set, `/metrics` on the main address answers only requests with
+    /// `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When set (e.g. "127.0.0.1:9464"), `/metrics` is served on this
+    /// address only, and not on the main one.
+    pub bind: String,
 }
 
 /// The SMTP server mail goes out through. An empty `url`: this server
@@ -284,6 +298,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             smtp: SmtpConfig::default(),
             email: EmailConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -461,6 +476,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.retention_days", ValueKind::Integer),
     ("notifications.stream_poll_ms", ValueKind::Integer),
     ("notifications.keep_alive_secs", ValueKind::Integer),
+    ("metrics.enabled", ValueKind::Boolean),
+    ("metrics.token", ValueKind::Text),
+    ("metrics.bind", ValueKind::Text),
     ("smtp.url", ValueKind::Text),
     ("smtp.from", ValueKind::Text),
     ("email.verification", ValueKind::Text),
@@ -677,6 +695,17 @@ impl Config {
             return Err(config_error(
                 "limits.trusted_proxy_header",
                 format!("not a header name: {:?}", l.trusted_proxy_header),
+            ));
+        }
+        if !self.metrics.bind.is_empty()
+            && self.metrics.bind.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err(config_error(
+                "metrics.bind",
+                format!(
+                    "not an address and port: {:?} (e.g. 127.0.0.1:9464)",
+                    self.metrics.bind
+                ),
             ));
         }
         self.validate_mail()

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod reputation;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod web;
 
 /// mimalloc: allocation is a large share of the work per request (JSON
@@ -65,6 +66,8 @@ pub struct App {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The site's branding as the pages show it, kept a few seconds.
     pub site: Arc<web::site::SiteCache>,
+    /// The metrics recorder, when `[metrics] enabled`.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 impl App {
@@ -88,7 +91,13 @@ impl App {
                 "federation.debug is on: http, ports and loopback addresses are allowed; never use this on a public server"
             );
         }
+        let metrics = if config.metrics.enabled {
+            Some(telemetry::install()?)
+        } else {
+            None
+        };
         Ok(App {
+            metrics,
             ids: Arc::new(Ids::new(&config.base_url())),
             keys: KeyPool::new(config.keys.pool_size),
             local_instance_id: instance.id,
