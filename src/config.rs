@@ -53,6 +53,30 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub email: EmailConfig,
     pub metrics: MetricsConfig,
+    pub webhooks: WebhooksConfig,
+}
+
+/// The webhook sender (docs/integrations.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Attempts of one delivery before it is given up.
+    pub max_attempts: u32,
+    /// The first retry waits this long; each next one twice as long.
+    pub retry_base_secs: u32,
+    /// A webhook is switched off after this many failed deliveries in a
+    /// row (0: never).
+    pub disable_after_failures: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig {
+            max_attempts: 8,
+            retry_base_secs: 30,
+            disable_after_failures: 20,
+        }
+    }
 }
 
 /// Prometheus metrics at `/metrics` (docs/deployment.md).
@@ -299,6 +323,7 @@ impl Default for Config {
             smtp: SmtpConfig::default(),
             email: EmailConfig::default(),
             metrics: MetricsConfig::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }
@@ -476,6 +501,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.retention_days", ValueKind::Integer),
     ("notifications.stream_poll_ms", ValueKind::Integer),
     ("notifications.keep_alive_secs", ValueKind::Integer),
+    ("webhooks.max_attempts", ValueKind::Integer),
+    ("webhooks.retry_base_secs", ValueKind::Integer),
+    ("webhooks.disable_after_failures", ValueKind::Integer),
     ("metrics.enabled", ValueKind::Boolean),
     ("metrics.token", ValueKind::Text),
     ("metrics.bind", ValueKind::Text),
@@ -695,6 +723,12 @@ impl Config {
             return Err(config_error(
                 "limits.trusted_proxy_header",
                 format!("not a header name: {:?}", l.trusted_proxy_header),
+            ));
+        }
+        if self.webhooks.max_attempts == 0 || self.webhooks.retry_base_secs == 0 {
+            return Err(config_error(
+                "webhooks",
+                "max_attempts and retry_base_secs must be greater than 0",
             ));
         }
         if !self.metrics.bind.is_empty()

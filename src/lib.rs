@@ -19,6 +19,7 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 
 /// mimalloc: allocation is a large share of the work per request (JSON
 /// trees, rows, strings), and glibc's malloc spent a seventh of the
@@ -66,6 +67,8 @@ pub struct App {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The site's branding as the pages show it, kept a few seconds.
     pub site: Arc<web::site::SiteCache>,
+    /// Wakes the webhook sender when a delivery is queued.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// The metrics recorder, when `[metrics] enabled`.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
@@ -133,6 +136,7 @@ impl App {
             ))),
             notices: Arc::default(),
             site: Arc::default(),
+            webhook_wakeup: Default::default(),
             config: Arc::new(config),
             store,
         })

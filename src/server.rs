@@ -53,6 +53,8 @@ pub struct Worker {
     /// The mail worker, when mail is configured. Aborting it mid-send is
     /// safe: the mail's lease runs out and it is sent again.
     mail: Option<tokio::task::JoinHandle<()>>,
+    /// The webhook sender; aborting it is safe for the same reason.
+    webhooks: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -68,6 +70,7 @@ impl Worker {
         if let Some(m) = &self.mail {
             m.abort();
         }
+        self.webhooks.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -88,6 +91,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         daily: crate::jobs::reputation::spawn(app.clone()),
         consumers: crate::jobs::events::spawn(app.clone()),
         mail: crate::jobs::mail::spawn(app.clone())?,
+        webhooks: crate::jobs::webhooks::spawn(app.clone())?,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

@@ -107,6 +107,8 @@ pub async fn render(app: &App, handle: &PrometheusHandle) -> Result<String> {
     gauge!("guildhall_delivery_queue_oldest_seconds").set(health.deliveries.oldest_secs);
     gauge!("guildhall_mail_queue_depth").set(health.mail.depth as f64);
     gauge!("guildhall_mail_queue_oldest_seconds").set(health.mail.oldest_secs);
+    gauge!("guildhall_webhook_queue_depth").set(health.webhooks.depth as f64);
+    gauge!("guildhall_webhook_queue_oldest_seconds").set(health.webhooks.oldest_secs);
     gauge!("guildhall_dead_servers").set(health.dead_servers as f64);
     for (consumer, behind) in health.backlog {
         gauge!("guildhall_event_backlog", "consumer" => consumer).set(behind as f64);

@@ -22,6 +22,7 @@ pub mod request_id;
 pub mod review;
 pub mod terms;
 pub mod views;
+pub mod webhooks;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
@@ -62,6 +63,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(terms::routes)
                 .configure(reports::routes)
                 .configure(reputation::routes)
+                .configure(webhooks::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -2,7 +2,7 @@
 
 use super::{
     accounts, blocks, domains, email, groups, moderation, notifications, people, posts, reports,
-    reputation, review, terms,
+    reputation, review, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -56,6 +56,8 @@ impl Modify for BearerAuth {
         reputation::group_board, reputation::accept, reputation::unaccept,
         reputation::kudos_post, reputation::kudos_comment, reputation::set_role,
         reputation::set_vote_weight, reputation::recompute, reputation::serial_votes,
+        webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

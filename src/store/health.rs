@@ -3,7 +3,8 @@
 
 use super::deliveries::DeliveryState;
 use super::mail::MailState;
-use super::schema::{delivery, event, event_consumer, instance, mail};
+use super::schema::{delivery, event, event_consumer, instance, mail, webhook_delivery};
+use super::webhooks::WebhookState;
 use super::{now, DbConn};
 use crate::error::Result;
 use diesel::dsl::{count_star, min};
@@ -18,6 +19,7 @@ pub struct Queue {
 pub struct Health {
     pub deliveries: Queue,
     pub mail: Queue,
+    pub webhooks: Queue,
     pub dead_servers: i64,
     /// Each consumer's name and the events it has yet to apply.
     pub backlog: Vec<(String, i64)>,
@@ -48,6 +50,15 @@ pub fn read(conn: &mut DbConn) -> Result<Health> {
         depth,
         oldest_secs: age(oldest),
     };
+    let waiting = [WebhookState::Pending, WebhookState::Sending];
+    let (depth, oldest): (i64, Option<chrono::NaiveDateTime>) = webhook_delivery::table
+        .filter(webhook_delivery::state.eq_any(waiting))
+        .select((count_star(), min(webhook_delivery::created_at)))
+        .first(conn)?;
+    let webhooks = Queue {
+        depth,
+        oldest_secs: age(oldest),
+    };
     let dead_servers = instance::table
         .filter(instance::dead.eq(true))
         .count()
@@ -66,6 +77,7 @@ pub fn read(conn: &mut DbConn) -> Result<Health> {
     Ok(Health {
         deliveries,
         mail,
+        webhooks,
         dead_servers,
         backlog,
     })

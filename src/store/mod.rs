@@ -23,6 +23,7 @@ pub mod terms;
 pub mod text;
 pub mod votes;
 pub mod watched;
+pub mod webhooks;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};
