@@ -52,6 +52,44 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub smtp: SmtpConfig,
     pub email: EmailConfig,
+    pub metrics: MetricsConfig,
+    pub webhooks: WebhooksConfig,
+}
+
+/// The webhook sender (docs/integrations.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Attempts of one delivery before it is given up.
+    pub max_attempts: u32,
+    /// The first retry waits this long; each next one twice as long.
+    pub retry_base_secs: u32,
+    /// A webhook is switched off after this many failed deliveries in a
+    /// row (0: never).
+    pub disable_after_failures: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig {
+            max_attempts: 8,
+            retry_base_secs: 30,
+            disable_after_failures: 20,
+        }
+    }
+}
+
+/// Prometheus metrics at `/metrics` (docs/deployment.md).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    /// When set, `/metrics` on the main address answers only requests with
+    /// `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When set (e.g. "127.0.0.1:9464"), `/metrics` is served on this
+    /// address only, and not on the main one.
+    pub bind: String,
 }
 
 /// The SMTP server mail goes out through. An empty `url`: this server
@@ -284,6 +322,8 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             smtp: SmtpConfig::default(),
             email: EmailConfig::default(),
+            metrics: MetricsConfig::default(),
+            webhooks: WebhooksConfig::default(),
         }
     }
 }
@@ -461,6 +501,12 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("events.retention_days", ValueKind::Integer),
     ("notifications.stream_poll_ms", ValueKind::Integer),
     ("notifications.keep_alive_secs", ValueKind::Integer),
+    ("webhooks.max_attempts", ValueKind::Integer),
+    ("webhooks.retry_base_secs", ValueKind::Integer),
+    ("webhooks.disable_after_failures", ValueKind::Integer),
+    ("metrics.enabled", ValueKind::Boolean),
+    ("metrics.token", ValueKind::Text),
+    ("metrics.bind", ValueKind::Text),
     ("smtp.url", ValueKind::Text),
     ("smtp.from", ValueKind::Text),
     ("email.verification", ValueKind::Text),
@@ -677,6 +723,23 @@ impl Config {
             return Err(config_error(
                 "limits.trusted_proxy_header",
                 format!("not a header name: {:?}", l.trusted_proxy_header),
+            ));
+        }
+        if self.webhooks.max_attempts == 0 || self.webhooks.retry_base_secs == 0 {
+            return Err(config_error(
+                "webhooks",
+                "max_attempts and retry_base_secs must be greater than 0",
+            ));
+        }
+        if !self.metrics.bind.is_empty()
+            && self.metrics.bind.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err(config_error(
+                "metrics.bind",
+                format!(
+                    "not an address and port: {:?} (e.g. 127.0.0.1:9464)",
+                    self.metrics.bind
+                ),
             ));
         }
         self.validate_mail()

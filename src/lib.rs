@@ -17,7 +17,9 @@ pub mod notifications;
 pub mod reputation;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 
 /// mimalloc: allocation is a large share of the work per request (JSON
 /// trees, rows, strings), and glibc's malloc spent a seventh of the
@@ -65,6 +67,10 @@ pub struct App {
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The site's branding as the pages show it, kept a few seconds.
     pub site: Arc<web::site::SiteCache>,
+    /// Wakes the webhook sender when a delivery is queued.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// The metrics recorder, when `[metrics] enabled`.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 impl App {
@@ -88,7 +94,13 @@ impl App {
                 "federation.debug is on: http, ports and loopback addresses are allowed; never use this on a public server"
             );
         }
+        let metrics = if config.metrics.enabled {
+            Some(telemetry::install()?)
+        } else {
+            None
+        };
         Ok(App {
+            metrics,
             ids: Arc::new(Ids::new(&config.base_url())),
             keys: KeyPool::new(config.keys.pool_size),
             local_instance_id: instance.id,
@@ -124,6 +136,7 @@ impl App {
             ))),
             notices: Arc::default(),
             site: Arc::default(),
+            webhook_wakeup: Default::default(),
             config: Arc::new(config),
             store,
         })

@@ -17,10 +17,15 @@ pub struct RunningServer {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The delivery worker; stopped with the server.
     pub worker: Worker,
+    /// The metrics listener, when `metrics.bind` gives it an address.
+    pub metrics: Option<(SocketAddr, ServerHandle)>,
 }
 
 impl RunningServer {
     pub async fn stop(self) {
+        if let Some((_, m)) = &self.metrics {
+            m.stop(true).await;
+        }
         self.handle.stop(true).await;
         let _ = self.task.await;
         self.worker.stop().await;
@@ -48,6 +53,8 @@ pub struct Worker {
     /// The mail worker, when mail is configured. Aborting it mid-send is
     /// safe: the mail's lease runs out and it is sent again.
     mail: Option<tokio::task::JoinHandle<()>>,
+    /// The webhook sender; aborting it is safe for the same reason.
+    webhooks: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -63,6 +70,7 @@ impl Worker {
         if let Some(m) = &self.mail {
             m.abort();
         }
+        self.webhooks.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -83,8 +91,13 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         daily: crate::jobs::reputation::spawn(app.clone()),
         consumers: crate::jobs::events::spawn(app.clone()),
         mail: crate::jobs::mail::spawn(app.clone())?,
+        webhooks: crate::jobs::webhooks::spawn(app.clone())?,
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let metrics = serve_metrics(&app)?;
+    // /metrics on the main address, unless it has an address of its own.
+    let metrics_here = app.metrics.is_some() && app.config.metrics.bind.is_empty();
+    let count_requests = app.metrics.is_some();
     let data = web::Data::new(app);
     let mut server = HttpServer::new(move || {
         actix_web::App::new()
@@ -112,6 +125,15 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
             .wrap(actix_web::middleware::from_fn(crate::web::errors::pages))
             .wrap(api::request_id::RequestIdHeader)
             .wrap(TracingLogger::default())
+            .wrap(actix_web::middleware::Condition::new(
+                count_requests,
+                actix_web::middleware::from_fn(crate::telemetry::count_requests),
+            ))
+            .configure(|cfg| {
+                if metrics_here {
+                    cfg.route("/metrics", web::get().to(crate::telemetry::serve));
+                }
+            })
             .configure(crate::federation::http::routes)
             .configure(crate::federation::inbox::routes)
             .configure(api::configure(&data))
@@ -133,7 +155,33 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         handle,
         task,
         worker,
+        metrics,
     })
+}
+
+/// The metrics listener on `metrics.bind`, when set: only `/metrics`.
+fn serve_metrics(app: &App) -> Result<Option<(SocketAddr, ServerHandle)>> {
+    if app.metrics.is_none() || app.config.metrics.bind.is_empty() {
+        return Ok(None);
+    }
+    let listener = bind(&app.config.metrics.bind)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::with_cause(ErrorKind::Internal, "cannot read the bound address", e))?;
+    let data = web::Data::new(app.clone());
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .route("/metrics", web::get().to(crate::telemetry::serve))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .map_err(|e| Error::with_cause(ErrorKind::Internal, format!("cannot listen on {addr}"), e))?
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(Some((addr, handle)))
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener> {

@@ -23,6 +23,7 @@ pub mod review;
 pub mod search;
 pub mod terms;
 pub mod views;
+pub mod webhooks;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
@@ -64,6 +65,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(reports::routes)
                 .configure(reputation::routes)
                 .configure(search::routes)
+                .configure(webhooks::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

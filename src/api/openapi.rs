@@ -2,7 +2,7 @@
 
 use super::{
     accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
-    reports, reputation, review, search, terms,
+    reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -58,6 +58,8 @@ impl Modify for BearerAuth {
         reputation::kudos_post, reputation::kudos_comment, reputation::set_role,
         reputation::set_vote_weight, reputation::recompute, reputation::serial_votes,
         search::find,
+        webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -79,8 +79,25 @@ pub async fn inbox(
     let mut value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Error::bad_request(format!("the body is not JSON: {e}")))?;
     input::drop_nul(&mut value);
+    let kind = Head::of(&value).kind;
+    let answer = receive(&req, &body, value, &data).await;
+    let outcome = match &answer {
+        Ok(_) => "accepted",
+        Err(e) => e.kind.code(),
+    };
+    crate::telemetry::inbox_activity(kind.as_deref(), outcome);
+    answer
+}
+
+/// The checks and effects of one activity that parsed as JSON.
+async fn receive(
+    req: &HttpRequest,
+    body: &[u8],
+    value: serde_json::Value,
+    data: &Data<App>,
+) -> Result<HttpResponse> {
     let failing = check_domain(data.app_data(), &value).await?;
-    signature::check(&req, Signed::Delivery, &body, chrono::Utc::now())?;
+    signature::check(req, Signed::Delivery, body, chrono::Utc::now())?;
     let activity = InboxActivity::from_value(value).map_err(Error::bad_request)?;
     let base = url::Url::parse(&data.config.base_url())
         .map_err(|e| Error::internal("public_url is not a URL", e))?;
@@ -90,7 +107,7 @@ pub async fn inbox(
         ));
     }
     let actor = ObjectId::<AnyActor>::from(activity.actor().clone())
-        .dereference(&data)
+        .dereference(data)
         .await
         .map_err(|e: Error| {
             Error::unauthorized(format!(
@@ -99,12 +116,12 @@ pub async fn inbox(
                 e.detail
             ))
         })?;
-    signature::verify(&req, Signed::Delivery, actor.public_key_pem())?;
+    signature::verify(req, Signed::Delivery, actor.public_key_pem())?;
     if let Some(domain) = failing {
         revive(data.app_data(), domain).await?;
     }
-    activity.verify(&data).await?;
-    activity.receive(&data).await?;
+    activity.verify(data).await?;
+    activity.receive(data).await?;
     Ok(HttpResponse::Accepted().json(json!({"status": "accepted"})))
 }
 

@@ -15,6 +15,7 @@ use crate::moderation::{policy, reports};
 use crate::store::instances::{self, Instance};
 use crate::store::reports::ForwardState;
 use crate::store::{deliveries, now, write_tx};
+use crate::telemetry::Delivered;
 use crate::App;
 use actix_web::web::Bytes;
 use chrono::Duration;
@@ -324,6 +325,12 @@ async fn write_outcomes(app: &App, outcomes: Vec<Outcome>) -> Result<()> {
             Ok(Attempt::Held(_) | Attempt::Local) => {}
         }
         let mut refused = None;
+        crate::telemetry::delivery(match &o.result {
+            Ok(Attempt::Answered(Answer::Delivered)) | Ok(Attempt::Local) => Delivered::Delivered,
+            Ok(Attempt::Answered(Answer::Refused(_))) => Delivered::Refused,
+            Ok(Attempt::Held(_)) => Delivered::Held,
+            Err(_) => Delivered::Failed,
+        });
         let row = match o.result {
             Ok(Attempt::Answered(Answer::Delivered)) | Ok(Attempt::Local) => {
                 deliveries::Ending::Done

@@ -37,6 +37,7 @@ pub fn consumers() -> Vec<Arc<dyn Consumer>> {
     vec![
         Arc::new(crate::federation::consumer::Federation),
         Arc::new(crate::notifications::consumer::Notifications),
+        Arc::new(crate::webhooks::consumer::Webhooks),
     ]
 }
 

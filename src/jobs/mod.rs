@@ -5,3 +5,4 @@ pub mod events;
 pub mod mail;
 pub mod notification_mail;
 pub mod reputation;
+pub mod webhooks;

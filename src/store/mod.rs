@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod events;
 pub mod follows;
 pub mod groups;
+pub mod health;
 pub mod instances;
 pub mod mail;
 pub mod modlog;
@@ -23,6 +24,7 @@ pub mod terms;
 pub mod text;
 pub mod votes;
 pub mod watched;
+pub mod webhooks;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};
@@ -102,6 +104,12 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: Pool<ConnectionManager>,
@@ -167,6 +175,16 @@ impl Store {
         self.backend
     }
 
+    /// The connection pool's size now (for the metrics).
+    pub fn pool_state(&self) -> PoolState {
+        let s = self.pool.state();
+        PoolState {
+            connections: s.connections,
+            idle: s.idle_connections,
+            max: self.pool.max_size(),
+        }
+    }
+
     /// Runs `f` with a pooled connection on a blocking thread, never on the
     /// async workers.
     pub async fn run<T, F>(&self, f: F) -> Result<T>
@@ -177,7 +195,9 @@ impl Store {
         let pool = self.pool.clone();
         let wakeup = self.event_wakeup.clone();
         tokio::task::spawn_blocking(move || {
+            let asked = std::time::Instant::now();
             let mut conn = pool.get()?;
+            crate::telemetry::pool_wait(asked.elapsed());
             RECORDED.with(|r| r.set(false));
             let result = f(&mut conn);
             if RECORDED.with(|r| r.replace(false)) {
@@ -190,7 +210,9 @@ impl Store {
 
     /// The same, for callers already off the async threads (CLI, jobs).
     pub fn run_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T>) -> Result<T> {
+        let asked = std::time::Instant::now();
         let mut conn = self.pool.get()?;
+        crate::telemetry::pool_wait(asked.elapsed());
         RECORDED.with(|r| r.set(false));
         let result = f(&mut conn);
         if RECORDED.with(|r| r.replace(false)) {

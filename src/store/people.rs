@@ -82,6 +82,8 @@ pub struct LocalUser {
     pub created_at: NaiveDateTime,
     /// The version of the terms of service the person accepted.
     pub accepted_terms: Option<i64>,
+    /// The CRM's id of this account, set by admins (webhook payloads).
+    pub external_id: Option<String>,
 }
 
 #[derive(Insertable)]

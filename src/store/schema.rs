@@ -60,6 +60,40 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         accepted_terms -> Nullable<BigInt>,
+        external_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook (id) {
+        id -> BigInt,
+        url -> Text,
+        secret -> Text,
+        kinds -> Text,
+        description -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failures -> Integer,
+        enabled_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_delivery (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -447,6 +481,7 @@ diesel::joinable!(person -> instance (instance_id));
 diesel::joinable!(reputation -> person (person_id));
 diesel::joinable!(local_user -> person (person_id));
 diesel::joinable!(auth_token -> local_user (local_user_id));
+diesel::joinable!(webhook_delivery -> webhook (webhook_id));
 diesel::joinable!(grp -> instance (instance_id));
 diesel::joinable!(membership -> grp (group_id));
 diesel::joinable!(membership -> person (person_id));
@@ -485,4 +520,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail,
     mail_token,
     mail_account,
+    webhook,
+    webhook_delivery,
 );
