@@ -66,7 +66,7 @@ pub struct App {
     /// Wakes the mail worker when a mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The site's branding as the pages show it, kept a few seconds.
-    pub site: Arc<web::site::SiteCache>,
+    pub site: Arc<community::branding::SiteCache>,
     /// Wakes the webhook sender when a delivery is queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// The metrics recorder, when `[metrics] enabled`.

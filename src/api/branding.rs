@@ -3,8 +3,8 @@
 use super::auth::Auth;
 use super::input::Json;
 use crate::community::branding::{self, BrandingInput};
+use crate::community::branding::{FooterLink, Site};
 use crate::error::{Error, ErrorBody};
-use crate::web::site::{FooterLink, Site};
 use crate::App;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};

@@ -11,9 +11,9 @@ use super::moderate::{
 };
 use super::page::{t, Page};
 use super::session::Viewer;
-use super::site::{FooterLink, Site};
 use super::{ok, render, see_other};
 use crate::community::branding::{self, BrandingInput};
+use crate::community::branding::{FooterLink, Site};
 use crate::community::{accounts, markdown, Actor};
 use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::log::{self as modlog, Query};

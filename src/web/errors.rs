@@ -136,7 +136,10 @@ fn error_page(
     }
     let site = match req.app_data::<web::Data<App>>() {
         Some(app) => app.site.last(&app.config.site_name),
-        None => std::sync::Arc::new(super::site::Site::from_row("Guildhall", None)),
+        None => std::sync::Arc::new(crate::community::branding::Site::from_row(
+            "Guildhall",
+            None,
+        )),
     };
     let key = match kind {
         ErrorKind::Unauthorized => "error.unauthorized",

@@ -7,7 +7,7 @@
 //! translation is one file.
 
 use super::session::Viewer;
-use super::site::Site;
+use crate::community::branding::Site;
 use crate::error::Result;
 use crate::notifications::reading;
 use crate::store::people::InstanceRole;
