@@ -353,7 +353,7 @@ impl From<&PostInfo> for PostView {
             ap_id: p.ap_id.clone(),
             group: GroupRef::from(&i.group),
             author: PersonRef::from(&i.author),
-            kind: p.kind.clone(),
+            kind: p.kind.as_str().to_string(),
             title: shown(&p.title),
             body: shown(&p.body_source),
             body_html: shown(&p.body_html),

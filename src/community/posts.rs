@@ -12,13 +12,11 @@ use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::people::{self, Person};
 use crate::store::posts::{
-    self as rows, FeedCursor, FeedScope, FeedSort, NewPost, Post, PostChange,
+    self as rows, FeedCursor, FeedScope, FeedSort, NewPost, Post, PostChange, PostKind,
 };
 use crate::store::{follows, now, votes, write_tx, DbConn};
 use crate::App;
 use base64::Engine;
-
-pub const KINDS: &[&str] = &["discussion", "question", "idea", "article"];
 
 /// A thread with what a reader needs beside it.
 #[derive(Debug, Clone)]
@@ -55,6 +53,7 @@ pub struct Page<T> {
 pub struct PostInput {
     pub title: String,
     pub body: Body,
+    /// discussion (default), question, idea or article.
     pub kind: Option<String>,
 }
 
@@ -229,13 +228,15 @@ async fn create_in(
         &format!("{title}\n{}", input.body.text()),
     )
     .await?;
-    let kind = input.kind.unwrap_or_else(|| "discussion".into());
-    if !KINDS.contains(&kind.as_str()) {
-        return Err(Error::unprocessable(format!(
-            "kind must be one of {}; got {kind:?}",
-            KINDS.join(", ")
-        )));
-    }
+    let kind = match input.kind.as_deref() {
+        None => PostKind::Discussion,
+        Some(k) => PostKind::parse(k).ok_or_else(|| {
+            Error::unprocessable(format!(
+                "kind must be one of {}; got {k:?}",
+                PostKind::listed()
+            ))
+        })?,
+    };
     let (body_source, body_html) = input.body.render();
     let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);
     app.store
@@ -660,7 +661,7 @@ mod tests {
             ap_id: String::new(),
             group_id: 1,
             author_id: 1,
-            kind: "discussion".into(),
+            kind: PostKind::Discussion,
             title: String::new(),
             body_source: String::new(),
             body_html: String::new(),

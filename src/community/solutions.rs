@@ -4,6 +4,7 @@
 //! author (an `Update` of the Page). Reputation follows in the same
 //! transaction.
 
+use crate::store::posts::PostKind;
 use super::posts::{enrich, readable_post, PostInfo};
 use super::{Actor, InstanceRole};
 use crate::error::{Error, Result};
@@ -72,7 +73,7 @@ pub fn accept_received(
     post: &Post,
     answer: Option<String>,
 ) -> Result<()> {
-    if post.kind != "question" || post.author_id != author.id() {
+    if post.kind != PostKind::Question || post.author_id != author.id() {
         return Ok(());
     }
     let comment = match &answer {
@@ -120,7 +121,7 @@ fn set_accepted(
     comment: Option<Comment>,
     accepter: &Person,
 ) -> Result<Post> {
-    if post.kind != "question" {
+    if post.kind != PostKind::Question {
         return Err(Error::unprocessable(
             "only a question (kind: question) has an accepted answer",
         ));

@@ -1,6 +1,7 @@
 //! Votes on threads and comments: +1, -1 or 0 (clear); one per person per
 //! item; never on your own content; counters and hot rank move with it.
 
+use crate::store::posts::PostKind;
 use super::outcome::Applied;
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
@@ -101,7 +102,7 @@ pub async fn vote_received(
                         VoteTarget::Post(_) => None,
                     },
                     group_id: group.id,
-                    on_answer: post.kind == "question" && matches!(target, VoteTarget::Comment(_)),
+                    on_answer: post.kind == PostKind::Question && matches!(target, VoteTarget::Comment(_)),
                     new: value,
                 };
                 ledger::on_vote(conn, &config.reputation, &change)?;

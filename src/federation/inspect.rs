@@ -4,6 +4,7 @@
 //! thread stored here, is that actor a group we follow) is stated as a
 //! condition rather than guessed.
 
+use crate::store::posts::PostKind;
 use super::activities::create::embedded_content;
 use super::activities::{InboxActivity, ObjectActivity};
 use super::actors::{check_origin, same_origin};
@@ -398,10 +399,11 @@ fn content_outcome(
     }
     details.push(("groups", join(&candidates)));
     let kind = match o.kind.as_str() {
-        "Question" => "question",
-        "Article" => "article",
-        _ => "discussion",
-    };
+        "Question" => PostKind::Question,
+        "Article" => PostKind::Article,
+        _ => PostKind::Discussion,
+    }
+    .as_str();
     Outcome::Acts(match via {
         Some(group) if candidates.contains(group) => {
             format!("new thread ({kind}) in the announcing group {group}")

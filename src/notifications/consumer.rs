@@ -1,6 +1,7 @@
 //! The `notifications` consumer: each event of the log becomes the notices
 //! of the local people it concerns, in the consumer's batch transaction.
 
+use crate::store::posts::PostKind;
 use super::mentions::{self, Written};
 use super::{Delivery, Kind, Payload};
 use crate::community::privacy::{self, Sight, Viewer};
@@ -280,7 +281,7 @@ fn comment_notices(app: &App, conn: &mut DbConn, comment_id: i64) -> Result<Vec<
             Kind::CommentReply,
             author,
         ),
-        None if post.kind == "question" => Notice::to(post.author_id, Kind::Answer, author),
+        None if post.kind == PostKind::Question => Notice::to(post.author_id, Kind::Answer, author),
         None => Notice::to(post.author_id, Kind::ThreadReply, author),
     };
     found.push(replied.about_comment(&post, &comment));

@@ -145,6 +145,14 @@ impl Store {
                         )
                     })?;
                 }
+                // WAL is a property of the file: set it once here, as the
+                // pool's connections opening at the same time on a new file
+                // would race for it and log "database is locked".
+                diesel::SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(|e| {
+                        Error::with_cause(ErrorKind::Unavailable, "cannot open the database", e)
+                    })?
+                    .batch_execute("PRAGMA journal_mode = WAL;")?;
                 Backend::Sqlite
             }
             DatabaseTarget::Postgres(_) => Backend::Postgres,

@@ -6,13 +6,24 @@ use crate::error::{Error, Result};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+crate::text_enum! {
+    /// What a thread is: its kind decides what it can do (a question has an
+    /// accepted answer, an idea a staff status, an article a blog's fields).
+    pub enum PostKind {
+        Discussion => "discussion",
+        Question => "question",
+        Idea => "idea",
+        Article => "article",
+    }
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct Post {
     pub id: i64,
     pub ap_id: String,
     pub group_id: i64,
     pub author_id: i64,
-    pub kind: String,
+    pub kind: PostKind,
     pub title: String,
     pub body_source: String,
     pub body_html: String,
@@ -42,7 +53,7 @@ pub struct NewPost {
     pub ap_id: String,
     pub group_id: i64,
     pub author_id: i64,
-    pub kind: String,
+    pub kind: PostKind,
     pub title: String,
     pub body_source: String,
     pub body_html: String,

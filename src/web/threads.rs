@@ -3,6 +3,7 @@
 //! moderators' actions on threads and comments. Every action is a plain
 //! form calling the same rules as the API, then a redirect to the thread.
 
+use crate::store::posts::PostKind;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::Viewer;
@@ -109,7 +110,7 @@ impl ThreadRow {
         ThreadRow {
             id: p.id,
             title: p.title.clone(),
-            question: p.kind == "question",
+            question: p.kind == PostKind::Question,
             answered: p.accepted_comment_id.is_some(),
             group_handle: handle(&g.name, g.local, &g.ap_id),
             group_title: g.title.clone(),
@@ -253,7 +254,7 @@ async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<Threa
     } = thread;
     let p = &info.post;
     let g = &info.group;
-    let question = p.kind == "question";
+    let question = p.kind == PostKind::Question;
     let may_accept = question
         && p.local
         && !p.removed
@@ -904,16 +905,16 @@ struct NewThreadPage {
 
 /// The kinds a thread may be, with their catalogue labels.
 fn kinds() -> Vec<(&'static str, &'static str)> {
-    posts::KINDS
+    PostKind::ALL
         .iter()
         .map(|k| {
-            let label = match *k {
-                "question" => t("new_thread.kind_question"),
-                "idea" => t("new_thread.kind_idea"),
-                "article" => t("new_thread.kind_article"),
-                _ => t("new_thread.kind_discussion"),
+            let label = match k {
+                PostKind::Question => t("new_thread.kind_question"),
+                PostKind::Idea => t("new_thread.kind_idea"),
+                PostKind::Article => t("new_thread.kind_article"),
+                PostKind::Discussion => t("new_thread.kind_discussion"),
             };
-            (*k, label)
+            (k.as_str(), label)
         })
         .collect()
 }

@@ -110,7 +110,7 @@ fn thread(conn: &mut DbConn, post_id: i64) -> Result<(Group, ThreadData)> {
         id: p.id,
         title: p.title,
         url: p.ap_id,
-        kind: p.kind,
+        kind: p.kind.as_str().to_string(),
         author: person(conn, author)?,
     };
     Ok((g, data))

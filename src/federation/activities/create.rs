@@ -3,6 +3,7 @@
 //! Mastodon user replies to a thread (`inReplyTo`) or mentions a group to
 //! start one; a remote group relays its members' posts in an Announce.
 
+use crate::store::posts::PostKind;
 use super::content::{self, Via};
 use super::ObjectActivity;
 use crate::community::comments::{self, CommentInput};
@@ -96,16 +97,16 @@ pub async fn store_new(
         return Ok(());
     }
     let author = content::remote_person(data, &act.actor).await?;
-    let kind = match (object.kind.as_str(), object.thread_kind.as_deref()) {
-        (_, Some(k)) if posts::KINDS.contains(&k) => k,
-        ("Question", _) => "question",
-        ("Article", _) => "article",
-        _ => "discussion",
+    let kind = match (object.kind.as_str(), object.thread_kind.as_deref().and_then(PostKind::parse)) {
+        (_, Some(k)) => k,
+        ("Question", _) => PostKind::Question,
+        ("Article", _) => PostKind::Article,
+        _ => PostKind::Discussion,
     };
     let input = PostInput {
         title: object.title(app.config.limits.title_chars),
         body,
-        kind: Some(kind.to_string()),
+        kind: Some(kind.as_str().to_string()),
     };
     let _stored = posts::create_received(app, &author, group.id, input, origin)
         .await?

@@ -1,6 +1,7 @@
 //! A thread: `Page` addressed to its group (and Public, unless the group is
 //! a club: a club's threads go to the club's followers only).
 
+use crate::store::posts::PostKind;
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
 pub use crate::federation::protocol::objects::PageObject;
@@ -35,8 +36,8 @@ impl PageObject {
             url: Some(p.ap_id.clone()),
             published: Some(utc(p.created_at)),
             updated: p.updated_at.map(utc),
-            thread_kind: Some(p.kind.clone()),
-            accepted_answer: (p.kind == "question").then(|| i.accepted_answer.clone()),
+            thread_kind: Some(p.kind.as_str().to_string()),
+            accepted_answer: (p.kind == PostKind::Question).then(|| i.accepted_answer.clone()),
         }
     }
 }
