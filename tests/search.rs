@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 on_both_backends!(
     search_finds_what_each_viewer_may_read,
     remote_content_is_found_with_its_origin,
-    hostile_queries_are_plain_words
+    hostile_queries_are_plain_words,
+    a_page_is_full_past_many_better_hidden_matches
 );
 
 /// `GET /api/v1/search?q=&type=` as `token` (or anonymous): the answer.
@@ -395,4 +396,59 @@ async fn hostile_queries_are_plain_words(backend: Backend) {
         .expect(200);
     assert_eq!(second["items"].as_array().unwrap().len(), 6, "{second}");
     assert!(second["next_page"].is_null());
+}
+
+/// The store ranks a window of the best matches and widens it when hidden
+/// rows fill it: 260 club threads that rank above every public one (the
+/// word in their title, twice) must not leave an outsider's page empty or
+/// short, and the member must see them first.
+async fn a_page_is_full_past_many_better_hidden_matches(backend: Backend) {
+    let s = common::start(backend).await;
+    let ann = s.user("ann").await;
+    s.group(&ann, "garden", "group").await;
+    s.group(&ann, "orchard", "club").await;
+    for i in 0..260 {
+        post_thread(
+            &s,
+            &ann,
+            "orchard",
+            &format!("Quince quince {i}"),
+            "Quince quince quince.",
+        )
+        .await;
+    }
+    let mut public = Vec::new();
+    for i in 0..22 {
+        let id = post_thread(
+            &s,
+            &ann,
+            "garden",
+            &format!("Hedge {i}"),
+            "A hedge with one quince tree.",
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap();
+        public.push(id);
+    }
+    let first = search(&s, None, "quince", "threads").await;
+    let second = s
+        .get("/api/v1/search?q=quince&page=2", None)
+        .await
+        .expect(200);
+    let mut seen = ids(&first);
+    seen.extend(ids(&second));
+    assert_eq!(ids(&first).len(), 20, "{first}");
+    assert_eq!(first["next_page"], 2);
+    assert!(second["next_page"].is_null(), "{second}");
+    seen.sort_unstable();
+    assert_eq!(seen, public, "every public match once, no club thread");
+
+    let member = search(&s, Some(&ann), "quince", "threads").await;
+    assert!(
+        titles(&member)
+            .iter()
+            .all(|t| t.starts_with("Quince quince")),
+        "{member}"
+    );
 }

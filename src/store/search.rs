@@ -4,19 +4,21 @@
 //! once per backend, and nowhere else:
 //! - **SQLite**: an FTS5 external-content table per searchable table
 //!   (`post_fts`, `comment_fts`, `grp_fts`, `person_fts`), kept current by
-//!   triggers (migration `2026-12-02-000080_search`). A query is an FTS5
-//!   `MATCH` joined back to its table by rowid, ranked by `bm25()` (titles
-//!   and names weigh more), with `snippet()` for the excerpt.
+//!   triggers (migration `2026-12-02-000080_search`). FTS5 ranks the
+//!   matches by `bm25()` (titles and names weigh more) over the index
+//!   alone; a window of the best is joined back to its table for the
+//!   filters, widened until the page is settled (`sqlite_find`); `snippet()`
+//!   cuts the page's excerpts.
 //! - **PostgreSQL**: a generated `search_vector` column per table with a
 //!   GIN index. A query is `search_vector @@ to_tsquery(..)`, ranked by
 //!   `ts_rank` (titles and names are weight A), with `ts_headline` for the
 //!   excerpt, computed only for the page's rows (it re-reads the text).
 //!
-//! Both filter in the same statement that ranks, before the `LIMIT`:
-//! removed, deleted and held rows, the clubs the viewer sees from outside
-//! (given by the caller from `community::privacy`), people the viewer
-//! blocked and people of blocked servers. So a page is always full when
-//! there are enough visible matches, and nothing hidden is counted.
+//! Both leave out, before a page is cut: removed, deleted and held rows,
+//! the clubs the viewer sees from outside (given by the caller from
+//! `community::privacy`), people the viewer blocked and people of blocked
+//! servers. So a page is always full when there are enough visible
+//! matches, and nothing hidden is counted.
 //!
 //! User text never reaches the SQL as FTS5 or tsquery syntax: `Terms`
 //! holds only words of letters and digits, which this module quotes (FTS5)
@@ -26,7 +28,7 @@ use super::instances::DomainPolicy;
 use super::DbConn;
 use crate::error::Result;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Double, Text};
 
 crate::text_enum! {
     /// What a search looks through.
@@ -137,20 +139,159 @@ pub fn find(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let page = format!("LIMIT {} OFFSET {}", limit.max(0), offset.max(0));
+    let (limit, offset) = (limit.max(0), offset.max(0));
     match conn {
-        DbConn::Sqlite(c) => {
-            let sql = sqlite_sql(kind, &filters(kind, scope), &page);
-            Ok(diesel::sql_query(sql)
-                .bind::<Text, _>(terms.fts5())
-                .load::<Found>(c)?)
-        }
+        DbConn::Sqlite(c) => sqlite_find(c, kind, terms, &filters(kind, scope), limit, offset),
         DbConn::Pg(c) => {
+            let page = format!("LIMIT {limit} OFFSET {offset}");
             let sql = postgres_sql(kind, &filters(kind, scope), &page);
             Ok(diesel::sql_query(sql)
                 .bind::<Text, _>(terms.tsquery())
                 .load::<Found>(c)?)
         }
+    }
+}
+
+/// The first window of best matches is this many times the rows a page
+/// needs (so a few hidden ones do not force a second round), at least
+/// `WINDOW_MIN`.
+const WINDOW_FACTOR: i64 = 4;
+const WINDOW_MIN: i64 = 200;
+
+#[derive(QueryableByName)]
+struct Ranked {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+#[derive(QueryableByName)]
+struct Visible {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// SQLite: FTS5 ranks its matches alone (`ORDER BY rank`, the bm25
+/// weights given with `rank MATCH`), reading only the index, and hands
+/// back a window of the best; only those are joined to their rows for
+/// the visibility filters. Joining every match, as one statement did,
+/// cost a random row read per match: 30,000 for a common word at 1M
+/// threads. The window widens until it holds the page's visible rows and
+/// nothing outside it can rank before them (ties included), or holds
+/// every match.
+fn sqlite_find(
+    c: &mut diesel::SqliteConnection,
+    kind: SearchKind,
+    terms: &Terms,
+    filters: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Found>> {
+    let (fts, weights, snippet_column) = fts_table(kind);
+    let (from, alias, _) = source(kind);
+    let wanted = offset + limit;
+    let mut window = (wanted * WINDOW_FACTOR).max(WINDOW_MIN);
+    loop {
+        let best = diesel::sql_query(format!(
+            "SELECT rowid AS id, rank AS score FROM {fts} \
+             WHERE {fts} MATCH ? AND rank MATCH '{weights}' ORDER BY rank LIMIT {window}"
+        ))
+        .bind::<Text, _>(terms.fts5())
+        .load::<Ranked>(c)?;
+        let every_match = (best.len() as i64) < window;
+        let visible: std::collections::HashSet<i64> = if best.is_empty() {
+            Default::default()
+        } else {
+            diesel::sql_query(format!(
+                "SELECT {alias}.id AS id FROM {from} WHERE {alias}.id IN ({}) AND {filters}",
+                id_list(best.iter().map(|r| r.id))
+            ))
+            .load::<Visible>(c)?
+            .into_iter()
+            .map(|v| v.id)
+            .collect()
+        };
+        let worst = best.last().map(|r| r.score);
+        let mut shown: Vec<Ranked> = best
+            .into_iter()
+            .filter(|r| visible.contains(&r.id))
+            .collect();
+        // Lower bm25 is better; equal scores newest first, as on PostgreSQL.
+        shown.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)));
+        let settled = match (shown.get(wanted.max(1) as usize - 1), worst) {
+            (Some(last), Some(worst)) => last.score < worst,
+            _ => false,
+        };
+        if every_match || settled {
+            let page: Vec<i64> = shown
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|r| r.id)
+                .collect();
+            return sqlite_excerpts(c, fts, snippet_column, terms, &page);
+        }
+        window *= WINDOW_FACTOR;
+    }
+}
+
+/// The excerpts of the page's rows, in the page's order.
+fn sqlite_excerpts(
+    c: &mut diesel::SqliteConnection,
+    fts: &str,
+    column: u8,
+    terms: &Terms,
+    page: &[i64],
+) -> Result<Vec<Found>> {
+    if page.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (s, e) = (HIT_START, HIT_END);
+    let mut found: std::collections::HashMap<i64, String> = diesel::sql_query(format!(
+        "SELECT rowid AS id, coalesce(snippet({fts}, {column}, '{s}', '{e}', '…', 24), '') AS excerpt \
+         FROM {fts} WHERE {fts} MATCH ? AND rowid IN ({})",
+        id_list(page.iter().copied())
+    ))
+    .bind::<Text, _>(terms.fts5())
+    .load::<Found>(c)?
+    .into_iter()
+    .map(|f| (f.id, f.excerpt))
+    .collect();
+    Ok(page
+        .iter()
+        .filter_map(|id| found.remove(id).map(|excerpt| Found { id: *id, excerpt }))
+        .collect())
+}
+
+/// Ids from the store, written into a statement.
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// An FTS5 table, its bm25 weights (titles and names weigh more) and the
+/// column an excerpt is cut from.
+fn fts_table(kind: SearchKind) -> (&'static str, &'static str, u8) {
+    match kind {
+        SearchKind::Threads => ("post_fts", "bm25(10.0, 1.0)", 1),
+        SearchKind::Comments => ("comment_fts", "bm25()", 0),
+        SearchKind::Groups => ("grp_fts", "bm25(10.0, 10.0, 1.0)", 2),
+        SearchKind::People => ("person_fts", "bm25(10.0, 10.0, 1.0)", 2),
+    }
+}
+
+/// The rows a kind's matches are, joined to what the filters read: the
+/// `FROM`, the matched table's alias, and the table.
+fn source(kind: SearchKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        SearchKind::Threads => ("post p JOIN grp g ON g.id = p.group_id", "p", "post"),
+        SearchKind::Comments => (
+            "comment c JOIN post p ON p.id = c.post_id JOIN grp g ON g.id = p.group_id",
+            "c",
+            "comment",
+        ),
+        SearchKind::Groups => ("grp g", "g", "grp"),
+        SearchKind::People => ("person u", "u", "person"),
     }
 }
 
@@ -198,38 +339,6 @@ fn filters(kind: SearchKind, scope: &Scope) -> String {
     f.join(" AND ")
 }
 
-/// SQLite: FTS5 `MATCH ?`, `bm25()` (lower is better), `snippet()`.
-fn sqlite_sql(kind: SearchKind, filters: &str, page: &str) -> String {
-    let (s, e) = (HIT_START, HIT_END);
-    match kind {
-        SearchKind::Threads => format!(
-            "SELECT p.id AS id, coalesce(snippet(post_fts, 1, '{s}', '{e}', '…', 24), '') AS excerpt \
-             FROM post_fts JOIN post p ON p.id = post_fts.rowid JOIN grp g ON g.id = p.group_id \
-             WHERE post_fts MATCH ? AND {filters} \
-             ORDER BY bm25(post_fts, 10.0, 1.0), p.id DESC {page}"
-        ),
-        SearchKind::Comments => format!(
-            "SELECT c.id AS id, coalesce(snippet(comment_fts, 0, '{s}', '{e}', '…', 24), '') AS excerpt \
-             FROM comment_fts JOIN comment c ON c.id = comment_fts.rowid \
-             JOIN post p ON p.id = c.post_id JOIN grp g ON g.id = p.group_id \
-             WHERE comment_fts MATCH ? AND {filters} \
-             ORDER BY bm25(comment_fts), c.id DESC {page}"
-        ),
-        SearchKind::Groups => format!(
-            "SELECT g.id AS id, coalesce(snippet(grp_fts, 2, '{s}', '{e}', '…', 24), '') AS excerpt \
-             FROM grp_fts JOIN grp g ON g.id = grp_fts.rowid \
-             WHERE grp_fts MATCH ? AND {filters} \
-             ORDER BY bm25(grp_fts, 10.0, 10.0, 1.0), g.id DESC {page}"
-        ),
-        SearchKind::People => format!(
-            "SELECT u.id AS id, coalesce(snippet(person_fts, 2, '{s}', '{e}', '…', 24), '') AS excerpt \
-             FROM person_fts JOIN person u ON u.id = person_fts.rowid \
-             WHERE person_fts MATCH ? AND {filters} \
-             ORDER BY bm25(person_fts, 10.0, 10.0, 1.0), u.id DESC {page}"
-        ),
-    }
-}
-
 /// PostgreSQL: `@@ to_tsquery('english', $1)`, `ts_rank` (higher is
 /// better), `ts_headline` for the page's rows only.
 fn postgres_sql(kind: SearchKind, filters: &str, page: &str) -> String {
@@ -240,25 +349,11 @@ fn postgres_sql(kind: SearchKind, filters: &str, page: &str) -> String {
              'StartSel={s}, StopSel={e}, MaxWords=30, MinWords=12, ShortWord=2'), '')"
         )
     };
-    let (from, alias, text) = match kind {
-        SearchKind::Threads => (
-            "post p JOIN grp g ON g.id = p.group_id",
-            "p",
-            "t.body_source",
-        ),
-        SearchKind::Comments => (
-            "comment c JOIN post p ON p.id = c.post_id JOIN grp g ON g.id = p.group_id",
-            "c",
-            "t.body_source",
-        ),
-        SearchKind::Groups => ("grp g", "g", "t.description_source"),
-        SearchKind::People => ("person u", "u", "t.bio_source"),
-    };
-    let table = match kind {
-        SearchKind::Threads => "post",
-        SearchKind::Comments => "comment",
-        SearchKind::Groups => "grp",
-        SearchKind::People => "person",
+    let (from, alias, table) = source(kind);
+    let text = match kind {
+        SearchKind::Threads | SearchKind::Comments => "t.body_source",
+        SearchKind::Groups => "t.description_source",
+        SearchKind::People => "t.bio_source",
     };
     format!(
         "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
