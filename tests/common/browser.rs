@@ -289,8 +289,36 @@ impl Browser {
     /// serious or critical, and screenshots at 375 and 1280 px wide are
     /// written as `{name}-375.png` and `{name}-1280.png`.
     pub async fn check_page(&self, name: &str) {
+        self.light(name).await;
         self.accessible(name).await;
         self.screenshots(name).await;
+    }
+
+    /// The page's HTML, style sheets and scripts together, images aside,
+    /// weigh at most 100 KB (as the server sends them, uncompressed).
+    pub async fn light(&self, name: &str) {
+        const MOST: u64 = 100 * 1024;
+        let weighed = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const urls = [location.href,
+                     ...[...document.querySelectorAll('link[rel=stylesheet][href]')].map(l => l.href),
+                     ...[...document.querySelectorAll('script[src]')].map(s => s.src)];
+                 Promise.all(urls.map(u => fetch(u, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+                         .then(r => r.arrayBuffer()).then(b => [u, b.byteLength])))
+                     .then(done)
+                     .catch(e => done([['error: ' + e, 0]]));",
+                vec![],
+            )
+            .await
+            .expect("weigh the page");
+        let parts: Vec<(String, u64)> = serde_json::from_value(weighed).expect("urls and sizes");
+        let total: u64 = parts.iter().map(|(_, n)| n).sum();
+        assert!(
+            parts.iter().all(|(u, _)| !u.starts_with("error")) && total <= MOST,
+            "{name} weighs {total} bytes (at most {MOST}): {parts:?}"
+        );
     }
 
     pub async fn accessible(&self, name: &str) {
