@@ -281,6 +281,9 @@ pub struct LimitsConfig {
     pub description_bytes: usize,
     pub comment_depth: i32,
     pub page_size: i64,
+    /// How many of a search's newest matches are ranked (see
+    /// `store::search::find`): more ranks deeper and costs more per query.
+    pub search_candidates: i64,
     pub login_attempts_per_minute: u32,
     /// Failed logins one client address may make per minute, whatever the
     /// names (0: no limit).
@@ -403,6 +406,7 @@ impl Default for LimitsConfig {
             description_bytes: 10_000,
             comment_depth: 50,
             page_size: 20,
+            search_candidates: 2_000,
             login_attempts_per_minute: 10,
             login_per_address_per_minute: 30,
             register_per_address_per_hour: 10,
@@ -483,6 +487,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("limits.description_bytes", ValueKind::Integer),
     ("limits.comment_depth", ValueKind::Integer),
     ("limits.page_size", ValueKind::Integer),
+    ("limits.search_candidates", ValueKind::Integer),
     ("limits.login_attempts_per_minute", ValueKind::Integer),
     ("limits.login_per_address_per_minute", ValueKind::Integer),
     ("limits.register_per_address_per_hour", ValueKind::Integer),
@@ -705,6 +710,12 @@ impl Config {
             return Err(config_error(
                 "limits.page_size",
                 "must be between 1 and 100",
+            ));
+        }
+        if l.search_candidates < l.page_size {
+            return Err(config_error(
+                "limits.search_candidates",
+                "must be at least limits.page_size",
             ));
         }
         if l.comment_depth < 1 {

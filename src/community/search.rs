@@ -138,6 +138,7 @@ pub async fn search(
         )));
     }
     let limit = app.config.limits.page_size;
+    let candidates = app.config.limits.search_candidates;
     let viewer = viewer.cloned();
     app.store
         .run(move |conn| {
@@ -146,7 +147,15 @@ pub async fn search(
                 hidden_groups: &hidden_groups,
                 viewer: viewer.as_ref().map(Actor::id),
             };
-            let mut found = rows::find(conn, kind, &terms, &scope, limit + 1, (page - 1) * limit)?;
+            let mut found = rows::find(
+                conn,
+                kind,
+                &terms,
+                &scope,
+                candidates,
+                limit + 1,
+                (page - 1) * limit,
+            )?;
             let more = found.len() as i64 > limit;
             found.truncate(limit as usize);
             let hits = describe(conn, kind, found)?;

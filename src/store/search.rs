@@ -5,14 +5,14 @@
 //! - **SQLite**: an FTS5 external-content table per searchable table
 //!   (`post_fts`, `comment_fts`, `grp_fts`, `person_fts`), kept current by
 //!   triggers (migration `2026-12-02-000080_search`). FTS5 ranks the
-//!   matches by `bm25()` (titles and names weigh more) over the index
-//!   alone; a window of the best is joined back to its table for the
-//!   filters, widened until the page is settled (`sqlite_find`); `snippet()`
-//!   cuts the page's excerpts.
+//!   newest matches (`limits.search_candidates`) by `bm25()` (titles and names weigh
+//!   more) over the index alone; they are joined back to their table for
+//!   the filters (`sqlite_find`); `snippet()` cuts the page's excerpts.
 //! - **PostgreSQL**: a generated `search_vector` column per table with a
-//!   GIN index. A query is `search_vector @@ to_tsquery(..)`, ranked by
-//!   `ts_rank` (titles and names are weight A), with `ts_headline` for the
-//!   excerpt, computed only for the page's rows (it re-reads the text).
+//!   GIN index. The newest matches of `search_vector @@ to_tsquery(..)`
+//!   are found in a widening range of ids (`postgres_find`), filtered,
+//!   ranked by `ts_rank` (titles and names are weight A), with
+//!   `ts_headline` for the page's excerpts.
 //!
 //! Both leave out, before a page is cut: removed, deleted and held rows,
 //! the clubs the viewer sees from outside (given by the caller from
@@ -127,12 +127,19 @@ pub struct Found {
     pub excerpt: String,
 }
 
-/// The best matches of `terms` among `kind`, best first.
+/// The best of the newest `candidates` matches of `terms` among `kind`,
+/// best first. A word found in more rows than `candidates` is ranked
+/// among its newest (another word narrows it down): ranking every match
+/// costs a bm25 or ts_rank per match, 30,000 for a middling word at 1M
+/// threads and ten times that for a common one, where this costs about
+/// the same for every query. The candidates grow only when hidden rows
+/// leave a page short.
 pub fn find(
     conn: &mut DbConn,
     kind: SearchKind,
     terms: &Terms,
     scope: &Scope,
+    candidates: i64,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Found>> {
@@ -141,22 +148,29 @@ pub fn find(
     }
     let (limit, offset) = (limit.max(0), offset.max(0));
     match conn {
-        DbConn::Sqlite(c) => sqlite_find(c, kind, terms, &filters(kind, scope), limit, offset),
-        DbConn::Pg(c) => {
-            let page = format!("LIMIT {limit} OFFSET {offset}");
-            let sql = postgres_sql(kind, &filters(kind, scope), &page);
-            Ok(diesel::sql_query(sql)
-                .bind::<Text, _>(terms.tsquery())
-                .load::<Found>(c)?)
-        }
+        DbConn::Sqlite(c) => sqlite_find(
+            c,
+            kind,
+            terms,
+            &filters(kind, scope),
+            candidates.max(limit + offset),
+            limit,
+            offset,
+        ),
+        DbConn::Pg(c) => postgres_find(
+            c,
+            kind,
+            terms,
+            &filters(kind, scope),
+            candidates.max(limit + offset),
+            limit,
+            offset,
+        ),
     }
 }
 
-/// The first window of best matches is this many times the rows a page
-/// needs (so a few hidden ones do not force a second round), at least
-/// `WINDOW_MIN`.
-const WINDOW_FACTOR: i64 = 4;
-const WINDOW_MIN: i64 = 200;
+/// The candidates grow this many times when hidden rows left a page short.
+const GROWTH: i64 = 4;
 
 #[derive(QueryableByName)]
 struct Ranked {
@@ -172,58 +186,53 @@ struct Visible {
     id: i64,
 }
 
-/// SQLite: FTS5 ranks its matches alone (`ORDER BY rank`, the bm25
-/// weights given with `rank MATCH`), reading only the index, and hands
-/// back a window of the best; only those are joined to their rows for
-/// the visibility filters. Joining every match, as one statement did,
-/// cost a random row read per match: 30,000 for a common word at 1M
-/// threads. The window widens until it holds the page's visible rows and
-/// nothing outside it can rank before them (ties included), or holds
-/// every match.
+/// SQLite: FTS5 takes the newest candidates from the index alone
+/// (`ORDER BY rowid DESC`) and ranks them (`rank`, the bm25 weights given
+/// with `rank MATCH`); only they are joined to their rows for the
+/// visibility filters, and the page is cut from the visible ones.
 fn sqlite_find(
     c: &mut diesel::SqliteConnection,
     kind: SearchKind,
     terms: &Terms,
     filters: &str,
+    mut candidates: i64,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Found>> {
     let (fts, weights, snippet_column) = fts_table(kind);
     let (from, alias, _) = source(kind);
-    let wanted = offset + limit;
-    let mut window = (wanted * WINDOW_FACTOR).max(WINDOW_MIN);
+    let wanted = (offset + limit) as usize;
     loop {
-        let best = diesel::sql_query(format!(
+        let ranked = diesel::sql_query(format!(
             "SELECT rowid AS id, rank AS score FROM {fts} \
-             WHERE {fts} MATCH ? AND rank MATCH '{weights}' ORDER BY rank LIMIT {window}"
+             WHERE {fts} MATCH ? AND rank MATCH '{weights}' ORDER BY rowid DESC LIMIT {candidates}"
         ))
         .bind::<Text, _>(terms.fts5())
         .load::<Ranked>(c)?;
-        let every_match = (best.len() as i64) < window;
-        let visible: std::collections::HashSet<i64> = if best.is_empty() {
+        let every_match = (ranked.len() as i64) < candidates;
+        let visible: std::collections::HashSet<i64> = if ranked.is_empty() {
             Default::default()
         } else {
+            // The candidates drive the join (CROSS JOIN keeps them first):
+            // with `id IN (..)` the planner may walk an index of a filter
+            // column (`held`) over the whole table instead.
             diesel::sql_query(format!(
-                "SELECT {alias}.id AS id FROM {from} WHERE {alias}.id IN ({}) AND {filters}",
-                id_list(best.iter().map(|r| r.id))
+                "SELECT {alias}.id AS id FROM json_each(?) AS cand CROSS JOIN {from} \
+                 WHERE {alias}.id = cand.value AND {filters}"
             ))
+            .bind::<Text, _>(format!("[{}]", id_list(ranked.iter().map(|r| r.id))))
             .load::<Visible>(c)?
             .into_iter()
             .map(|v| v.id)
             .collect()
         };
-        let worst = best.last().map(|r| r.score);
-        let mut shown: Vec<Ranked> = best
+        let mut shown: Vec<Ranked> = ranked
             .into_iter()
             .filter(|r| visible.contains(&r.id))
             .collect();
-        // Lower bm25 is better; equal scores newest first, as on PostgreSQL.
-        shown.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)));
-        let settled = match (shown.get(wanted.max(1) as usize - 1), worst) {
-            (Some(last), Some(worst)) => last.score < worst,
-            _ => false,
-        };
-        if every_match || settled {
+        if every_match || shown.len() >= wanted {
+            // Lower bm25 is better; equal scores newest first.
+            shown.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.id.cmp(&a.id)));
             let page: Vec<i64> = shown
                 .iter()
                 .skip(offset as usize)
@@ -232,7 +241,7 @@ fn sqlite_find(
                 .collect();
             return sqlite_excerpts(c, fts, snippet_column, terms, &page);
         }
-        window *= WINDOW_FACTOR;
+        candidates *= GROWTH;
     }
 }
 
@@ -339,17 +348,84 @@ fn filters(kind: SearchKind, scope: &Scope) -> String {
     f.join(" AND ")
 }
 
-/// PostgreSQL: `@@ to_tsquery('english', $1)`, `ts_rank` (higher is
-/// better), `ts_headline` for the page's rows only.
-fn postgres_sql(kind: SearchKind, filters: &str, page: &str) -> String {
-    let (s, e) = (HIT_START, HIT_END);
-    let headline = |column: &str| {
-        format!(
-            "coalesce(ts_headline('english', {column}, q.q, \
-             'StartSel={s}, StopSel={e}, MaxWords=30, MinWords=12, ShortWord=2'), '')"
-        )
-    };
+/// PostgreSQL: the newest candidates are the newest ids the GIN index
+/// matches, looked for in a range of ids below the newest row
+/// (`BitmapAnd` of the GIN and primary-key indexes), widened until it
+/// holds enough of them: without a range the heap is read for every match
+/// (a random page each) or every row is tested from the newest down,
+/// either costing some 100 ms for a middling word at 1M threads. They are
+/// filtered, ranked by `ts_rank` and the page gets `ts_headline`.
+fn postgres_find(
+    c: &mut diesel::PgConnection,
+    kind: SearchKind,
+    terms: &Terms,
+    filters: &str,
+    mut candidates: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Found>> {
     let (from, alias, table) = source(kind);
+    let query = terms.tsquery();
+    let wanted = (offset + limit) as usize;
+    let newest = diesel::sql_query(format!("SELECT coalesce(max(id), 0) AS id FROM {table}"))
+        .get_result::<Visible>(c)?
+        .id;
+    // The first range guesses that one row in 16 matches.
+    let mut span = candidates * 16;
+    loop {
+        let floor = newest - span;
+        let range = if floor > 0 {
+            format!(" AND m.id > {floor}")
+        } else {
+            String::new()
+        };
+        let matched = diesel::sql_query(format!(
+            "SELECT m.id AS id FROM {table} m \
+             WHERE m.search_vector @@ to_tsquery('english', $1){range} \
+             ORDER BY m.id DESC LIMIT {candidates}"
+        ))
+        .bind::<Text, _>(&query)
+        .load::<Visible>(c)?;
+        let full = matched.len() as i64 == candidates;
+        if !full && floor > 0 {
+            span *= 8;
+            continue;
+        }
+        let visible: Vec<i64> = if matched.is_empty() {
+            Vec::new()
+        } else {
+            diesel::sql_query(format!(
+                "SELECT {alias}.id AS id FROM {from} WHERE {alias}.id IN ({}) AND {filters}",
+                id_list(matched.iter().map(|m| m.id))
+            ))
+            .load::<Visible>(c)?
+            .into_iter()
+            .map(|v| v.id)
+            .collect()
+        };
+        if full && visible.len() < wanted {
+            candidates *= GROWTH;
+            continue;
+        }
+        if visible.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Ok(diesel::sql_query(postgres_rank_sql(
+            kind,
+            &id_list(visible.into_iter()),
+            limit,
+            offset,
+        ))
+        .bind::<Text, _>(&query)
+        .load::<Found>(c)?);
+    }
+}
+
+/// PostgreSQL: `ts_rank` (higher is better) over the visible candidates,
+/// `ts_headline` for the page's rows only (it re-reads the text).
+fn postgres_rank_sql(kind: SearchKind, ids: &str, limit: i64, offset: i64) -> String {
+    let (s, e) = (HIT_START, HIT_END);
+    let (_, _, table) = source(kind);
     let text = match kind {
         SearchKind::Threads | SearchKind::Comments => "t.body_source",
         SearchKind::Groups => "t.description_source",
@@ -357,14 +433,14 @@ fn postgres_sql(kind: SearchKind, filters: &str, page: &str) -> String {
     };
     format!(
         "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
-         hits AS (SELECT {alias}.id AS id, ts_rank({alias}.search_vector, q.q) AS score \
-                  FROM {from} CROSS JOIN q \
-                  WHERE {alias}.search_vector @@ q.q AND {filters} \
-                  ORDER BY score DESC, {alias}.id DESC {page}) \
-         SELECT hits.id AS id, {headline} AS excerpt \
+         hits AS (SELECT r.id AS id, ts_rank(r.search_vector, q.q) AS score \
+                  FROM {table} r CROSS JOIN q WHERE r.id IN ({ids}) \
+                  ORDER BY score DESC, r.id DESC LIMIT {limit} OFFSET {offset}) \
+         SELECT hits.id AS id, \
+                coalesce(ts_headline('english', {text}, q.q, \
+                  'StartSel={s}, StopSel={e}, MaxWords=30, MinWords=12, ShortWord=2'), '') AS excerpt \
          FROM hits JOIN {table} t ON t.id = hits.id CROSS JOIN q \
-         ORDER BY hits.score DESC, hits.id DESC",
-        headline = headline(text)
+         ORDER BY hits.score DESC, hits.id DESC"
     )
 }
 
