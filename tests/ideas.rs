@@ -64,9 +64,10 @@ async fn notes(s: &TestServer, token: &str, kind: &str) -> Vec<Value> {
 }
 
 async fn await_notes(s: &TestServer, token: &str, kind: &str, n: usize) -> Vec<Value> {
-    eventually(&format!("{n} {kind} notifications on {}", s.url), || async {
-        notes(s, token, kind).await.len() >= n
-    })
+    eventually(
+        &format!("{n} {kind} notifications on {}", s.url),
+        || async { notes(s, token, kind).await.len() >= n },
+    )
     .await;
     let got = notes(s, token, kind).await;
     assert_eq!(got.len(), n, "{got:#?}");
@@ -128,9 +129,14 @@ async fn statuses_are_set_by_staff_and_moderators_and_kept_as_history(backend: B
     set_status(&a, &ann, dark, json!({"status": "someday"}))
         .await
         .expect_error(422);
-    set_status(&a, &ann, dark, json!({"status": "planned", "duplicate_of": other}))
-        .await
-        .expect_error(422);
+    set_status(
+        &a,
+        &ann,
+        dark,
+        json!({"status": "planned", "duplicate_of": other}),
+    )
+    .await
+    .expect_error(422);
     a.post(
         &format!("/api/v1/posts/{dark}/status"),
         None,
@@ -275,9 +281,7 @@ async fn statuses_are_set_by_staff_and_moderators_and_kept_as_history(backend: B
     assert!(!board_page.contains("Offline sync"));
 
     // The webhook hears of each change.
-    let got = sink
-        .wait_for("the idea webhooks", |r| r.len() >= 9)
-        .await;
+    let got = sink.wait_for("the idea webhooks", |r| r.len() >= 9).await;
     let first = &got[0].body;
     assert_eq!(first["type"], "idea.status_changed", "{first}");
     assert_eq!(first["data"]["status"], "under_review");
@@ -448,16 +452,16 @@ async fn an_ideas_status_travels_from_its_groups_server(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(seen["response"], "Coming in 2.0.", "{seen}");
-    assert_eq!(seen["history"][0]["changed_by"]["name"], format!("ann@{ah}"));
+    assert_eq!(
+        seen["history"][0]["changed_by"]["name"],
+        format!("ann@{ah}")
+    );
     let post = b
         .get(&format!("/api/v1/posts/{tb}"), None)
         .await
         .expect(200);
     assert!(
-        !post["body_html"]
-            .as_str()
-            .unwrap()
-            .contains("Status:"),
+        !post["body_html"].as_str().unwrap().contains("Status:"),
         "{post}"
     );
     let got = await_notes(&b, &bob, "idea_status", 1).await;

@@ -320,9 +320,12 @@ async fn every_activity_we_send(backend: Backend) {
     )
     .await
     .expect(200);
-    let status = next(&remote, &mut seen, "Announce(Update) of an idea's status", |v| {
-        announced("Update")(v) && v["object"]["object"]["ideaStatus"] == "planned"
-    })
+    let status = next(
+        &remote,
+        &mut seen,
+        "Announce(Update) of an idea's status",
+        |v| announced("Update")(v) && v["object"]["object"]["ideaStatus"] == "planned",
+    )
     .await;
     snap!(settings, "announce_update_idea_status", &status);
 

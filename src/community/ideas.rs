@@ -207,7 +207,8 @@ pub async fn set_status(
                         && c.response == response
                         && c.duplicate_of_id == original.as_ref().map(|o| o.id)
                 });
-                if unchanged || (current.is_none() && status == IdeaStatus::New && response.is_none())
+                if unchanged
+                    || (current.is_none() && status == IdeaStatus::New && response.is_none())
                 {
                     return Err(Error::conflict(format!(
                         "the idea's status is already {status}"
@@ -277,7 +278,10 @@ fn apply(
     if let (IdeaStatus::Duplicate, Some(original_id)) = (change.status, change.duplicate_of_id) {
         let original = post_rows::by_id(conn, original_id)?;
         duplicate_voters = rows::merge_votes(conn, post.id, &original)?;
-        for p in [rows::recount(conn, post.id)?, rows::recount(conn, original.id)?] {
+        for p in [
+            rows::recount(conn, post.id)?,
+            rows::recount(conn, original.id)?,
+        ] {
             post_rows::set_hot_rank(conn, p.id, ranking::hot_rank(p.score, p.created_at))?;
         }
     }
@@ -346,7 +350,9 @@ pub async fn status_received(
                 let original = match &received.duplicate_of {
                     Some(ap_id) if received.status == IdeaStatus::Duplicate => {
                         post_rows::by_ap_id(conn, ap_id)?.filter(|o| {
-                            o.group_id == post.group_id && o.id != post.id && o.kind == PostKind::Idea
+                            o.group_id == post.group_id
+                                && o.id != post.id
+                                && o.kind == PostKind::Idea
                         })
                     }
                     _ => None,
@@ -372,7 +378,14 @@ pub async fn status_received(
                     changed_by: Some(judge.id()),
                     changed_at: at,
                 };
-                apply(conn, &config, &post, &judge.person, change, received.activity)?;
+                apply(
+                    conn,
+                    &config,
+                    &post,
+                    &judge.person,
+                    change,
+                    received.activity,
+                )?;
                 Ok(Outcome::Changed)
             })
         })

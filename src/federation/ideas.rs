@@ -202,7 +202,7 @@ fn is_remote_idea(post: &Post, group: &Group) -> bool {
 
 /// Whether the activity's actor is on the server of `group`.
 fn from_groups_origin(act: &ObjectActivity, group: &Group) -> Result<bool> {
-    let group_url = Url::parse(&group.ap_id)
-        .map_err(|_| Error::bad_request("the group's id is not a URL"))?;
+    let group_url =
+        Url::parse(&group.ap_id).map_err(|_| Error::bad_request("the group's id is not a URL"))?;
     Ok(same_origin(&act.actor, &group_url))
 }

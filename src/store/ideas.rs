@@ -125,11 +125,9 @@ pub fn board(conn: &mut DbConn, b: &Board<'_>) -> Result<Vec<Post>> {
     q = match b.status {
         None => q,
         // An idea nobody judged yet has no row: it is new.
-        Some(IdeaStatus::New) => q.filter(
-            idea::status
-                .is_null()
-                .or(idea::status.eq(IdeaStatus::New)),
-        ),
+        Some(IdeaStatus::New) => {
+            q.filter(idea::status.is_null().or(idea::status.eq(IdeaStatus::New)))
+        }
         Some(s) => q.filter(idea::status.eq(s)),
     };
     q = match b.sort {

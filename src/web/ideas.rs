@@ -121,10 +121,7 @@ pub async fn panel(
 }
 
 fn duplicate(state: &IdeaState) -> Option<(i64, String)> {
-    state
-        .duplicate_of
-        .as_ref()
-        .map(|o| (o.id, o.title.clone()))
+    state.duplicate_of.as_ref().map(|o| (o.id, o.title.clone()))
 }
 
 #[derive(Deserialize)]
