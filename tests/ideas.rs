@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+use common::remote::Remote;
 use common::sink::Sink;
 use common::{eventually, Backend, TestServer};
 use serde_json::{json, Value};
@@ -409,10 +410,35 @@ async fn an_ideas_status_travels_from_its_groups_server(backend: Backend) {
     })
     .await;
 
-    // Only A sets it: B refuses, A's moderator sets it.
+    // Only A sets it: B refuses; a person of another server cannot set it
+    // on A (not the author, not A's) nor on B (not from the group's
+    // server): the status A's moderator sets next is the only one either
+    // records.
     set_status(&b, &bob, tb, json!({"status": "planned"}))
         .await
         .expect_error(409);
+    let elsewhere = Remote::start().await;
+    let mal = elsewhere.person("mal").await;
+    let page_id = a
+        .get(&format!("/api/v1/posts/{on_a}"), None)
+        .await
+        .expect(200)["ap_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let forged = mal.activity(
+        "Update",
+        json!({"type": "Page", "id": page_id, "attributedTo": mal.id, "name": "Dark mode",
+               "content": "<p>Shipped!</p>", "ideaStatus": "shipped",
+               "to": [common::remote::PUBLIC], "audience": format!("http://{ah}/g/product")}),
+    );
+    let refused = elsewhere
+        .send(&mal, &format!("{}/inbox", a.url), &forged)
+        .await;
+    assert!(refused.status.is_client_error(), "{:?}", refused.status);
+    elsewhere
+        .send(&mal, &format!("{}/inbox", b.url), &forged)
+        .await;
     set_status(
         &a,
         &ann,
@@ -452,6 +478,12 @@ async fn an_ideas_status_travels_from_its_groups_server(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(seen["response"], "Coming in 2.0.", "{seen}");
+    assert_eq!(seen["history"].as_array().unwrap().len(), 1, "{seen}");
+    let on_a_status = a
+        .get(&format!("/api/v1/posts/{on_a}/status"), None)
+        .await
+        .expect(200);
+    assert_eq!(on_a_status["history"].as_array().unwrap().len(), 1);
     assert_eq!(
         seen["history"][0]["changed_by"]["name"],
         format!("ann@{ah}")
