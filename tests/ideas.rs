@@ -287,6 +287,7 @@ async fn statuses_are_set_by_staff_and_moderators_and_kept_as_history(backend: B
     assert_eq!(first["type"], "idea.status_changed", "{first}");
     assert_eq!(first["data"]["status"], "under_review");
     assert_eq!(first["data"]["previous"], "new");
+    assert_eq!(first["data"]["response"], "We are looking into it.");
     assert_eq!(first["data"]["thread"]["title"], "Dark mode");
     assert_eq!(first["data"]["changed_by"]["handle"], "sam");
 }

@@ -305,6 +305,8 @@ fn apply(
                 post_id: post.id,
                 status: change.status,
                 previous,
+                response: change.response.clone(),
+                duplicate_of: change.duplicate_of_id,
                 duplicate_voters,
             },
         )

@@ -190,6 +190,12 @@ pub enum What {
         post_id: i64,
         status: IdeaStatus,
         previous: IdeaStatus,
+        /// The public response of this change, and the idea a duplicate
+        /// duplicates (a later change replaces them on the idea).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        response: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate_of: Option<i64>,
         /// Who had voted on an idea marked a duplicate: their votes moved
         /// to the original, so the duplicate no longer names them.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -113,7 +113,12 @@ pub async fn receive(data: &Data<App>, act: &ObjectActivity, via: &Via) -> Resul
     };
     let app = data.app_data();
     let Some((Stored::Post(post), group)) = content::find(app, &object.id).await? else {
-        return Ok(Received::NotAStatus);
+        if object.attributed_to.contains(&act.actor) {
+            return Ok(Received::NotAStatus);
+        }
+        // A status of an idea not stored here: nothing to apply it to.
+        tracing::info!(activity = %act.id, object = %object.id, "the status of an idea not stored here skipped");
+        return Ok(Received::Done);
     };
     if post.kind != PostKind::Idea || group.local {
         return Ok(Received::NotAStatus);

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::events::{Event, What};
 use crate::moderation::reports::Decision;
 use crate::store::groups::{self as group_rows, Group};
-use crate::store::ideas::{self, IdeaStatus};
+use crate::store::ideas::IdeaStatus;
 use crate::store::people::{self, Person};
 use crate::store::{comments, posts, reports, DbConn};
 use chrono::{DateTime, Utc};
@@ -215,12 +215,13 @@ pub fn of(conn: &mut DbConn, event: &Event) -> Result<Option<(Kind, Option<Group
             post_id,
             status,
             previous,
+            response,
+            duplicate_of,
             ..
         } => {
             let (g, t) = thread(conn, *post_id)?;
-            let idea = ideas::get(conn, *post_id)?;
-            let duplicate_of = match idea.as_ref().and_then(|i| i.duplicate_of_id) {
-                Some(id) => Some(posts::by_id(conn, id)?.ap_id),
+            let duplicate_of = match duplicate_of {
+                Some(id) => Some(posts::by_id(conn, *id)?.ap_id),
                 None => None,
             };
             let changed_by = match event.actor_id {
@@ -235,7 +236,7 @@ pub fn of(conn: &mut DbConn, event: &Event) -> Result<Option<(Kind, Option<Group
                 thread: t,
                 status: *status,
                 previous: *previous,
-                response: idea.and_then(|i| i.response),
+                response: response.clone(),
                 duplicate_of,
                 changed_by,
             };
