@@ -81,6 +81,7 @@ macro_rules! snap {
             insta::assert_json_snapshot!($name, $value, {
                 ".**.published" => "[date]",
                 ".**.updated" => "[date]",
+                ".object.object.ideaStatusChanged" => "[date]",
                 ".**.publicKeyPem" => "[key]",
             })
         })
@@ -296,6 +297,37 @@ async fn every_activity_we_send(backend: Backend) {
     })
     .await;
     snap!(settings, "announce_remove_moderator", &removed);
+
+    // An idea's status: an Update of its Page by the moderator who set it.
+    let idea = s
+        .post(
+            "/api/v1/groups/support/posts",
+            Some(&vic),
+            json!({"title": "Dark mode", "body": "Please.", "kind": "idea"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_i64()
+        .expect("id");
+    next(&remote, &mut seen, "Announce(Create) of the idea", |v| {
+        announced("Create")(v) && v["object"]["object"]["name"] == "Dark mode"
+    })
+    .await;
+    s.post(
+        &format!("/api/v1/posts/{idea}/status"),
+        Some(&ann),
+        json!({"status": "planned", "response": "Coming in 2.0."}),
+    )
+    .await
+    .expect(200);
+    let status = next(
+        &remote,
+        &mut seen,
+        "Announce(Update) of an idea's status",
+        |v| announced("Update")(v) && v["object"]["object"]["ideaStatus"] == "planned",
+    )
+    .await;
+    snap!(settings, "announce_update_idea_status", &status);
 
     // Last: a banned person's server no longer follows the group.
     let bo_handle = bo.handle();

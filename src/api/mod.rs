@@ -10,6 +10,7 @@ pub mod client;
 pub mod domains;
 pub mod email;
 pub mod groups;
+pub mod ideas;
 pub mod input;
 pub mod moderation;
 pub mod notifications;
@@ -55,6 +56,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(email::routes)
                 .configure(groups::routes)
                 .configure(posts::routes)
+                .configure(ideas::routes)
                 .configure(people::routes)
                 .configure(blocks::routes)
                 .configure(notifications::routes)

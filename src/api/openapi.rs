@@ -1,5 +1,6 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
+use super::ideas;
 use super::{
     accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
     reports, reputation, review, search, terms, webhooks,
@@ -60,6 +61,7 @@ impl Modify for BearerAuth {
         search::find,
         webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
+        ideas::status, ideas::set_status, ideas::board,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

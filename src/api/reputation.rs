@@ -47,7 +47,7 @@ pub struct EventView {
     /// Before the daily caps (different when a cap held).
     pub raw_points: i64,
     /// upvote, downvote, downvote_cast, solution, solution_accepted,
-    /// kudos, removed or report_upheld.
+    /// kudos, removed, report_upheld, idea_planned or idea_shipped.
     pub reason: String,
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,

@@ -341,6 +341,9 @@ pub struct PostView {
     pub accepted_comment_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// An idea's status; absent for other kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idea: Option<super::ideas::IdeaView>,
 }
 
 impl From<&PostInfo> for PostView {
@@ -370,6 +373,7 @@ impl From<&PostInfo> for PostView {
             accepted_comment_id: p.accepted_comment_id,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
+            idea: i.idea.as_ref().map(super::ideas::IdeaView::from),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod comments;
 pub mod email;
 pub mod follows;
 pub mod groups;
+pub mod ideas;
 pub mod markdown;
 pub mod names;
 pub mod outcome;

@@ -28,6 +28,8 @@ pub struct PostInfo {
     pub my_vote: i32,
     /// The ActivityPub id of a question's accepted answer.
     pub accepted_answer: Option<String>,
+    /// An idea's status (None for other kinds).
+    pub idea: Option<super::ideas::IdeaState>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,9 +152,14 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
     } else {
         crate::store::comments::by_ids(conn, &accepted_ids)?
     };
+    let mut ideas = super::ideas::states(conn, &posts)?;
     posts
         .into_iter()
         .map(|post| {
+            let idea = ideas
+                .iter()
+                .position(|(id, _)| *id == post.id)
+                .map(|at| ideas.swap_remove(at).1);
             let accepted_answer = post
                 .accepted_comment_id
                 .and_then(|id| accepted.iter().find(|c| c.id == id))
@@ -177,6 +184,7 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
                 group,
                 my_vote,
                 accepted_answer,
+                idea,
             })
         })
         .collect()
@@ -518,7 +526,7 @@ pub async fn delete_received(
         .await
 }
 
-fn page(
+pub fn page(
     conn: &mut DbConn,
     viewer: Option<i64>,
     posts: Vec<Post>,

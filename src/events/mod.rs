@@ -12,6 +12,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::ThreadAction;
 use crate::moderation::reports::Decision as ReportDecision;
+use crate::store::ideas::IdeaStatus;
 use crate::store::votes::VoteTarget;
 use crate::store::{events as rows, now, DbConn};
 use chrono::NaiveDateTime;
@@ -182,6 +183,24 @@ pub enum What {
         person_id: i64,
         rank: String,
     },
+
+    // Ideas.
+    /// Staff or a moderator set an idea's status (`previous` before it).
+    IdeaStatusChanged {
+        post_id: i64,
+        status: IdeaStatus,
+        previous: IdeaStatus,
+        /// The public response of this change, and the idea a duplicate
+        /// duplicates (a later change replaces them on the idea).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        response: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate_of: Option<i64>,
+        /// Who had voted on an idea marked a duplicate: their votes moved
+        /// to the original, so the duplicate no longer names them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        duplicate_voters: Vec<i64>,
+    },
 }
 
 /// A thread or a comment.
@@ -313,6 +332,7 @@ impl What {
                 s.set_target(*target);
             }
             ReportFiled { .. } | ReportClosed { .. } | ReportForwarded { .. } => {}
+            IdeaStatusChanged { post_id, .. } => s.post_id = Some(*post_id),
         }
         s
     }

@@ -234,6 +234,9 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
             outbox::follow_refused(conn, app, &follower, &followee, follow_id)
         }
         What::ProfileEdited { person_id } => profiles::person_edited(conn, app, *person_id),
+        What::IdeaStatusChanged { post_id, .. } => {
+            super::ideas::status_changed(conn, app, actor(event)?, *post_id)
+        }
         // Nothing another server reads: bans from this whole server,
         // warnings (no peer has an activity for them; see
         // docs/federation.md), reports filed or closed here, reputation.

@@ -6,6 +6,7 @@ pub mod actors;
 pub mod consumer;
 pub mod context;
 pub mod http;
+pub mod ideas;
 pub mod ids;
 pub mod inbox;
 pub mod inspect;

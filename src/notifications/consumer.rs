@@ -11,7 +11,7 @@ use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
 use crate::store::posts::PostKind;
 use crate::store::{
-    blocks, comments, follows, groups, notifications as rows, people, posts, reports, DbConn,
+    blocks, comments, follows, groups, ideas, notifications as rows, people, posts, reports, DbConn,
 };
 use crate::App;
 
@@ -234,6 +234,27 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
             let mut n = Notice::to(*person_id, Kind::Rank, None);
             n.payload.rank = Some(rank.clone());
             vec![n]
+        }
+        What::IdeaStatusChanged {
+            post_id,
+            status,
+            duplicate_voters,
+            ..
+        } => {
+            // The author and everyone who voted on it (a duplicate's
+            // voters, whose votes moved, too).
+            let post = posts::by_id(conn, *post_id)?;
+            let mut people = vec![post.author_id];
+            people.extend(ideas::voters(conn, post.id)?);
+            people.extend(duplicate_voters.iter().copied());
+            people
+                .into_iter()
+                .map(|person| {
+                    let mut n = Notice::to(person, Kind::IdeaStatus, actor).about_post(&post);
+                    n.payload.idea_status = Some(status.as_str().to_string());
+                    n
+                })
+                .collect()
         }
         What::ThreadEdited { .. }
         | What::ThreadDeleted { .. }

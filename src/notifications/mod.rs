@@ -56,6 +56,8 @@ pub enum Kind {
     Badge,
     /// You reached a new rank.
     Rank,
+    /// The status of an idea you wrote or voted on changed.
+    IdeaStatus,
 }
 
 /// How a member wants a kind delivered.
@@ -71,7 +73,7 @@ pub enum Delivery {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::ThreadReply,
         Kind::CommentReply,
         Kind::Mention,
@@ -90,6 +92,7 @@ impl Kind {
         Kind::Kudos,
         Kind::Badge,
         Kind::Rank,
+        Kind::IdeaStatus,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +115,7 @@ impl Kind {
             Kind::Kudos => "kudos",
             Kind::Badge => "badge",
             Kind::Rank => "rank",
+            Kind::IdeaStatus => "idea_status",
         }
     }
 
@@ -149,7 +153,8 @@ impl Kind {
             | Kind::Friend
             | Kind::Kudos
             | Kind::Badge
-            | Kind::Rank => Delivery::App,
+            | Kind::Rank
+            | Kind::IdeaStatus => Delivery::App,
         }
     }
 }
@@ -194,6 +199,9 @@ pub struct Payload {
     pub rank: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<String>,
+    /// An idea's new status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idea_status: Option<String>,
 }
 
 #[cfg(test)]

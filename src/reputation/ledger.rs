@@ -11,6 +11,7 @@ use super::settings::ReputationConfig;
 use crate::error::Result;
 use crate::events::{self, Change, What};
 use crate::moderation::log::{self, Entry, Target};
+use crate::store::ideas::IdeaStatus;
 use crate::store::instances;
 use crate::store::people::{self, Person};
 use crate::store::reputation::{self as rows, About, NewEvent, Summary};
@@ -265,6 +266,31 @@ pub fn on_report_upheld(
         )?;
         refresh(conn, cfg, w.author_id)?;
     }
+    Ok(())
+}
+
+/// An idea reached a status that earns its author points ("planned",
+/// "shipped"): awarded once per idea and reason, however often the status
+/// goes back and forth, and never for judging your own idea.
+pub fn on_idea_status(
+    conn: &mut DbConn,
+    cfg: &ReputationConfig,
+    judge: &Person,
+    w: Work,
+    status: IdeaStatus,
+) -> Result<()> {
+    let (reason, amount) = match status {
+        IdeaStatus::Planned => ("idea_planned", cfg.points.idea_planned),
+        IdeaStatus::Shipped => ("idea_shipped", cfg.points.idea_shipped),
+        _ => return Ok(()),
+    };
+    if judge.id == w.author_id
+        || !rows::active(conn, &[reason], None, Some(w.author_id), w.about())?.is_empty()
+    {
+        return Ok(());
+    }
+    rows::insert(conn, &w.event(judge, amount, reason))?;
+    refresh(conn, cfg, w.author_id)?;
     Ok(())
 }
 

@@ -38,6 +38,10 @@ pub struct Points {
     pub kudos: i64,
     pub removed: i64,
     pub report_upheld: i64,
+    /// To an idea's author when it moves to "planned" (once per idea).
+    pub idea_planned: i64,
+    /// To an idea's author when it ships (once per idea).
+    pub idea_shipped: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +79,8 @@ impl Default for Points {
             kudos: 10,
             removed: -20,
             report_upheld: -50,
+            idea_planned: 20,
+            idea_shipped: 50,
         }
     }
 }

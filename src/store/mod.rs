@@ -10,6 +10,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod health;
+pub mod ideas;
 pub mod instances;
 pub mod mail;
 pub mod modlog;

@@ -353,7 +353,7 @@ pub fn held(conn: &mut DbConn, group_ids: Option<&[i64]>, limit: i64) -> Result<
     Ok(q.load(conn)?)
 }
 
-type BlockedPeople = diesel::dsl::Select<
+pub type BlockedPeople = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::InnerJoin<super::schema::person::table, super::schema::instance::table>,
         diesel::dsl::Eq<super::schema::instance::policy, super::instances::DomainPolicy>,
@@ -362,7 +362,7 @@ type BlockedPeople = diesel::dsl::Select<
 >;
 
 /// People of blocked servers, as a subquery.
-fn blocked_people() -> BlockedPeople {
+pub fn blocked_people() -> BlockedPeople {
     use super::schema::{instance, person};
     person::table
         .inner_join(instance::table)

@@ -522,4 +522,30 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_account,
     webhook,
     webhook_delivery,
+    idea,
+    idea_status_change,
 );
+
+diesel::table! {
+    idea (post_id) {
+        post_id -> BigInt,
+        group_id -> BigInt,
+        status -> Text,
+        response -> Nullable<Text>,
+        duplicate_of_id -> Nullable<BigInt>,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_status_change (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        status -> Text,
+        response -> Nullable<Text>,
+        duplicate_of_id -> Nullable<BigInt>,
+        changed_by -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod forms;
 pub mod groups;
 pub mod home;
+pub mod ideas;
 pub mod info;
 pub mod moderate;
 pub mod notifications;
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(home::routes)
         .configure(groups::routes)
         .configure(threads::routes)
+        .configure(ideas::routes)
         .configure(search::routes)
         .configure(moderate::routes)
         .configure(admin::routes)

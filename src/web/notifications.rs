@@ -67,7 +67,12 @@ fn line(item: Item) -> Line {
                     .to_string()
             })
         })
-        .or_else(|| p.rank.clone());
+        .or_else(|| p.rank.clone())
+        .or_else(|| {
+            p.idea_status
+                .as_deref()
+                .map(|s| t(&format!("ideas.status_{s}")).to_string())
+        });
     Line {
         id: item.row.id,
         unread: item.row.read_at.is_none(),

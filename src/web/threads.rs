@@ -101,6 +101,8 @@ pub struct ThreadRow {
     pub pinned: bool,
     pub locked: bool,
     pub origin: Option<String>,
+    /// An idea's status (the catalogue key of its name).
+    pub idea_status_key: Option<String>,
 }
 
 impl ThreadRow {
@@ -122,6 +124,7 @@ impl ThreadRow {
             pinned: p.pinned,
             locked: p.locked,
             origin: origin(p.local, &p.ap_id),
+            idea_status_key: i.idea.as_ref().map(|s| super::ideas::label_key(s.status)),
         }
     }
 
@@ -163,7 +166,7 @@ pub enum TreeItem {
 
 #[derive(Template)]
 #[template(path = "threads/thread.html")]
-struct ThreadPage {
+pub(super) struct ThreadPage {
     page: Page,
     id: i64,
     title: String,
@@ -193,7 +196,9 @@ struct ThreadPage {
     tree: Vec<TreeItem>,
     comment_count: usize,
     reported: bool,
-    problem: Option<String>,
+    pub(super) problem: Option<String>,
+    /// An idea's status panel.
+    pub(super) idea: Option<super::ideas::IdeaPanel>,
 }
 
 #[derive(Deserialize, Default)]
@@ -227,7 +232,7 @@ pub async fn comment_page(app: &App, req: &HttpRequest, id: i64) -> Result<HttpR
 
 /// A thread the viewer may read: a club's is "not found" to outsiders (a
 /// club's threads are not even said to exist), a deleted one is gone.
-async fn readable_thread(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
+pub(super) async fn readable_thread(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
     let thread = match posts::get(app, viewer, id).await {
         Err(e) if e.kind == ErrorKind::Forbidden => {
             return Err(Error::not_found(format!("no thread {id}")))
@@ -244,7 +249,7 @@ async fn readable_thread(app: &App, viewer: Option<&Actor>, id: i64) -> Result<T
     Ok(thread)
 }
 
-async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<ThreadPage> {
+pub(super) async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<ThreadPage> {
     let actor = viewer.actor();
     let me = actor.as_ref().map(Actor::id);
     let Thread {
@@ -272,6 +277,7 @@ async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<Threa
     );
     let (created, created_iso) = when(p.created_at);
     let page = Page::new(app, viewer, p.title.clone()).await?;
+    let idea = super::ideas::panel(app, actor.as_ref(), &info, moderator).await?;
     Ok(ThreadPage {
         page,
         id: p.id,
@@ -302,6 +308,7 @@ async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<Threa
         tree,
         reported: false,
         problem: None,
+        idea,
     })
 }
 

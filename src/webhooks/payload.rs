@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::events::{Event, What};
 use crate::moderation::reports::Decision;
 use crate::store::groups::{self as group_rows, Group};
+use crate::store::ideas::IdeaStatus;
 use crate::store::people::{self, Person};
 use crate::store::{comments, posts, reports, DbConn};
 use chrono::{DateTime, Utc};
@@ -76,6 +77,17 @@ pub enum Data {
     Rank {
         person: PersonData,
         rank: String,
+    },
+    Idea {
+        group: GroupData,
+        thread: ThreadData,
+        status: IdeaStatus,
+        previous: IdeaStatus,
+        /// The public response that came with the change.
+        response: Option<String>,
+        /// For a duplicate: the id (URL) of the idea it duplicates.
+        duplicate_of: Option<String>,
+        changed_by: Option<PersonData>,
     },
 }
 
@@ -198,6 +210,37 @@ pub fn of(conn: &mut DbConn, event: &Event) -> Result<Option<(Kind, Option<Group
                 rank: rank.clone(),
             };
             (Kind::RankChanged, None, data)
+        }
+        What::IdeaStatusChanged {
+            post_id,
+            status,
+            previous,
+            response,
+            duplicate_of,
+            ..
+        } => {
+            let (g, t) = thread(conn, *post_id)?;
+            let duplicate_of = match duplicate_of {
+                Some(id) => Some(posts::by_id(conn, *id)?.ap_id),
+                None => None,
+            };
+            let changed_by = match event.actor_id {
+                Some(id) => {
+                    let p = people::by_id(conn, id)?;
+                    Some(person(conn, p)?)
+                }
+                None => None,
+            };
+            let data = Data::Idea {
+                group: group(&g),
+                thread: t,
+                status: *status,
+                previous: *previous,
+                response: response.clone(),
+                duplicate_of,
+                changed_by,
+            };
+            (Kind::IdeaStatusChanged, Some(g), data)
         }
         _ => return Ok(None),
     }))

@@ -24,7 +24,8 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
         tracing::debug!(object = %object.id, "already stored: Create ignored");
         return Ok(());
     }
-    store_new(data, &act, &object, via).await
+    store_new(data, &act, &object, via).await?;
+    crate::federation::ideas::receive_new(data, &act, &object).await
 }
 
 /// The thread or comment a Create or Update carries, checked against its

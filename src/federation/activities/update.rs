@@ -9,6 +9,7 @@ use crate::community::posts::{self, PostEdit};
 use crate::community::{comments, Body};
 use crate::error::{Error, Result};
 use crate::federation::actors::AnyActor;
+use crate::federation::ideas;
 use crate::federation::objects::types::main_type;
 use crate::App;
 use activitypub_federation::config::Data;
@@ -26,12 +27,18 @@ pub async fn receive(data: &Data<App>, act: ObjectActivity, via: Via) -> Result<
     if is_profile(&act) {
         return refresh_actor(data, &act).await;
     }
+    // An idea's status set on its group's server: by a moderator or staff
+    // there, an Update that is no edit.
+    if ideas::receive(data, &act, &via).await? == ideas::Received::Done {
+        return Ok(());
+    }
     let Some(object) = embedded_content(&act)? else {
         return Ok(());
     };
     let app = data.app_data();
     let Some((stored, group)) = content::find(app, &object.id).await? else {
-        return store_new(data, &act, &object, via).await;
+        store_new(data, &act, &object, via).await?;
+        return ideas::receive_new(data, &act, &object).await;
     };
     if !content::admit(&via, &group, "an edit")? {
         return Ok(());

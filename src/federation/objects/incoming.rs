@@ -54,6 +54,16 @@ pub struct IncomingObject {
     /// comment's id.
     #[serde(default, deserialize_with = "accepted")]
     pub accepted_answer: Option<Option<Url>>,
+    /// An idea's status, as its group's server set it (see
+    /// `federation::ideas`).
+    #[serde(default, deserialize_with = "text")]
+    pub idea_status: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub idea_response: Option<String>,
+    #[serde(default, deserialize_with = "crate::federation::protocol::lenient")]
+    pub idea_status_changed: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "first_url")]
+    pub duplicate_of: Option<Url>,
 }
 
 /// A `tag` entry as read: a Mention names an actor in `href`.
@@ -139,11 +149,16 @@ impl IncomingObject {
     }
 
     /// The HTML body; plain-text or Markdown-only bodies are escaped, and a
-    /// link-only post (a Lemmy link, a PeerTube video) shows its link.
+    /// link-only post (a Lemmy link, a PeerTube video) shows its link. The
+    /// status line a Guildhall server adds to an idea for other software
+    /// is left out: the status is shown from `ideaStatus`.
     pub fn html(&self) -> String {
         let mut html = match (&self.content, self.media_type.as_deref()) {
             (Some(c), Some("text/markdown")) => crate::community::markdown::render(c),
             (Some(c), Some("text/plain")) => format!("<p>{}</p>", escape(c)),
+            (Some(c), _) if self.idea_status.is_some() => {
+                crate::federation::ideas::without_status_line(c).to_string()
+            }
             (Some(c), _) => c.clone(),
             (None, _) => String::new(),
         };
@@ -236,7 +251,7 @@ fn cut(s: &str, max_chars: usize) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -42,6 +42,10 @@ pub fn context() -> Value {
             "moderators": {"@id": "lemmy:moderators", "@type": "@id"},
             "acceptedAnswer": {"@id": "sc:acceptedAnswer", "@type": "@id"},
             "threadKind": "sc:additionalType",
+            "ideaStatus": "sc:creativeWorkStatus",
+            "ideaResponse": "sc:comment",
+            "ideaStatusChanged": "sc:dateModified",
+            "duplicateOf": {"@id": "sc:sameAs", "@type": "@id"},
             "instanceRole": "sc:roleName"
         }
     ])

@@ -3,6 +3,7 @@
 
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
+use crate::federation::ideas::status_line;
 pub use crate::federation::protocol::objects::PageObject;
 use crate::store::posts::PostKind;
 
@@ -14,12 +15,17 @@ impl PageObject {
         } else {
             vec![g.ap_id.clone(), PUBLIC.to_string()]
         };
+        let idea = i.idea.as_ref();
+        let content = match idea {
+            Some(state) => format!("{}{}", p.body_html, status_line(state)),
+            None => p.body_html.clone(),
+        };
         PageObject {
             kind: "Page".into(),
             id: p.ap_id.clone(),
             attributed_to: i.author.ap_id.clone(),
             name: p.title.clone(),
-            content: p.body_html.clone(),
+            content,
             media_type: Some("text/html".into()),
             source: Some(Source::markdown(&p.body_source)),
             audience: Some(g.ap_id.clone()),
@@ -38,6 +44,12 @@ impl PageObject {
             updated: p.updated_at.map(utc),
             thread_kind: Some(p.kind.as_str().to_string()),
             accepted_answer: (p.kind == PostKind::Question).then(|| i.accepted_answer.clone()),
+            idea_status: idea.map(|s| s.status.as_str().to_string()),
+            idea_response: idea.and_then(|s| s.response.clone()),
+            idea_status_changed: idea.and_then(|s| s.changed_at).map(utc),
+            duplicate_of: idea
+                .and_then(|s| s.duplicate_of.as_ref())
+                .map(|o| o.ap_id.clone()),
         }
     }
 }

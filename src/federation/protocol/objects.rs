@@ -39,6 +39,20 @@ pub struct PageObject {
     /// on a question without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_answer: Option<Option<String>>,
+    /// An idea's status (`sc:creativeWorkStatus`), set on its group's
+    /// server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idea_status: Option<String>,
+    /// The public response that came with the idea's last status change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idea_response: Option<String>,
+    /// When the idea's status last changed: a server applies a status
+    /// only when it is newer than the one it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idea_status_changed: Option<DateTime<Utc>>,
+    /// For a duplicate: the idea it duplicates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,0 +1,2 @@
+DROP TABLE idea_status_change;
+DROP TABLE idea;
