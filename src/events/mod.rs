@@ -182,6 +182,18 @@ pub enum What {
         person_id: i64,
         rank: String,
     },
+
+    // Articles.
+    /// An article was saved unpublished: a draft, or scheduled.
+    ArticleSaved {
+        post_id: i64,
+    },
+    /// An article came out (at once, by its author's edit, or when its
+    /// scheduled time came): for an article made here, the event that
+    /// sends it, as `ThreadCreated` does for other threads.
+    ArticlePublished {
+        post_id: i64,
+    },
 }
 
 /// A thread or a comment.
@@ -313,6 +325,7 @@ impl What {
                 s.set_target(*target);
             }
             ReportFiled { .. } | ReportClosed { .. } | ReportForwarded { .. } => {}
+            ArticleSaved { post_id } | ArticlePublished { post_id } => s.post_id = Some(*post_id),
         }
         s
     }

@@ -492,6 +492,8 @@ diesel::joinable!(comment -> person (author_id));
 diesel::joinable!(delivery -> activity (activity_id));
 diesel::joinable!(report -> grp (group_id));
 diesel::joinable!(mod_action -> grp (group_id));
+diesel::joinable!(article -> post (post_id));
+diesel::joinable!(feed_token -> person (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance,
@@ -522,4 +524,28 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_account,
     webhook,
     webhook_delivery,
+    article,
+    feed_token,
 );
+
+diesel::table! {
+    article (post_id) {
+        post_id -> BigInt,
+        summary -> Text,
+        cover_url -> Nullable<Text>,
+        tags -> Text,
+        state -> Text,
+        publish_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    feed_token (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
