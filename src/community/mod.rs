@@ -3,6 +3,7 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod articles;
 pub mod authored;
 pub mod blocks;
 pub mod branding;

@@ -13,6 +13,7 @@ use crate::community::public;
 use crate::error::{Error, Result};
 use crate::store::groups::Group;
 use crate::store::people::Person;
+use crate::store::posts::PostKind;
 use crate::store::votes::VoteTarget;
 use crate::store::{articles, comments, groups, posts, DbConn};
 use crate::App;
@@ -101,7 +102,15 @@ pub fn thread(conn: &mut DbConn, app: &App, post_id: i64, change: Change) -> Res
     if !info.author.local || info.post.held || !articles::is_out(conn, &info.post)? {
         return Ok(0);
     }
-    let object = encode(&PageObject::from_info(&info))?;
+    let page = PageObject::from_info(&info);
+    let page = match info.post.kind {
+        PostKind::Article => {
+            let a = crate::community::articles::article_of(conn, &info.post)?;
+            page.with_article(&info, &a)
+        }
+        _ => page,
+    };
+    let object = encode(&page)?;
     let act = activity(app, change, &info.author, &info.group, object)?;
     let new_thread = (change == Change::Created).then(|| info.post.ap_id.clone());
     publish(conn, app, &info.group, &info.author, act, new_thread, None)

@@ -262,3 +262,38 @@ pub fn live_feed_token_of(conn: &mut DbConn, person_id: i64) -> Result<Option<Fe
         .first(conn)
         .optional()?)
 }
+
+/// Marks an article published at `at` unless it already is; whether this
+/// call did (of an author's edit and the scheduler at once, one does).
+pub fn mark_published(conn: &mut DbConn, post_id: i64, at: NaiveDateTime) -> Result<bool> {
+    let n = diesel::update(
+        article::table
+            .find(post_id)
+            .filter(article::state.ne(ArticleState::Published)),
+    )
+    .set((
+        article::state.eq(ArticleState::Published),
+        article::published_at.eq(at),
+        article::publish_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Marks a scheduled article published at `at` if it is still scheduled
+/// and due by then; whether it did.
+pub fn mark_due_published(conn: &mut DbConn, post_id: i64, at: NaiveDateTime) -> Result<bool> {
+    let n = diesel::update(
+        article::table
+            .find(post_id)
+            .filter(article::state.eq(ArticleState::Scheduled))
+            .filter(article::publish_at.le(at)),
+    )
+    .set((
+        article::state.eq(ArticleState::Published),
+        article::published_at.eq(at),
+        article::publish_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -4,7 +4,8 @@
 use crate::store::posts::PostKind;
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
-pub use crate::federation::protocol::objects::PageObject;
+pub use crate::federation::protocol::objects::{ImageRef, PageObject};
+use crate::store::articles::Article;
 
 impl PageObject {
     pub fn from_info(i: &PostInfo) -> PageObject {
@@ -38,6 +39,31 @@ impl PageObject {
             updated: p.updated_at.map(utc),
             thread_kind: Some(p.kind.as_str().to_string()),
             accepted_answer: (p.kind == PostKind::Question).then(|| i.accepted_answer.clone()),
+            summary: None,
+            image: None,
         }
+    }
+
+    /// A thread of kind article as an `Article`: Mastodon shows its title
+    /// and link (and summary), Lemmy and Mbin a post; with its cover image
+    /// and its tags as `Hashtag`s (linking to the group's blog).
+    pub fn with_article(mut self, i: &PostInfo, a: &Article) -> PageObject {
+        self.kind = "Article".into();
+        self.summary = Some(ammonia::clean_text(&a.summary)).filter(|s| !s.is_empty());
+        self.image = a.cover_url.as_ref().map(|url| ImageRef {
+            kind: "Image".into(),
+            url: url.clone(),
+        });
+        let blog = if i.group.local {
+            format!("{}/blog", i.group.ap_id)
+        } else {
+            i.post.ap_id.clone()
+        };
+        self.tag.extend(a.tag_list().into_iter().map(|t| Mention {
+            kind: "Hashtag".into(),
+            href: blog.clone(),
+            name: Some(format!("#{t}")),
+        }));
+        self
     }
 }

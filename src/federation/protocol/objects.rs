@@ -39,6 +39,21 @@ pub struct PageObject {
     /// on a question without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_answer: Option<Option<String>>,
+    /// An article's summary (HTML; Mastodon shows it with the title and
+    /// the link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// An article's cover image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRef>,
+}
+
+/// An image by its URL (`{"type": "Image", "url": ...}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageRef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
