@@ -1,7 +1,7 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
+    accounts, articles, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
     reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
@@ -60,6 +60,8 @@ impl Modify for BearerAuth {
         search::find,
         webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
+        articles::create, articles::group_blog, articles::person_blog, articles::get,
+        articles::edit, articles::token_status, articles::new_token, articles::revoke_token,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod branding;
 pub mod comments;
 pub mod email;
+pub mod feeds;
 pub mod follows;
 pub mod groups;
 pub mod markdown;
