@@ -362,6 +362,8 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: ArticleEdit) -> Resul
     app.store
         .run(move |conn| {
             write_tx(conn, |conn| {
+                // A draft of someone else's is not even said to exist.
+                posts::readable_post(conn, Some(&editor), id)?;
                 posts::editable(conn, id, &editor)?;
                 let post = post_rows::by_id(conn, id)?;
                 if post.kind != PostKind::Article {
