@@ -140,7 +140,7 @@ fn rss_item(i: &Item) -> rss::Item {
     item.set_guid(Some(guid));
     item.set_pub_date(Some(i.published.and_utc().to_rfc2822()));
     item.set_description(Some(match &i.summary {
-        Some(s) => ammonia::clean_text(s),
+        Some(s) => crate::community::markdown::escape(s),
         None => i.content_html.clone(),
     }));
     item.set_content(Some(i.content_html.clone()));

@@ -49,7 +49,7 @@ impl PageObject {
     /// and its tags as `Hashtag`s (linking to the group's blog).
     pub fn with_article(mut self, i: &PostInfo, a: &Article) -> PageObject {
         self.kind = "Article".into();
-        self.summary = Some(ammonia::clean_text(&a.summary)).filter(|s| !s.is_empty());
+        self.summary = Some(crate::community::markdown::escape(&a.summary)).filter(|s| !s.is_empty());
         self.image = a.cover_url.as_ref().map(|url| ImageRef {
             kind: "Image".into(),
             url: url.clone(),
