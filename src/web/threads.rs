@@ -194,6 +194,8 @@ struct ThreadPage {
     comment_count: usize,
     reported: bool,
     problem: Option<String>,
+    /// An article's cover, summary, tags and state.
+    article: Option<super::articles::ArticleHeader>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,7 +274,11 @@ async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> Result<Threa
     );
     let (created, created_iso) = when(p.created_at);
     let page = Page::new(app, viewer, p.title.clone()).await?;
+    let article = crate::community::articles::fields_of(app, p)
+        .await?
+        .map(|a| super::articles::ArticleHeader::of(&a));
     Ok(ThreadPage {
+        article,
         page,
         id: p.id,
         title: p.title.clone(),
