@@ -82,26 +82,53 @@ async fn a_draft_is_seen_by_its_author_and_the_moderators_only(backend: Backend)
     let path = format!("/api/v1/articles/{id}");
 
     // Its author and the group's owner see it.
-    assert_eq!(s.get(&path, Some(&author)).await.expect(200)["state"], "draft");
-    assert_eq!(s.get(&path, Some(&owner)).await.expect(200)["state"], "draft");
-    let blog = s.get("/api/v1/groups/news/articles", Some(&owner)).await.expect(200);
+    assert_eq!(
+        s.get(&path, Some(&author)).await.expect(200)["state"],
+        "draft"
+    );
+    assert_eq!(
+        s.get(&path, Some(&owner)).await.expect(200)["state"],
+        "draft"
+    );
+    let blog = s
+        .get("/api/v1/groups/news/articles", Some(&owner))
+        .await
+        .expect(200);
     assert_eq!(titles(&blog), vec!["Zeppelin launch plans"]);
-    let own = s.get("/api/v1/people/author/articles", Some(&author)).await.expect(200);
+    let own = s
+        .get("/api/v1/people/author/articles", Some(&author))
+        .await
+        .expect(200);
     assert_eq!(titles(&own), vec!["Zeppelin launch plans"]);
 
     // Nobody else finds it, by any path.
     s.get(&path, Some(&reader)).await.expect_error(404);
     s.get(&path, None).await.expect_error(404);
-    s.get(&format!("/api/v1/posts/{id}"), Some(&reader)).await.expect_error(404);
-    s.post(&format!("/api/v1/posts/{id}/comments"), Some(&reader), json!({"body": "hi"}))
+    s.get(&format!("/api/v1/posts/{id}"), Some(&reader))
         .await
         .expect_error(404);
+    s.post(
+        &format!("/api/v1/posts/{id}/comments"),
+        Some(&reader),
+        json!({"body": "hi"}),
+    )
+    .await
+    .expect_error(404);
     for token in [None, Some(reader.as_str())] {
-        let blog = s.get("/api/v1/groups/news/articles", token).await.expect(200);
+        let blog = s
+            .get("/api/v1/groups/news/articles", token)
+            .await
+            .expect(200);
         assert!(titles(&blog).is_empty(), "{blog}");
-        let theirs = s.get("/api/v1/people/author/articles", token).await.expect(200);
+        let theirs = s
+            .get("/api/v1/people/author/articles", token)
+            .await
+            .expect(200);
         assert!(titles(&theirs).is_empty(), "{theirs}");
-        let feed = s.get("/api/v1/groups/news/posts?sort=new", token).await.expect(200);
+        let feed = s
+            .get("/api/v1/groups/news/posts?sort=new", token)
+            .await
+            .expect(200);
         assert!(titles(&feed).is_empty(), "{feed}");
     }
     let (status, _) = fetch_object(&s, &format!("{}/post/{id}", s.url)).await;
@@ -124,11 +151,17 @@ async fn a_draft_is_seen_by_its_author_and_the_moderators_only(backend: Backend)
     let seen = s.get(&path, None).await.expect(200);
     assert_eq!(seen["summary"], "What comes next");
     assert_eq!(seen["cover_url"], "https://cdn.example/cover.png");
-    let blog = s.get("/api/v1/groups/news/articles", Some(&reader)).await.expect(200);
+    let blog = s
+        .get("/api/v1/groups/news/articles", Some(&reader))
+        .await
+        .expect(200);
     assert_eq!(titles(&blog), vec!["Zeppelin launch plans"]);
     let mut found = search_titles(&s, "zeppelin", Some(&reader)).await;
     found.sort();
-    assert_eq!(found, vec!["Zeppelin launch plans", "Zeppelin weather report"]);
+    assert_eq!(
+        found,
+        vec!["Zeppelin launch plans", "Zeppelin weather report"]
+    );
     let (status, object) = fetch_object(&s, &format!("{}/post/{id}", s.url)).await;
     assert_eq!(status, 200);
     assert_eq!(object["type"], "Article");
@@ -176,7 +209,10 @@ async fn a_scheduled_article_comes_out_when_its_time_comes(backend: Backend) {
     let out = s.get(&path, None).await.expect(200);
     assert_eq!(out["state"], "published");
     assert!(out["publish_at"].is_null());
-    let feed = s.get("/api/v1/groups/news/posts?sort=new", None).await.expect(200);
+    let feed = s
+        .get("/api/v1/groups/news/posts?sort=new", None)
+        .await
+        .expect(200);
     assert_eq!(titles(&feed), vec!["Spring release"]);
     s.stop().await;
 }
@@ -227,7 +263,10 @@ async fn an_article_reaches_a_member_on_another_server_as_an_article(backend: Ba
         .expect("html")
         .contains("<strong>launch</strong>"));
     let feed = b
-        .get(&format!("/api/v1/groups/{group}/posts?sort=new"), Some(&reader))
+        .get(
+            &format!("/api/v1/groups/{group}/posts?sort=new"),
+            Some(&reader),
+        )
         .await
         .expect(200);
     assert_eq!(titles(&feed), vec!["We launched"]);
@@ -249,12 +288,24 @@ async fn bad_article_input_is_refused_clearly(backend: Backend) {
     };
     let past = chrono::Utc::now() - chrono::Duration::hours(1);
     for (body, status) in [
-        (json!({"title": "T", "body": "b", "state": "scheduled"}), 422),
+        (
+            json!({"title": "T", "body": "b", "state": "scheduled"}),
+            422,
+        ),
         (json!({"title": "T", "body": "b", "publish_at": past}), 422),
         (json!({"title": "T", "body": "b", "state": "soon"}), 422),
-        (json!({"title": "T", "body": "b", "cover_url": "javascript:alert(1)"}), 422),
-        (json!({"title": "T", "body": "b", "tags": ["no spaces allowed"]}), 422),
-        (json!({"title": "T", "body": "b", "summary": "x".repeat(501)}), 413),
+        (
+            json!({"title": "T", "body": "b", "cover_url": "javascript:alert(1)"}),
+            422,
+        ),
+        (
+            json!({"title": "T", "body": "b", "tags": ["no spaces allowed"]}),
+            422,
+        ),
+        (
+            json!({"title": "T", "body": "b", "summary": "x".repeat(501)}),
+            413,
+        ),
         (json!({"title": "", "body": "b"}), 422),
     ] {
         let e = post(body.clone()).await.expect_error(status);

@@ -80,8 +80,16 @@ async fn rss_and_atom_feeds_list_the_right_items(backend: Backend) {
 
     for ext in ["rss", "atom"] {
         let group = parsed(&s, &format!("/g/news/feed.{ext}")).await;
-        assert_eq!(entry_titles(&group), vec!["Big news", "First thread"], "{ext}");
-        assert!(group.title.expect("title").content.contains("The news group"));
+        assert_eq!(
+            entry_titles(&group),
+            vec!["Big news", "First thread"],
+            "{ext}"
+        );
+        assert!(group
+            .title
+            .expect("title")
+            .content
+            .contains("The news group"));
 
         let blog = parsed(&s, &format!("/g/news/blog.{ext}")).await;
         assert_eq!(entry_titles(&blog), vec!["Big news"], "{ext}");
@@ -90,7 +98,10 @@ async fn rss_and_atom_feeds_list_the_right_items(backend: Backend) {
             entry.summary.as_ref().expect("summary").content,
             "In short: we did it"
         );
-        assert!(entry.links.iter().any(|l| l.href.contains("/post/")), "{ext}");
+        assert!(
+            entry.links.iter().any(|l| l.href.contains("/post/")),
+            "{ext}"
+        );
         let tags: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();
         assert_eq!(tags, vec!["launch"], "{ext}");
         assert!(
@@ -162,9 +173,15 @@ async fn a_clubs_feed_needs_a_members_token(backend: Backend) {
         .await
         .expect(201);
     let token = made["token"].as_str().expect("token").to_string();
-    let status = s.get("/api/v1/me/feed-token", Some(&owner)).await.expect(200);
+    let status = s
+        .get("/api/v1/me/feed-token", Some(&owner))
+        .await
+        .expect(200);
     assert_eq!(status["active"], true);
-    assert!(status["token"].is_null(), "the token is shown once: {status}");
+    assert!(
+        status["token"].is_null(),
+        "the token is shown once: {status}"
+    );
     for ext in ["rss", "atom"] {
         let feed = parsed(&s, &format!("/g/inner/feed.{ext}?token={token}")).await;
         assert_eq!(entry_titles(&feed), vec!["Members only"], "{ext}");
@@ -174,7 +191,9 @@ async fn a_clubs_feed_needs_a_members_token(backend: Backend) {
     assert!(entry_titles(&front).is_empty());
 
     // Revoked, it opens nothing; a new one works, the old one still not.
-    s.delete("/api/v1/me/feed-token", Some(&owner)).await.expect(204);
+    s.delete("/api/v1/me/feed-token", Some(&owner))
+        .await
+        .expect(204);
     let (status, _, _) = get_feed(&s, &format!("/g/inner/feed.rss?token={token}")).await;
     assert_eq!(status, 401);
     let again = s
@@ -188,7 +207,9 @@ async fn a_clubs_feed_needs_a_members_token(backend: Backend) {
     assert_eq!(status, 401);
     let feed = parsed(&s, &format!("/g/inner/feed.rss?token={again}")).await;
     assert_eq!(entry_titles(&feed), vec!["Members only"]);
-    s.delete("/api/v1/me/feed-token", Some(&owner)).await.expect(204);
+    s.delete("/api/v1/me/feed-token", Some(&owner))
+        .await
+        .expect(204);
     s.delete("/api/v1/me/feed-token", Some(&owner))
         .await
         .expect_error(404);

@@ -105,8 +105,7 @@ pub async fn create(
     body: Json<CreateArticleRequest>,
 ) -> Result<HttpResponse, Error> {
     let b = body.into_inner();
-    let publication =
-        Publication::parse(b.state.as_deref(), b.publish_at.map(|t| t.naive_utc()))?;
+    let publication = Publication::parse(b.state.as_deref(), b.publish_at.map(|t| t.naive_utc()))?;
     let info = articles::create(
         &app,
         &auth.actor(),

@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, articles, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
-    reports, reputation, review, search, terms, webhooks,
+    accounts, articles, blocks, branding, domains, email, groups, moderation, notifications,
+    people, posts, reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};

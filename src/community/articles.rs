@@ -64,12 +64,12 @@ impl Publication {
             (ArticleState::Published, Some(_)) => Err(Error::unprocessable(
                 "publish_at is for a scheduled article; a published one comes out now",
             )),
-            (ArticleState::Scheduled, None) => Err(Error::unprocessable(
-                "a scheduled article needs publish_at",
-            )),
-            (ArticleState::Scheduled, Some(at)) if at <= now() => Err(Error::unprocessable(
-                "publish_at must be in the future",
-            )),
+            (ArticleState::Scheduled, None) => {
+                Err(Error::unprocessable("a scheduled article needs publish_at"))
+            }
+            (ArticleState::Scheduled, Some(at)) if at <= now() => {
+                Err(Error::unprocessable("publish_at must be in the future"))
+            }
             (ArticleState::Scheduled, Some(at)) => Ok(Publication::At(at)),
         }
     }
@@ -266,7 +266,8 @@ pub async fn create(
             },
         )?;
         // Saved first, then brought out: the one way out for an article.
-        if publication == Publication::Now && rows::mark_published(conn, post.id, post.created_at)? {
+        if publication == Publication::Now && rows::mark_published(conn, post.id, post.created_at)?
+        {
             come_out(conn, post, post.created_at)?;
         } else {
             events::record(
@@ -384,11 +385,9 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, edit: ArticleEdit) -> Resul
                 }
                 let publish = match publication {
                     None => false,
-                    Some(_) if article.is_published() => {
-                        return Err(Error::conflict(
-                            "this article is published: it stays published (delete it to take it down)",
-                        ))
-                    }
+                    Some(_) if article.is_published() => return Err(Error::conflict(
+                        "this article is published: it stays published (delete it to take it down)",
+                    )),
                     Some(Publication::Draft) => {
                         article.state = ArticleState::Draft;
                         article.publish_at = None;
@@ -452,9 +451,7 @@ fn blog_page(
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
     let next_cursor = if more {
-        found
-            .last()
-            .map(|p| posts::encode_cursor(FeedSort::New, p))
+        found.last().map(|p| posts::encode_cursor(FeedSort::New, p))
     } else {
         None
     };
@@ -537,7 +534,11 @@ pub async fn person_blog(
 
 /// Leaves out articles of people the viewer blocked, and of blocked
 /// servers (hidden, as in the threads' feeds).
-fn without_blocked(conn: &mut DbConn, viewer: Option<&Actor>, found: Vec<Post>) -> Result<Vec<Post>> {
+fn without_blocked(
+    conn: &mut DbConn,
+    viewer: Option<&Actor>,
+    found: Vec<Post>,
+) -> Result<Vec<Post>> {
     let mut hidden = match viewer {
         Some(v) => crate::store::blocks::blocked_ids(conn, v.id())?,
         None => Vec::new(),

@@ -117,7 +117,12 @@ pub async fn feed(app: &App, reader: Option<&Actor>, source: Source) -> Result<F
             Feed {
                 title: format!("{} · {site}", info.group.title),
                 path: format!("/g/{name}"),
-                items: page.items.iter().take(limit as usize).map(thread_item).collect(),
+                items: page
+                    .items
+                    .iter()
+                    .take(limit as usize)
+                    .map(thread_item)
+                    .collect(),
             }
         }
         Source::GroupBlog(name) => {
@@ -159,7 +164,12 @@ pub async fn feed(app: &App, reader: Option<&Actor>, source: Source) -> Result<F
             Feed {
                 title: site,
                 path: "/".into(),
-                items: page.items.iter().take(limit as usize).map(thread_item).collect(),
+                items: page
+                    .items
+                    .iter()
+                    .take(limit as usize)
+                    .map(thread_item)
+                    .collect(),
             }
         }
     })
@@ -205,6 +215,8 @@ fn require_local(actor: &Actor) -> Result<()> {
     if actor.person.local {
         Ok(())
     } else {
-        Err(Error::forbidden("feed tokens are for accounts of this server"))
+        Err(Error::forbidden(
+            "feed tokens are for accounts of this server",
+        ))
     }
 }

@@ -67,9 +67,7 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
             publish::comment(conn, app, *comment_id, Verb::Deleted)
         }
         // A local article leaves when it comes out, as a new thread.
-        What::ArticlePublished { post_id } => {
-            publish::thread(conn, app, *post_id, Verb::Created)
-        }
+        What::ArticlePublished { post_id } => publish::thread(conn, app, *post_id, Verb::Created),
         What::Approved { target } => match target {
             Target::Post(id) => publish::thread(conn, app, *id, Verb::Created),
             Target::Comment(id) => publish::comment(conn, app, *id, Verb::Created),

@@ -150,7 +150,10 @@ pub enum Blog<'a> {
     Group(i64),
     /// A person's articles, outside the groups `hidden` (clubs the viewer
     /// sees from outside).
-    Author { person_id: i64, hidden: &'a [i64] },
+    Author {
+        person_id: i64,
+        hidden: &'a [i64],
+    },
 }
 
 /// Which articles a blog shows its viewer.

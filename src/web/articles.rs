@@ -120,15 +120,14 @@ async fn group_blog(
     let g = &info.group;
     let h = handle(&g.name, g.local, &g.ap_id);
     let limit = app.config.limits.page_size;
-    let blog = match articles::group_blog(&app, actor.as_ref(), &h, q.cursor.as_deref(), limit)
-        .await
-    {
-        // A club's blog is not even said to have articles.
-        Err(e) if e.kind == ErrorKind::Forbidden => {
-            return Err(crate::error::Error::not_found(format!("no blog of {h}")))
-        }
-        other => other?,
-    };
+    let blog =
+        match articles::group_blog(&app, actor.as_ref(), &h, q.cursor.as_deref(), limit).await {
+            // A club's blog is not even said to have articles.
+            Err(e) if e.kind == ErrorKind::Forbidden => {
+                return Err(crate::error::Error::not_found(format!("no blog of {h}")))
+            }
+            other => other?,
+        };
     let heading = format!("{} · {}", g.title, t("blog.title"));
     let mut page = Page::new(&app, &viewer, heading.clone()).await?;
     let feeds = (!g.is_private()).then(|| format!("/g/{h}/blog"));
@@ -310,7 +309,10 @@ async fn create(
         Ok(a) => Ok(see_other(&format!("/post/{}", a.post.post.id))),
         Err(e) if fixable(e.kind) => {
             let status = e.kind.status();
-            render(new_page(&app, &viewer, &name, form, Some(e.detail)).await?, status)
+            render(
+                new_page(&app, &viewer, &name, form, Some(e.detail)).await?,
+                status,
+            )
         }
         Err(e) => Err(e),
     }
@@ -326,7 +328,9 @@ async fn edit_page(
 ) -> Result<FormPage> {
     let a = articles::get(app, Some(actor), id).await?;
     if a.post.post.author_id != actor.id() {
-        return Err(crate::error::Error::forbidden("only the author edits an article"));
+        return Err(crate::error::Error::forbidden(
+            "only the author edits an article",
+        ));
     }
     let form = form.unwrap_or_else(|| ArticleForm {
         title: a.post.post.title.clone(),

@@ -1,11 +1,11 @@
 //! A thread: `Page` addressed to its group (and Public, unless the group is
 //! a club: a club's threads go to the club's followers only).
 
-use crate::store::posts::PostKind;
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
 pub use crate::federation::protocol::objects::{ImageRef, PageObject};
 use crate::store::articles::Article;
+use crate::store::posts::PostKind;
 
 impl PageObject {
     pub fn from_info(i: &PostInfo) -> PageObject {
@@ -49,7 +49,8 @@ impl PageObject {
     /// and its tags as `Hashtag`s (linking to the group's blog).
     pub fn with_article(mut self, i: &PostInfo, a: &Article) -> PageObject {
         self.kind = "Article".into();
-        self.summary = Some(crate::community::markdown::escape(&a.summary)).filter(|s| !s.is_empty());
+        self.summary =
+            Some(crate::community::markdown::escape(&a.summary)).filter(|s| !s.is_empty());
         self.image = a.cover_url.as_ref().map(|url| ImageRef {
             kind: "Image".into(),
             url: url.clone(),
