@@ -14,7 +14,8 @@ on_both_backends!(
     a_draft_is_seen_by_its_author_and_the_moderators_only,
     a_scheduled_article_comes_out_when_its_time_comes,
     an_article_reaches_a_member_on_another_server_as_an_article,
-    bad_article_input_is_refused_clearly
+    bad_article_input_is_refused_clearly,
+    articles_are_written_and_read_on_the_pages
 );
 
 const AP: &str = "application/activity+json";
@@ -334,5 +335,111 @@ async fn bad_article_input_is_refused_clearly(backend: Backend) {
     s.get(&format!("/api/v1/articles/{thread}"), None)
         .await
         .expect_error(404);
+    s.stop().await;
+}
+
+/// A page request as a signed-in browser makes it (the session cookie and
+/// the CSRF token in the cookie and the form): the status and the HTML.
+async fn browse(
+    s: &TestServer,
+    session: Option<&str>,
+    path: &str,
+    form: Option<&[(&str, &str)]>,
+) -> (u16, String) {
+    let csrf = "0123456789abcdef0123456789abcdef";
+    let url = format!("{}{path}", s.url);
+    // A form's answer is a redirect: seen as such, not followed.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut req = match form {
+        Some(fields) => {
+            let mut fields = fields.to_vec();
+            fields.push(("csrf", csrf));
+            client.post(url).form(&fields)
+        }
+        None => client.get(url),
+    };
+    let mut cookie = format!("gh_csrf={csrf}");
+    if let Some(t) = session {
+        cookie.push_str(&format!("; gh_session={t}"));
+    }
+    req = req.header("cookie", cookie).header("accept", "text/html");
+    let res = req.send().await.expect("page");
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("html"))
+}
+
+async fn articles_are_written_and_read_on_the_pages(backend: Backend) {
+    let s = common::start(backend).await;
+    let owner = s.user("owner").await;
+    s.group(&owner, "news", "group").await;
+
+    let (status, html) = browse(&s, Some(&owner), "/g/news/articles/new", None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="publish_at""#), "{html}");
+    // A bad time is the form again, with the problem.
+    let bad = [
+        ("title", "Page article"),
+        ("summary", "Written on the page"),
+        ("body", "Some *text*."),
+        ("cover_url", ""),
+        ("tags", "pages, forms"),
+        ("state", "scheduled"),
+        ("publish_at", "tomorrow"),
+    ];
+    let (status, html) = browse(&s, Some(&owner), "/g/news/articles/new", Some(&bad)).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("not a date and time"), "{html}");
+    let mut draft = bad;
+    draft[5] = ("state", "draft");
+    draft[6] = ("publish_at", "");
+    let (status, _) = browse(&s, Some(&owner), "/g/news/articles/new", Some(&draft)).await;
+    assert_eq!(status, 303);
+
+    // The author sees the draft in the blog, marked; a visitor does not.
+    let (_, mine) = browse(&s, Some(&owner), "/g/news/blog", None).await;
+    assert!(
+        mine.contains("Page article") && mine.contains("Draft"),
+        "{mine}"
+    );
+    let (_, theirs) = browse(&s, None, "/g/news/blog", None).await;
+    assert!(!theirs.contains("Page article"), "{theirs}");
+    assert!(theirs.contains("/g/news/blog.atom"), "feed links: {theirs}");
+    let blog = s
+        .get("/api/v1/groups/news/articles", Some(&owner))
+        .await
+        .expect(200);
+    let id = blog["items"][0]["id"].as_i64().expect("id");
+    let (status, _) = browse(&s, None, &format!("/post/{id}"), None).await;
+    assert_eq!(status, 404);
+
+    // Published from its edit form, everyone reads it with its summary.
+    let mut publish = draft;
+    publish[5] = ("state", "published");
+    let (status, _) = browse(
+        &s,
+        Some(&owner),
+        &format!("/post/{id}/article"),
+        Some(&publish),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, page) = browse(&s, None, &format!("/post/{id}"), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Written on the page") && page.contains("#forms"),
+        "{page}"
+    );
+    let (_, person) = browse(&s, None, "/u/owner/blog", None).await;
+    assert!(person.contains("Page article"), "{person}");
+
+    // The private feed token, made and shown once in the settings.
+    let (status, made) = browse(&s, Some(&owner), "/settings/feeds/token", Some(&[])).await;
+    assert_eq!(status, 200);
+    assert!(made.contains("feed.rss?token="), "{made}");
+    let (_, later) = browse(&s, Some(&owner), "/settings/feeds", None).await;
+    assert!(!later.contains("feed.rss?token="), "{later}");
     s.stop().await;
 }
