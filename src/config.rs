@@ -54,6 +54,33 @@ pub struct Config {
     pub email: EmailConfig,
     pub metrics: MetricsConfig,
     pub webhooks: WebhooksConfig,
+    pub articles: ArticlesConfig,
+}
+
+/// Blogs, articles and their feeds (docs/content.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArticlesConfig {
+    /// The longest summary of an article, in characters.
+    pub summary_chars: usize,
+    /// The most tags an article has.
+    pub max_tags: usize,
+    /// The scheduler wakes at the next scheduled article's time, and at
+    /// least this often (an article scheduled meanwhile comes out by then).
+    pub schedule_check_secs: u64,
+    /// Items in an RSS or Atom feed.
+    pub feed_items: i64,
+}
+
+impl Default for ArticlesConfig {
+    fn default() -> Self {
+        ArticlesConfig {
+            summary_chars: 500,
+            max_tags: 10,
+            schedule_check_secs: 30,
+            feed_items: 20,
+        }
+    }
 }
 
 /// The webhook sender (docs/integrations.md).
@@ -327,6 +354,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             metrics: MetricsConfig::default(),
             webhooks: WebhooksConfig::default(),
+            articles: ArticlesConfig::default(),
         }
     }
 }
@@ -509,6 +537,10 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("webhooks.max_attempts", ValueKind::Integer),
     ("webhooks.retry_base_secs", ValueKind::Integer),
     ("webhooks.disable_after_failures", ValueKind::Integer),
+    ("articles.summary_chars", ValueKind::Integer),
+    ("articles.max_tags", ValueKind::Integer),
+    ("articles.schedule_check_secs", ValueKind::Integer),
+    ("articles.feed_items", ValueKind::Integer),
     ("metrics.enabled", ValueKind::Boolean),
     ("metrics.token", ValueKind::Text),
     ("metrics.bind", ValueKind::Text),
@@ -740,6 +772,13 @@ impl Config {
             return Err(config_error(
                 "webhooks",
                 "max_attempts and retry_base_secs must be greater than 0",
+            ));
+        }
+        if self.articles.schedule_check_secs == 0 || !(1..=100).contains(&self.articles.feed_items)
+        {
+            return Err(config_error(
+                "articles",
+                "schedule_check_secs must be greater than 0, feed_items from 1 to 100",
             ));
         }
         if !self.metrics.bind.is_empty()

@@ -2,6 +2,7 @@
 //! rules' results to JSON. Sessions are checked here; nothing is decided here.
 
 pub mod accounts;
+pub mod articles;
 pub mod auth;
 pub mod blocks;
 pub mod branding;
@@ -68,6 +69,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(reputation::routes)
                 .configure(search::routes)
                 .configure(webhooks::routes)
+                .configure(articles::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

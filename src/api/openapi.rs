@@ -2,8 +2,8 @@
 
 use super::ideas;
 use super::{
-    accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
-    reports, reputation, review, search, terms, webhooks,
+    accounts, articles, blocks, branding, domains, email, groups, moderation, notifications,
+    people, posts, reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -62,6 +62,8 @@ impl Modify for BearerAuth {
         webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
         ideas::status, ideas::set_status, ideas::board,
+        articles::create, articles::group_blog, articles::person_blog, articles::get,
+        articles::edit, articles::token_status, articles::new_token, articles::revoke_token,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

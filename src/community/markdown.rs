@@ -29,6 +29,15 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Plain text as HTML text (for a summary sent or shown as HTML).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,13 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod articles;
 pub mod authored;
 pub mod blocks;
 pub mod branding;
 pub mod comments;
 pub mod email;
+pub mod feeds;
 pub mod follows;
 pub mod groups;
 pub mod ideas;

@@ -190,7 +190,31 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
         .collect()
 }
 
+/// Which event says a new thread is there: `ThreadCreated`, or the one
+/// its kind's own rule records in the same transaction (an article is
+/// saved as a draft, or comes out, as `ArticleSaved` / `ArticlePublished`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreationEvent {
+    Thread,
+    Own,
+}
+
+/// What a kind of thread writes beside the thread row, in its creating
+/// transaction (an article's blog fields).
+pub type Extra = Box<dyn FnOnce(&mut DbConn, &Post) -> Result<CreationEvent> + Send>;
+
 pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> Result<PostInfo> {
+    create_with(app, actor, group, input, None).await
+}
+
+/// `create`, with what the thread's kind writes beside it.
+pub async fn create_with(
+    app: &App,
+    actor: &Actor,
+    group: &str,
+    input: PostInput,
+    extra: Option<Extra>,
+) -> Result<PostInfo> {
     let group = group.to_string();
     create_in(
         app,
@@ -198,6 +222,7 @@ pub async fn create(app: &App, actor: &Actor, group: &str, input: PostInput) -> 
         move |conn| find_group(conn, &group),
         input,
         Origin::default(),
+        extra,
     )
     .await?
     .into_result()
@@ -211,12 +236,25 @@ pub async fn create_received(
     input: PostInput,
     origin: Origin,
 ) -> Result<Applied<PostInfo>> {
+    create_received_with(app, actor, group_id, input, origin, None).await
+}
+
+/// `create_received`, with what the thread's kind writes beside it.
+pub async fn create_received_with(
+    app: &App,
+    actor: &Actor,
+    group_id: i64,
+    input: PostInput,
+    origin: Origin,
+    extra: Option<Extra>,
+) -> Result<Applied<PostInfo>> {
     create_in(
         app,
         actor,
         move |conn| group_rows::by_id(conn, group_id),
         input,
         origin,
+        extra,
     )
     .await
 }
@@ -227,6 +265,7 @@ async fn create_in(
     group: impl FnOnce(&mut DbConn) -> Result<Group> + Send + 'static,
     input: PostInput,
     origin: Origin,
+    extra: Option<Extra>,
 ) -> Result<Applied<PostInfo>> {
     let title = check_title(&app.config, &input.title)?;
     check_body(app, input.body.text())?;
@@ -298,12 +337,18 @@ async fn create_in(
                 if let Some(word) = &screen.flag {
                     crate::moderation::filters::flag(conn, instance_id, &post, None, word)?;
                 }
-                events::record(
-                    conn,
-                    Change::by(actor.id(), What::ThreadCreated { post_id: post.id })
-                        .in_group(group.id)
-                        .received(origin.activity.clone()),
-                )?;
+                let said_by = match extra {
+                    Some(extra) => extra(conn, &post)?,
+                    None => CreationEvent::Thread,
+                };
+                if said_by == CreationEvent::Thread {
+                    events::record(
+                        conn,
+                        Change::by(actor.id(), What::ThreadCreated { post_id: post.id })
+                            .in_group(group.id)
+                            .received(origin.activity.clone()),
+                    )?;
+                }
                 let mut info = enrich(conn, Some(actor.id()), vec![post])?;
                 info.pop()
                     .map(Applied::Changed)
@@ -324,6 +369,12 @@ pub fn readable_post(conn: &mut DbConn, viewer: Option<&Actor>, id: i64) -> Resu
         return Err(Error::not_found(format!(
             "thread {id} is waiting for review"
         )));
+    }
+    // A draft or scheduled article: the same few see it as held content.
+    if !crate::store::articles::is_out(conn, &post)?
+        && !sees_held(conn, viewer, post.author_id, &group)?
+    {
+        return Err(Error::not_found(format!("no thread {id}")));
     }
     Ok((post, group))
 }
@@ -388,7 +439,7 @@ pub async fn get(app: &App, viewer: Option<&Actor>, id: i64) -> Result<Thread> {
 }
 
 /// The columns an edit sets, checked.
-fn edit_change(app: &App, edit: PostEdit) -> Result<PostChange> {
+pub fn edit_change(app: &App, edit: PostEdit) -> Result<PostChange> {
     let mut change = PostChange::default();
     if let Some(t) = &edit.title {
         change.title = Some(check_title(&app.config, t)?);
@@ -403,7 +454,7 @@ fn edit_change(app: &App, edit: PostEdit) -> Result<PostChange> {
 }
 
 /// Only its author edits a thread, and not once deleted.
-fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
+pub fn editable(conn: &mut DbConn, id: i64, actor: &Actor) -> Result<()> {
     let post = rows::by_id(conn, id)?;
     if post.author_id != actor.id() {
         return Err(Error::forbidden("only the author edits a thread"));

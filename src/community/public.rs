@@ -7,6 +7,7 @@ use super::comments;
 use super::posts::{enrich, PostInfo};
 use super::privacy::{self, Sight, Viewer};
 use crate::error::{Error, Result};
+use crate::store::articles as article_rows;
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group, MemberState};
 use crate::store::people::{self, Person};
@@ -103,6 +104,9 @@ fn public_post_row(conn: &mut DbConn, id: i64, reader: Option<i64>) -> Result<(P
             "thread {id} is waiting for review"
         )));
     }
+    if !article_rows::is_out(conn, &post)? {
+        return Err(Error::not_found(format!("thread {id} is not published")));
+    }
     let group = group_rows::by_id(conn, post.group_id)?;
     club_readers_only(conn, &group, reader)?;
     if !post.local {
@@ -151,7 +155,7 @@ pub async fn comment(app: &App, id: i64, reader: Option<i64>) -> Result<Served<C
             let post = post_rows::by_id(conn, c.post_id)?;
             let group = group_rows::by_id(conn, post.group_id)?;
             club_readers_only(conn, &group, reader)?;
-            if !c.local || c.held || post.held {
+            if !c.local || c.held || post.held || !article_rows::is_out(conn, &post)? {
                 return Err(Error::not_found(format!(
                     "comment {id} is not hosted here, or waits for review"
                 )));

@@ -201,6 +201,17 @@ pub enum What {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         duplicate_voters: Vec<i64>,
     },
+    // Articles.
+    /// An article was saved unpublished: a draft, or scheduled.
+    ArticleSaved {
+        post_id: i64,
+    },
+    /// An article came out (at once, by its author's edit, or when its
+    /// scheduled time came): for an article made here, the event that
+    /// sends it, as `ThreadCreated` does for other threads.
+    ArticlePublished {
+        post_id: i64,
+    },
 }
 
 /// A thread or a comment.
@@ -333,6 +344,7 @@ impl What {
             }
             ReportFiled { .. } | ReportClosed { .. } | ReportForwarded { .. } => {}
             IdeaStatusChanged { post_id, .. } => s.post_id = Some(*post_id),
+            ArticleSaved { post_id } | ArticlePublished { post_id } => s.post_id = Some(*post_id),
         }
         s
     }

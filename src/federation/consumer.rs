@@ -66,6 +66,8 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
         What::CommentDeleted { comment_id } => {
             publish::comment(conn, app, *comment_id, Verb::Deleted)
         }
+        // A local article leaves when it comes out, as a new thread.
+        What::ArticlePublished { post_id } => publish::thread(conn, app, *post_id, Verb::Created),
         What::Approved { target } => match target {
             Target::Post(id) => publish::thread(conn, app, *id, Verb::Created),
             Target::Comment(id) => publish::comment(conn, app, *id, Verb::Created),
@@ -250,7 +252,8 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
         | What::ReportClosed { .. }
         | What::KudosGiven { .. }
         | What::BadgeAwarded { .. }
-        | What::RankChanged { .. } => Ok(0),
+        | What::RankChanged { .. }
+        | What::ArticleSaved { .. } => Ok(0),
     }
 }
 

@@ -320,7 +320,13 @@ async fn post(
             former_type,
             at,
         } => tombstone(&ap_id, former_type, at),
-        Served::Live(info) => with_context(PageObject::from_info(&info)),
+        Served::Live(info) => {
+            let page = PageObject::from_info(&info);
+            match crate::community::articles::fields_of(&app, &info.post).await? {
+                Some(a) => with_context(page.with_article(&info, &a)),
+                None => with_context(page),
+            }
+        }
     })
 }
 

@@ -13,8 +13,9 @@ use crate::community::public;
 use crate::error::{Error, Result};
 use crate::store::groups::Group;
 use crate::store::people::Person;
+use crate::store::posts::PostKind;
 use crate::store::votes::VoteTarget;
-use crate::store::{comments, groups, posts, DbConn};
+use crate::store::{articles, comments, groups, posts, DbConn};
 use crate::App;
 use serde_json::Value;
 
@@ -96,11 +97,20 @@ fn publish(
 /// A local author's thread was created, edited or deleted.
 pub fn thread(conn: &mut DbConn, app: &App, post_id: i64, change: Change) -> Result<usize> {
     let info = public::post_info(conn, post_id)?;
-    // Held content leaves once a moderator approves it.
-    if !info.author.local || info.post.held {
+    // Held content leaves once a moderator approves it; a draft or
+    // scheduled article when it comes out.
+    if !info.author.local || info.post.held || !articles::is_out(conn, &info.post)? {
         return Ok(0);
     }
-    let object = encode(&PageObject::from_info(&info))?;
+    let page = PageObject::from_info(&info);
+    let page = match info.post.kind {
+        PostKind::Article => {
+            let a = crate::community::articles::article_of(conn, &info.post)?;
+            page.with_article(&info, &a)
+        }
+        _ => page,
+    };
+    let object = encode(&page)?;
     let act = activity(app, change, &info.author, &info.group, object)?;
     let new_thread = (change == Change::Created).then(|| info.post.ap_id.clone());
     publish(conn, app, &info.group, &info.author, act, new_thread, None)
@@ -110,6 +120,11 @@ pub fn thread(conn: &mut DbConn, app: &App, post_id: i64, change: Change) -> Res
 pub fn comment(conn: &mut DbConn, app: &App, comment_id: i64, change: Change) -> Result<usize> {
     let c = public::comment_info(conn, comment_id)?;
     if !c.author.local || c.comment.held {
+        return Ok(0);
+    }
+    // A comment on an article not out yet stays here with it.
+    let thread = posts::by_id(conn, c.comment.post_id)?;
+    if !articles::is_out(conn, &thread)? {
         return Ok(0);
     }
     let note = NoteObject::from_object(&c);

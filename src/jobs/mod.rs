@@ -1,5 +1,6 @@
 //! Background work that runs beside the HTTP server.
 
+pub mod articles;
 pub mod delivery;
 pub mod events;
 pub mod mail;

@@ -11,7 +11,8 @@ use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
 use crate::store::posts::PostKind;
 use crate::store::{
-    blocks, comments, follows, groups, ideas, notifications as rows, people, posts, reports, DbConn,
+    articles, blocks, comments, follows, groups, ideas, notifications as rows, people, posts,
+    reports, DbConn,
 };
 use crate::App;
 
@@ -82,7 +83,9 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
     let actor = event.actor_id;
     Ok(match &event.what {
         What::CommentCreated { comment_id } => comment_notices(app, conn, *comment_id)?,
-        What::ThreadCreated { post_id } => thread_notices(app, conn, *post_id)?,
+        What::ThreadCreated { post_id } | What::ArticlePublished { post_id } => {
+            thread_notices(app, conn, *post_id)?
+        }
         What::Approved {
             target: Target::Comment(id),
         } => comment_notices(app, conn, *id)?,
@@ -275,7 +278,8 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
         | What::FollowRefused { .. }
         | What::Unbanned { .. }
         | What::ReportFiled { .. }
-        | What::ReportForwarded { .. } => Vec::new(),
+        | What::ReportForwarded { .. }
+        | What::ArticleSaved { .. } => Vec::new(),
     })
 }
 
@@ -320,7 +324,8 @@ fn comment_notices(app: &App, conn: &mut DbConn, comment_id: i64) -> Result<Vec<
 
 fn thread_notices(app: &App, conn: &mut DbConn, post_id: i64) -> Result<Vec<Notice>> {
     let post = posts::by_id(conn, post_id)?;
-    if !shown(post.held, post.removed, post.deleted) {
+    // A draft or scheduled article is told of when it comes out.
+    if !shown(post.held, post.removed, post.deleted) || !articles::is_out(conn, &post)? {
         return Ok(Vec::new());
     }
     let author = Some(post.author_id);

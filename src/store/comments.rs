@@ -193,6 +193,9 @@ pub fn by_author(
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
         .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(
+            post::id.eq_any(super::articles::unpublished()),
+        ))
         .filter(diesel::dsl::not(post::group_id.eq_any(hidden.to_vec())))
         .order(comment::id.desc())
         .limit(limit)

@@ -219,6 +219,9 @@ pub fn feed(
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
         .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(
+            post::id.eq_any(super::articles::unpublished()),
+        ))
         // Content of blocked servers is hidden, not erased (unblocking
         // shows it again).
         .filter(diesel::dsl::not(post::author_id.eq_any(blocked_people())))
@@ -280,6 +283,9 @@ pub fn pinned(conn: &mut DbConn, group_id: i64) -> Result<Vec<Post>> {
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
         .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(
+            post::id.eq_any(super::articles::unpublished()),
+        ))
         .order(post::created_at.desc())
         .load(conn)?)
 }
@@ -329,6 +335,9 @@ pub fn by_author(
         .filter(post::deleted.eq(false))
         .filter(post::removed.eq(false))
         .filter(post::held.eq(false))
+        .filter(diesel::dsl::not(
+            post::id.eq_any(super::articles::unpublished()),
+        ))
         .filter(diesel::dsl::not(post::group_id.eq_any(hidden.to_vec())))
         .order(post::id.desc())
         .limit(limit)

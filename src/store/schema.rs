@@ -493,6 +493,8 @@ diesel::joinable!(delivery -> activity (activity_id));
 diesel::joinable!(report -> grp (group_id));
 diesel::joinable!(mod_action -> grp (group_id));
 
+diesel::joinable!(article -> post (post_id));
+diesel::joinable!(feed_token -> person (person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     instance,
     local_name,
@@ -524,6 +526,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_delivery,
     idea,
     idea_status_change,
+    article,
+    feed_token,
 );
 
 diesel::table! {
@@ -547,5 +551,27 @@ diesel::table! {
         duplicate_of_id -> Nullable<BigInt>,
         changed_by -> Nullable<BigInt>,
         changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article (post_id) {
+        post_id -> BigInt,
+        summary -> Text,
+        cover_url -> Nullable<Text>,
+        tags -> Text,
+        state -> Text,
+        publish_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    feed_token (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
     }
 }

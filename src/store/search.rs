@@ -24,6 +24,7 @@
 //! holds only words of letters and digits, which this module quotes (FTS5)
 //! or joins with `&` (tsquery), and the query is a bound parameter.
 
+use super::articles::ArticleState;
 use super::instances::DomainPolicy;
 use super::DbConn;
 use crate::error::Result;
@@ -318,16 +319,23 @@ fn filters(kind: SearchKind, scope: &Scope) -> String {
         "SELECT bp.id FROM person bp JOIN instance bi ON bi.id = bp.instance_id WHERE bi.policy = '{}'",
         DomainPolicy::Blocked.as_str()
     );
+    // Drafts and scheduled articles are not out yet.
+    let unpublished = format!(
+        "p.id NOT IN (SELECT post_id FROM article WHERE state <> '{}')",
+        ArticleState::Published.as_str()
+    );
     let mut f: Vec<String> = Vec::new();
     let author = match kind {
         SearchKind::Threads => {
             f.push("p.removed = FALSE AND p.deleted = FALSE AND p.held = FALSE".into());
+            f.push(unpublished.clone());
             f.push("g.deleted = FALSE".into());
             "p.author_id"
         }
         SearchKind::Comments => {
             f.push("c.removed = FALSE AND c.deleted = FALSE AND c.held = FALSE".into());
             f.push("p.removed = FALSE AND p.deleted = FALSE AND p.held = FALSE".into());
+            f.push(unpublished.clone());
             f.push("g.deleted = FALSE".into());
             "c.author_id"
         }

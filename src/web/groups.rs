@@ -253,7 +253,15 @@ pub async fn page(app: &App, req: &HttpRequest, name: &str) -> Result<HttpRespon
         (Vec::new(), Vec::new(), Vec::new(), None)
     };
     let standing = membership.as_ref().map(|m| m.state);
-    let page = Page::new(app, &viewer, group.title.clone()).await?;
+    let mut page = Page::new(app, &viewer, group.title.clone()).await?;
+    // A club's feeds need a member's token: not offered in its head.
+    if !group.is_private() {
+        page.head_links = super::feeds::head_links(&format!("/g/{handle}/feed"), &group.title);
+        page.head_links.extend(super::feeds::head_links(
+            &format!("/g/{handle}/blog"),
+            &format!("{} · {}", group.title, t("blog.title")),
+        ));
+    }
     ok(GroupPage {
         page,
         title: group.title.clone(),

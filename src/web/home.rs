@@ -57,7 +57,8 @@ pub async fn page(app: &App, req: &HttpRequest) -> Result<HttpResponse> {
         .map(|g| GroupRow::of(g, None))
         .collect();
     let latest = ThreadRow::all(&posts::public_feed(app, actor.as_ref(), None).await?.items);
-    let page = Page::new(app, &viewer, app.site.get(app).await?.name.clone()).await?;
+    let mut page = Page::new(app, &viewer, app.site.get(app).await?.name.clone()).await?;
+    page.head_links = super::feeds::head_links("/feed", &page.site.name);
     super::ok(HomePage {
         page,
         feed,

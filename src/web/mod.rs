@@ -10,9 +10,11 @@
 //! - `assets`: the embedded style sheet, script and icons.
 
 pub mod admin;
+pub mod articles;
 pub mod assets;
 pub mod auth;
 pub mod errors;
+pub mod feeds;
 pub mod forms;
 pub mod groups;
 pub mod home;
@@ -53,7 +55,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(moderate::routes)
         .configure(admin::routes)
         .configure(info::routes)
-        .configure(password::routes);
+        .configure(password::routes)
+        .configure(feeds::routes)
+        .configure(articles::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts

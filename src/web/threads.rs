@@ -199,6 +199,8 @@ pub(super) struct ThreadPage {
     pub(super) problem: Option<String>,
     /// An idea's status panel.
     pub(super) idea: Option<super::ideas::IdeaPanel>,
+    /// An article's cover, summary, tags and state.
+    article: Option<super::articles::ArticleHeader>,
 }
 
 #[derive(Deserialize, Default)]
@@ -278,7 +280,11 @@ pub(super) async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> R
     let (created, created_iso) = when(p.created_at);
     let page = Page::new(app, viewer, p.title.clone()).await?;
     let idea = super::ideas::panel(app, actor.as_ref(), &info, moderator).await?;
+    let article = crate::community::articles::fields_of(app, p)
+        .await?
+        .map(|a| super::articles::ArticleHeader::of(&a));
     Ok(ThreadPage {
+        article,
         page,
         id: p.id,
         title: p.title.clone(),

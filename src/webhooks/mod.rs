@@ -32,6 +32,7 @@ crate::text_enum! {
         ReportClosed => "report.closed",
         RankChanged => "rank.changed",
         IdeaStatusChanged => "idea.status_changed",
+        ArticlePublished => "article.published",
     }
 }
 

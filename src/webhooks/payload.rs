@@ -10,7 +10,7 @@ use crate::moderation::reports::Decision;
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::ideas::IdeaStatus;
 use crate::store::people::{self, Person};
-use crate::store::{comments, posts, reports, DbConn};
+use crate::store::{articles, comments, posts, reports, DbConn};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -155,18 +155,23 @@ pub fn of(conn: &mut DbConn, event: &Event) -> Result<Option<(Kind, Option<Group
             };
             (kind, Some(g), data)
         }
-        What::ThreadCreated { post_id } => {
+        What::ThreadCreated { post_id } | What::ArticlePublished { post_id } => {
             let p = posts::by_id(conn, *post_id)?;
-            // A held thread is announced when a moderator approves it.
-            if p.held {
+            // A held thread is announced when a moderator approves it; a
+            // draft or scheduled article when it comes out.
+            if p.held || !articles::is_out(conn, &p)? {
                 return Ok(None);
             }
+            let kind = match event.what {
+                What::ArticlePublished { .. } => Kind::ArticlePublished,
+                _ => Kind::ThreadCreated,
+            };
             let (g, t) = thread(conn, *post_id)?;
             let data = Data::Thread {
                 group: group(&g),
                 thread: t,
             };
-            (Kind::ThreadCreated, Some(g), data)
+            (kind, Some(g), data)
         }
         What::AnswerAccepted {
             post_id,

@@ -5,6 +5,7 @@
 
 use super::content::{self, Via};
 use super::ObjectActivity;
+use crate::community::articles::{self, ReceivedFields};
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostInput};
 use crate::community::{Body, Origin};
@@ -112,7 +113,18 @@ pub async fn store_new(
         body,
         kind: Some(kind.as_str().to_string()),
     };
-    let _stored = posts::create_received(app, &author, group.id, input, origin)
+    // An article keeps its blog fields (summary, cover, tags) beside it.
+    let extra = (kind == PostKind::Article).then(|| {
+        articles::received_extra(
+            &app.config.articles,
+            ReceivedFields {
+                summary: object.summary_text(),
+                cover_url: object.image_url().map(String::from),
+                tags: object.hashtags(),
+            },
+        )
+    });
+    let _stored = posts::create_received_with(app, &author, group.id, input, origin, extra)
         .await?
         .changed();
     Ok(())

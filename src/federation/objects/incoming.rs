@@ -64,6 +64,12 @@ pub struct IncomingObject {
     pub idea_status_changed: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "first_url")]
     pub duplicate_of: Option<Url>,
+    /// An article's summary (HTML).
+    #[serde(default, deserialize_with = "text")]
+    pub summary: Option<String>,
+    /// An article's cover: an Image (or a list of them), or a URL.
+    #[serde(default, deserialize_with = "list")]
+    pub image: Vec<Value>,
 }
 
 /// A `tag` entry as read: a Mention names an actor in `href`.
@@ -137,6 +143,37 @@ impl IncomingObject {
             .filter_map(|t| Tag::deserialize(t).ok())
             .filter(|t| t.kind.as_deref() == Some("Mention"))
             .filter_map(|t| t.href)
+            .collect()
+    }
+
+    /// An article's summary as plain text.
+    pub fn summary_text(&self) -> Option<String> {
+        self.summary
+            .as_deref()
+            .map(|s| plain_text(s).trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The URL of an article's cover image: the first image's `url` (a
+    /// string, or a Link's `href`), or the image given as a URL.
+    pub fn image_url(&self) -> Option<Url> {
+        let first = self.image.first()?;
+        match first {
+            Value::Object(o) => match o.get("url")? {
+                Value::Array(list) => list.first().and_then(link_href),
+                one => link_href(one),
+            },
+            other => link_href(other),
+        }
+    }
+
+    /// The names of the `Hashtag` tags, without their `#`.
+    pub fn hashtags(&self) -> Vec<String> {
+        self.tag
+            .iter()
+            .filter(|t| t.get("type").and_then(Value::as_str) == Some("Hashtag"))
+            .filter_map(|t| t.get("name").and_then(Value::as_str))
+            .map(|n| n.trim_start_matches('#').to_string())
             .collect()
     }
 
@@ -275,6 +312,18 @@ pub fn value_url(v: &Value) -> Option<Url> {
         Value::Object(o) => o
             .get("id")
             .or_else(|| o.get("href"))
+            .and_then(Value::as_str)
+            .and_then(|s| Url::parse(s).ok()),
+        _ => None,
+    }
+}
+
+/// A URL given as a string or as a Link with an `href`.
+fn link_href(v: &Value) -> Option<Url> {
+    match v {
+        Value::String(s) => Url::parse(s).ok(),
+        Value::Object(o) => o
+            .get("href")
             .and_then(Value::as_str)
             .and_then(|s| Url::parse(s).ok()),
         _ => None,

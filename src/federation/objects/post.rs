@@ -4,7 +4,8 @@
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
 use crate::federation::ideas::status_line;
-pub use crate::federation::protocol::objects::PageObject;
+pub use crate::federation::protocol::objects::{ImageRef, PageObject};
+use crate::store::articles::Article;
 use crate::store::posts::PostKind;
 
 impl PageObject {
@@ -50,6 +51,32 @@ impl PageObject {
             duplicate_of: idea
                 .and_then(|s| s.duplicate_of.as_ref())
                 .map(|o| o.ap_id.clone()),
+            summary: None,
+            image: None,
         }
+    }
+
+    /// A thread of kind article as an `Article`: Mastodon shows its title
+    /// and link (and summary), Lemmy and Mbin a post; with its cover image
+    /// and its tags as `Hashtag`s (linking to the group's blog).
+    pub fn with_article(mut self, i: &PostInfo, a: &Article) -> PageObject {
+        self.kind = "Article".into();
+        self.summary =
+            Some(crate::community::markdown::escape(&a.summary)).filter(|s| !s.is_empty());
+        self.image = a.cover_url.as_ref().map(|url| ImageRef {
+            kind: "Image".into(),
+            url: url.clone(),
+        });
+        let blog = if i.group.local {
+            format!("{}/blog", i.group.ap_id)
+        } else {
+            i.post.ap_id.clone()
+        };
+        self.tag.extend(a.tag_list().into_iter().map(|t| Mention {
+            kind: "Hashtag".into(),
+            href: blog.clone(),
+            name: Some(format!("#{t}")),
+        }));
+        self
     }
 }

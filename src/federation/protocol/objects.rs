@@ -53,6 +53,21 @@ pub struct PageObject {
     /// For a duplicate: the idea it duplicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// An article's summary (HTML; Mastodon shows it with the title and
+    /// the link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// An article's cover image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageRef>,
+}
+
+/// An image by its URL (`{"type": "Image", "url": ...}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageRef {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,0 +1,2 @@
+DROP TABLE feed_token;
+DROP TABLE article;
