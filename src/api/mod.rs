@@ -11,6 +11,7 @@ pub mod domains;
 pub mod email;
 pub mod groups;
 pub mod input;
+pub mod media;
 pub mod moderation;
 pub mod notifications;
 pub mod openapi;
@@ -22,6 +23,7 @@ pub mod request_id;
 pub mod review;
 pub mod search;
 pub mod terms;
+pub mod upload;
 pub mod views;
 pub mod webhooks;
 
@@ -66,6 +68,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(reputation::routes)
                 .configure(search::routes)
                 .configure(webhooks::routes)
+                .configure(media::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

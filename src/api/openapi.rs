@@ -4,6 +4,7 @@ use super::{
     accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
     reports, reputation, review, search, terms, webhooks,
 };
+use super::media;
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -60,6 +61,7 @@ impl Modify for BearerAuth {
         search::find,
         webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
+        media::upload, media::gallery, media::reject_media,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

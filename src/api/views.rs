@@ -341,6 +341,8 @@ pub struct PostView {
     pub accepted_comment_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Its images, in order (none once deleted or removed).
+    pub media: Vec<super::media::MediaView>,
 }
 
 impl From<&PostInfo> for PostView {
@@ -370,6 +372,11 @@ impl From<&PostInfo> for PostView {
             accepted_comment_id: p.accepted_comment_id,
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
+            media: if hidden {
+                Vec::new()
+            } else {
+                super::media::MediaView::list(&p.ap_id, &i.media)
+            },
         }
     }
 }
@@ -403,6 +410,8 @@ pub struct CommentView {
     pub held: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Its images, in order (none once deleted or removed).
+    pub media: Vec<super::media::MediaView>,
     /// Direct replies, oldest first.
     #[schema(no_recursion)]
     pub replies: Vec<CommentView>,
@@ -431,6 +440,11 @@ impl From<&CommentInfo> for CommentView {
             held: c.held,
             created_at: utc(c.created_at),
             updated_at: c.updated_at.map(utc),
+            media: if hidden {
+                Vec::new()
+            } else {
+                super::media::MediaView::list(&c.ap_id, &i.media)
+            },
             replies: Vec::new(),
         }
     }

@@ -17,6 +17,7 @@ pub mod forms;
 pub mod groups;
 pub mod home;
 pub mod info;
+pub mod media;
 pub mod moderate;
 pub mod notifications;
 pub mod page;
@@ -51,7 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(moderate::routes)
         .configure(admin::routes)
         .configure(info::routes)
-        .configure(password::routes);
+        .configure(password::routes)
+        .configure(media::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts

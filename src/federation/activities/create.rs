@@ -8,7 +8,9 @@ use super::content::{self, Via};
 use super::ObjectActivity;
 use crate::community::comments::{self, CommentInput};
 use crate::community::posts::{self, PostInput};
+use crate::community::media::Attach;
 use crate::community::{Body, Origin};
+use crate::federation::objects::media::received as received_images;
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
@@ -80,7 +82,11 @@ pub async fn store_new(
             content::Stored::Post(p) => (p.id, None),
             content::Stored::Comment(c) => (c.post_id, Some(c.id)),
         };
-        let input = CommentInput { body, parent_id };
+        let input = CommentInput {
+            body,
+            parent_id,
+            media: Attach::Remote(received_images(&object.attachment)),
+        };
         // Already stored (the same object twice at once): nothing more. A
         // local group relays it (unless held for review): the federation
         // consumer, from the event.
@@ -107,6 +113,7 @@ pub async fn store_new(
         title: object.title(app.config.limits.title_chars),
         body,
         kind: Some(kind.as_str().to_string()),
+        media: Attach::Remote(received_images(&object.attachment)),
     };
     let _stored = posts::create_received(app, &author, group.id, input, origin)
         .await?

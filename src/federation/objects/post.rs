@@ -38,6 +38,7 @@ impl PageObject {
             updated: p.updated_at.map(utc),
             thread_kind: Some(p.kind.as_str().to_string()),
             accepted_answer: (p.kind == PostKind::Question).then(|| i.accepted_answer.clone()),
+            attachment: super::media::attachments(&p.ap_id, &i.media),
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct PageObject {
     /// on a question without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_answer: Option<Option<String>>,
+    /// Its images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<super::media::ImageAttachment>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +65,9 @@ pub struct NoteObject {
     pub url: Option<String>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// Its images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<super::media::ImageAttachment>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
