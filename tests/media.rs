@@ -488,7 +488,7 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
     assert_eq!(comment["media"][0]["alt"], "A green gate");
     let thread = s.get(&format!("/api/v1/posts/{pid}"), None).await.expect(200);
     assert_eq!(thread["comments"][0]["media"][0]["alt"], "A green gate");
-    assert_eq!(thread["post"]["media"].as_array().map(Vec::len), Some(2));
+    assert_eq!(thread["media"].as_array().map(Vec::len), Some(2));
 
     // The group's gallery: every image posted there, newest first.
     let gallery = s.get("/api/v1/groups/photos/media", None).await.expect(200);
