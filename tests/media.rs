@@ -310,11 +310,7 @@ async fn upload(
 }
 
 /// GETs a file: status, content type and bytes.
-async fn fetch(
-    client: &reqwest::Client,
-    url: &str,
-    token: Option<&str>,
-) -> (u16, String, Vec<u8>) {
+async fn fetch(client: &reqwest::Client, url: &str, token: Option<&str>) -> (u16, String, Vec<u8>) {
     let mut req = client.get(url);
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -344,7 +340,10 @@ async fn uploads_are_checked_by_content_and_lose_their_metadata(backend: Backend
     let (status, m) = upload(&s, &ann, photo, "holiday.jpg", "image/jpeg", "A beach").await;
     assert_eq!(status, 201, "{m}");
     assert_eq!(m["media_type"], "image/jpeg");
-    assert_eq!((m["width"].as_i64(), m["height"].as_i64()), (Some(64), Some(48)));
+    assert_eq!(
+        (m["width"].as_i64(), m["height"].as_i64()),
+        (Some(64), Some(48))
+    );
     assert_eq!(m["alt"], "A beach");
     assert!(m["blurhash"].as_str().is_some_and(|b| b.len() >= 6), "{m}");
     let url = m["url"].as_str().expect("url");
@@ -371,10 +370,20 @@ async fn uploads_are_checked_by_content_and_lose_their_metadata(backend: Backend
     assert!(stored.starts_with(b"\x89PNG"));
 
     // ... and text called .png is refused.
-    let (status, e) = upload(&s, &ann, b"just words, no pixels".to_vec(), "cat.png", "image/png", "").await;
+    let (status, e) = upload(
+        &s,
+        &ann,
+        b"just words, no pixels".to_vec(),
+        "cat.png",
+        "image/png",
+        "",
+    )
+    .await;
     assert_eq!(status, 415, "{e}");
     assert_eq!(e["error"], "unsupported_media_type");
-    assert!(e["detail"].as_str().is_some_and(|d| d.contains("JPEG, PNG, WebP and GIF")));
+    assert!(e["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("JPEG, PNG, WebP and GIF")));
 
     // A broken image of an accepted type is a clear refusal too.
     let mut broken = png(20, 10);
@@ -412,13 +421,39 @@ async fn huge_images_are_refused_from_their_header(backend: Backend, files: File
     };
     let ann = s.user("ann").await;
     // 100 megapixels announced in a few bytes: refused before decoding.
-    let (status, e) = upload(&s, &ann, png_claiming_100_megapixels(), "big.png", "image/png", "").await;
+    let (status, e) = upload(
+        &s,
+        &ann,
+        png_claiming_100_megapixels(),
+        "big.png",
+        "image/png",
+        "",
+    )
+    .await;
     assert_eq!(status, 413, "{e}");
-    assert!(e["detail"].as_str().is_some_and(|d| d.contains("10000x10000")), "{e}");
+    assert!(
+        e["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("10000x10000")),
+        "{e}"
+    );
     // A body larger than media.max_upload_bytes is refused while read.
-    let (status, e) = upload(&s, &ann, vec![0xFF; 200 * 1024], "big.jpg", "image/jpeg", "").await;
+    let (status, e) = upload(
+        &s,
+        &ann,
+        vec![0xFF; 200 * 1024],
+        "big.jpg",
+        "image/jpeg",
+        "",
+    )
+    .await;
     assert_eq!(status, 413, "{e}");
-    assert!(e["detail"].as_str().is_some_and(|d| d.contains("larger than")), "{e}");
+    assert!(
+        e["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("larger than")),
+        "{e}"
+    );
     // The server is still fine and takes a normal image.
     let (status, m) = upload(&s, &ann, png(30, 30), "ok.png", "image/png", "fine").await;
     assert_eq!(status, 201, "{m}");
@@ -438,7 +473,10 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
     // A thread with two images, in the order given.
     let (_, first) = upload(&s, &ann, jpeg(40, 30), "a.jpg", "image/jpeg", "A red door").await;
     let (_, second) = upload(&s, &ann, png(10, 20), "b.png", "image/png", "A blue window").await;
-    let (first_id, second_id) = (first["id"].as_i64().unwrap(), second["id"].as_i64().unwrap());
+    let (first_id, second_id) = (
+        first["id"].as_i64().unwrap(),
+        second["id"].as_i64().unwrap(),
+    );
     let post = s
         .post(
             "/api/v1/groups/photos/posts",
@@ -465,7 +503,10 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
         )
         .await
         .expect_error(422);
-    assert!(again["detail"].as_str().unwrap().contains("already attached"));
+    assert!(again["detail"]
+        .as_str()
+        .unwrap()
+        .contains("already attached"));
     let (_, annes) = upload(&s, &ann, png(8, 8), "c.png", "image/png", "").await;
     s.post(
         &format!("/api/v1/posts/{pid}/comments"),
@@ -476,7 +517,15 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
     .expect_error(422);
 
     // A comment with an image.
-    let (_, cm) = upload(&s, &bob, jpeg(16, 16), "d.jpg", "image/jpeg", "A green gate").await;
+    let (_, cm) = upload(
+        &s,
+        &bob,
+        jpeg(16, 16),
+        "d.jpg",
+        "image/jpeg",
+        "A green gate",
+    )
+    .await;
     let comment = s
         .post(
             &format!("/api/v1/posts/{pid}/comments"),
@@ -486,7 +535,10 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
         .await
         .expect(201);
     assert_eq!(comment["media"][0]["alt"], "A green gate");
-    let thread = s.get(&format!("/api/v1/posts/{pid}"), None).await.expect(200);
+    let thread = s
+        .get(&format!("/api/v1/posts/{pid}"), None)
+        .await
+        .expect(200);
     assert_eq!(thread["comments"][0]["media"][0]["alt"], "A green gate");
     assert_eq!(thread["media"].as_array().map(Vec::len), Some(2));
 
@@ -562,7 +614,12 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
 /// A browser's form: the session cookie, the CSRF cookie and field.
 const CSRF: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
 
-async fn post_form(s: &TestServer, token: &str, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+async fn post_form(
+    s: &TestServer,
+    token: &str,
+    path: &str,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -635,7 +692,13 @@ async fn the_pages_post_and_show_images(backend: Backend, files: Files) {
                 .mime_str("application/octet-stream")
                 .unwrap(),
         );
-    assert_eq!(post_form(&s, &ann, &format!("{location}/comments"), form).await.status().as_u16(), 303);
+    assert_eq!(
+        post_form(&s, &ann, &format!("{location}/comments"), form)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let form = reqwest::multipart::Form::new()
         .text("csrf", CSRF)
         .text("body", "And this one.")
@@ -647,7 +710,13 @@ async fn the_pages_post_and_show_images(backend: Backend, files: Files) {
                 .mime_str("image/png")
                 .unwrap(),
         );
-    assert_eq!(post_form(&s, &ann, &format!("{location}/comments"), form).await.status().as_u16(), 303);
+    assert_eq!(
+        post_form(&s, &ann, &format!("{location}/comments"), form)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let html = page(&s, &ann, &location).await;
     assert!(html.contains(r#"alt="A yellow tulip""#), "{html}");
 
@@ -664,18 +733,33 @@ async fn the_pages_post_and_show_images(backend: Backend, files: Files) {
         );
     let res = post_form(&s, &ann, &format!("{location}/comments"), form).await;
     assert_eq!(res.status().as_u16(), 415);
-    assert!(res.text().await.unwrap().contains("JPEG, PNG, WebP and GIF"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("JPEG, PNG, WebP and GIF"));
 
     // Without the CSRF token nothing is posted.
     let form = reqwest::multipart::Form::new()
         .text("body", "Forged.")
         .text("csrf", "wrong");
-    assert_eq!(post_form(&s, &ann, &format!("{location}/comments"), form).await.status().as_u16(), 403);
+    assert_eq!(
+        post_form(&s, &ann, &format!("{location}/comments"), form)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
 
     // The group's media page shows both, with their alt text.
     let html = page(&s, &ann, "/g/garden/media").await;
-    assert!(html.contains(r#"alt="A yellow tulip""#) && html.contains(r#"alt="Red tulips in a row""#), "{html}");
-    assert!(page(&s, &ann, "/g/garden").await.contains("/g/garden/media"));
+    assert!(
+        html.contains(r#"alt="A yellow tulip""#) && html.contains(r#"alt="Red tulips in a row""#),
+        "{html}"
+    );
+    assert!(page(&s, &ann, "/g/garden")
+        .await
+        .contains("/g/garden/media"));
 }
 
 async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
@@ -691,7 +775,15 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
     b.join_remote(&bob, &support).await;
 
     // An image attached on A shows on B, with its alt text and size.
-    let (_, m) = upload(&a, &ann, jpeg(60, 40), "p.jpg", "image/jpeg", "The printer, smoking").await;
+    let (_, m) = upload(
+        &a,
+        &ann,
+        jpeg(60, 40),
+        "p.jpg",
+        "image/jpeg",
+        "The printer, smoking",
+    )
+    .await;
     let pid = a
         .post(
             "/api/v1/groups/support/posts",
@@ -702,10 +794,15 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
         .expect(201)["id"]
         .as_i64()
         .unwrap();
-    let on_b = b.await_thread(Some(&bob), &support, "Printer on fire").await;
+    let on_b = b
+        .await_thread(Some(&bob), &support, "Printer on fire")
+        .await;
     let img = &on_b["media"][0];
     assert_eq!(img["alt"], "The printer, smoking");
-    assert_eq!((img["width"].as_i64(), img["height"].as_i64()), (Some(60), Some(40)));
+    assert_eq!(
+        (img["width"].as_i64(), img["height"].as_i64()),
+        (Some(60), Some(40))
+    );
     assert_eq!(img["media_type"], "image/jpeg");
     assert!(img["blurhash"].is_string());
     // Linked: B's readers load it from A.
@@ -715,7 +812,15 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
     let tb = on_b["id"].as_i64().unwrap();
 
     // Bob's image comes to A with his comment ...
-    let (_, bm) = upload(&b, &bob, png(14, 14), "q.png", "image/png", "Smoke from the left").await;
+    let (_, bm) = upload(
+        &b,
+        &bob,
+        png(14, 14),
+        "q.png",
+        "image/png",
+        "Smoke from the left",
+    )
+    .await;
     b.post(
         &format!("/api/v1/posts/{tb}/comments"),
         Some(&bob),
@@ -726,16 +831,27 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
     let comment_on_a = |body: &'static str| {
         let a = &a;
         async move {
-            let t = a.get(&format!("/api/v1/posts/{pid}"), None).await.expect(200);
-            t["comments"]
-                .as_array()
-                .and_then(|l| l.iter().find(|c| c["body_html"].as_str().is_some_and(|h| h.contains(body))).cloned())
+            let t = a
+                .get(&format!("/api/v1/posts/{pid}"), None)
+                .await
+                .expect(200);
+            t["comments"].as_array().and_then(|l| {
+                l.iter()
+                    .find(|c| c["body_html"].as_str().is_some_and(|h| h.contains(body)))
+                    .cloned()
+            })
         }
     };
-    eventually("bob's first comment on A", || async { comment_on_a("Mine too.").await.is_some() }).await;
+    eventually("bob's first comment on A", || async {
+        comment_on_a("Mine too.").await.is_some()
+    })
+    .await;
     let first = comment_on_a("Mine too.").await.unwrap();
     assert_eq!(first["media"][0]["alt"], "Smoke from the left");
-    assert!(first["media"][0]["url"].as_str().unwrap().starts_with(&b.url));
+    assert!(first["media"][0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&b.url));
 
     // ... until A rejects B's media: the next comment comes without it.
     let root = a.admin("root").await;
@@ -748,8 +864,15 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
         .await
         .expect(200);
     assert_eq!(policy["reject_media"], true);
-    let listed = a.get("/api/v1/admin/federation", Some(&root)).await.expect(200);
-    assert!(listed["domains"].as_array().unwrap().iter().any(|d| d["domain"] == bh.as_str() && d["reject_media"] == true));
+    let listed = a
+        .get("/api/v1/admin/federation", Some(&root))
+        .await
+        .expect(200);
+    assert!(listed["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["domain"] == bh.as_str() && d["reject_media"] == true));
     a.put(
         &format!("/api/v1/admin/domains/{bh}/media"),
         Some(&ann),
@@ -765,9 +888,15 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
     )
     .await
     .expect(201);
-    eventually("bob's second comment on A", || async { comment_on_a("Worse now.").await.is_some() }).await;
+    eventually("bob's second comment on A", || async {
+        comment_on_a("Worse now.").await.is_some()
+    })
+    .await;
     let second = comment_on_a("Worse now.").await.unwrap();
     assert_eq!(second["media"], json!([]), "{second}");
-    let gallery = a.get("/api/v1/groups/support/media", None).await.expect(200);
+    let gallery = a
+        .get("/api/v1/groups/support/media", None)
+        .await
+        .expect(200);
     assert!(!gallery.to_string().contains("More smoke"));
 }

@@ -1,10 +1,10 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
+use super::media;
 use super::{
     accounts, blocks, branding, domains, email, groups, moderation, notifications, people, posts,
     reports, reputation, review, search, terms, webhooks,
 };
-use super::media;
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};

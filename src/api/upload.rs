@@ -90,7 +90,11 @@ pub async fn read(
         } else {
             let text = String::from_utf8(data.to_vec())
                 .map_err(|_| Error::bad_request(format!("the field {name:?} is not UTF-8")))?;
-            crate::input::check(&format!("the field {name:?}"), &text, crate::input::Source::Text)?;
+            crate::input::check(
+                &format!("the field {name:?}"),
+                &text,
+                crate::input::Source::Text,
+            )?;
             parts.fields.push((name, text));
         }
     }

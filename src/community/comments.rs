@@ -7,10 +7,10 @@ use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
+use crate::store::media::Owner as MediaOwner;
 use crate::store::{
     groups as group_rows, now, people, posts as post_rows, votes, write_tx, DbConn,
 };
-use crate::store::media::Owner as MediaOwner;
 use crate::App;
 
 pub struct CommentInput {

@@ -10,11 +10,11 @@ use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
+use crate::store::media::Owner as MediaOwner;
 use crate::store::people::{self, Person};
 use crate::store::posts::{
     self as rows, FeedCursor, FeedScope, FeedSort, NewPost, Post, PostChange, PostKind,
 };
-use crate::store::media::Owner as MediaOwner;
 use crate::store::{follows, now, votes, write_tx, DbConn};
 use crate::App;
 use base64::Engine;

@@ -1,7 +1,6 @@
 //! The `notifications` consumer: each event of the log becomes the notices
 //! of the local people it concerns, in the consumer's batch transaction.
 
-use crate::store::posts::PostKind;
 use super::mentions::{self, Written};
 use super::{Delivery, Kind, Payload};
 use crate::community::privacy::{self, Sight, Viewer};
@@ -10,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Decision, Event, Target, What};
 use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
+use crate::store::posts::PostKind;
 use crate::store::{
     blocks, comments, follows, groups, notifications as rows, people, posts, reports, DbConn,
 };

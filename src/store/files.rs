@@ -31,9 +31,8 @@ impl Files {
         let inner: Arc<dyn ObjectStore> = match m.store {
             MediaStoreKind::Folder => {
                 let dir = config.data_dir.join("media");
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    Error::internal(format!("cannot create {}", dir.display()), e)
-                })?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Error::internal(format!("cannot create {}", dir.display()), e))?;
                 Arc::new(
                     LocalFileSystem::new_with_prefix(&dir)
                         .map_err(|e| store_error("open its folder", e))?,

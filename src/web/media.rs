@@ -3,9 +3,9 @@
 //! carry an image (new thread, reply) and a group's media page.
 
 use super::forms::{check_csrf, Posted};
+use super::ok;
 use super::page::{t, Page};
 use super::session::Viewer;
-use super::ok;
 use crate::api::auth::MaybeAuth;
 use crate::api::upload;
 use crate::community::media::{self, Attach, Variant};
@@ -45,7 +45,10 @@ async fn serve(
         // Files never change; a club's stay in the reader's cache only.
         .insert_header((header::CACHE_CONTROL, "private, max-age=86400, immutable"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
         .body(bytes))
 }
 
@@ -197,8 +200,7 @@ async fn gallery(
     q: web::Query<GalleryQuery>,
 ) -> Result<HttpResponse> {
     let actor = viewer.actor();
-    let (group, items, next) = match media::gallery(&app, actor.as_ref(), &name, q.before).await
-    {
+    let (group, items, next) = match media::gallery(&app, actor.as_ref(), &name, q.before).await {
         // A club's gallery is not said to exist to outsiders.
         Err(e) if e.kind == crate::error::ErrorKind::Forbidden => {
             return Err(Error::not_found(format!("no group {name}")))

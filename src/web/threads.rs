@@ -3,7 +3,6 @@
 //! moderators' actions on threads and comments. Every action is a plain
 //! form calling the same rules as the API, then a redirect to the thread.
 
-use crate::store::posts::PostKind;
 use super::forms::Posted;
 use super::media::{attach_upload, Image, WithImage};
 use super::page::{t, Page};
@@ -16,6 +15,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::moderation::reports::{self, Subject};
 use crate::store::people::Person;
+use crate::store::posts::PostKind;
 use crate::store::votes::VoteTarget;
 use crate::App;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
@@ -159,7 +159,7 @@ pub struct CommentNode {
 /// The comment tree as a sequence: a comment opens, its replies follow,
 /// then it closes (templates do not recurse).
 pub enum TreeItem {
-    Open(CommentNode),
+    Open(Box<CommentNode>),
     /// Closes a comment; true when it had replies (a list to close).
     Close(bool),
 }
@@ -412,7 +412,7 @@ fn comment_tree(
             max_depth,
             kids.map_or(0, Vec::len),
         );
-        out.push(TreeItem::Open(n));
+        out.push(TreeItem::Open(Box::new(n)));
         stack.push((i, true, kids.is_some()));
         if let Some(kids) = kids {
             stack.extend(kids.iter().rev().map(|&k| (k, false, false)));

@@ -53,7 +53,7 @@ fn image_type(said: Option<&str>, url: &Url) -> Option<MediaType> {
 pub fn received(attachment: &[Value]) -> Vec<RemoteImage> {
     attachment
         .iter()
-        .filter_map(|v| AttachmentIn::deserialize_from(v))
+        .filter_map(AttachmentIn::deserialize_from)
         .filter_map(|a| {
             let url = match a.kind.as_deref() {
                 Some("Image") | Some("Document") => {
