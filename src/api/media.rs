@@ -116,6 +116,7 @@ pub struct MediaPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GalleryQuery {
     /// Images older than this id (from `next_before`).
     pub before: Option<i64>,
