@@ -1,6 +1,7 @@
 //! The file store of media: a folder under `data_dir`, or an S3-compatible
 //! bucket shared by several processes or machines (`media.store`). Both
-//! through `object_store`, so the code above sees one interface.
+//! through `object_store`, so the code above sees one interface. S3
+//! credentials not in the settings come from the `AWS_*` variables.
 
 use crate::config::{Config, MediaStoreKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -40,7 +41,7 @@ impl Files {
             }
             MediaStoreKind::S3 => {
                 let s3 = &m.s3;
-                let mut b = AmazonS3Builder::new()
+                let mut b = AmazonS3Builder::from_env()
                     .with_bucket_name(&s3.bucket)
                     .with_allow_http(s3.allow_http);
                 if !s3.region.is_empty() {
