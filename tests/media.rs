@@ -900,3 +900,106 @@ async fn federated_images_and_rejected_media(backend: Backend, files: Files) {
         .expect(200);
     assert!(!gallery.to_string().contains("More smoke"));
 }
+
+// ---- images as other software sends them
+
+mod received {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::mastodon_and_lemmy_images_are_understood(super::Backend::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if super::common::postgres_url().is_none() {
+            eprintln!("GUILDHALL_TEST_POSTGRES_URL is not set: PostgreSQL variant skipped");
+            return;
+        }
+        super::mastodon_and_lemmy_images_are_understood(super::Backend::Postgres).await
+    }
+}
+
+/// A (fake) Mastodon server's status with a media attachment, and a Lemmy
+/// image post, both sent to a group here with real signatures.
+async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
+    use common::remote::{mention, Remote, PUBLIC};
+    let a = common::start(backend).await;
+    let ann = a.user("ann").await;
+    a.group(&ann, "support", "group").await;
+    let social = Remote::start().await;
+    let kim = social.person("kim").await;
+    let group: Value = a
+        .client
+        .get(format!("{}/g/support", a.url))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .expect("fetch the group")
+        .json()
+        .await
+        .expect("group JSON");
+    let group_ap = group["id"].as_str().expect("id").to_string();
+    let inbox = group["endpoints"]["sharedInbox"].as_str().unwrap().to_string();
+    social
+        .send(&kim, group["inbox"].as_str().unwrap(), &kim.follow(&group_ap))
+        .await
+        .expect(202);
+    social
+        .wait_for("the Accept", |r| r.iter().any(|r| r.kind() == "Accept"))
+        .await;
+
+    // Mastodon: a Document with an image type, alt text in `name`.
+    let mut status = kim.note("<p>@support The jammed tray</p>");
+    status["cc"] = json!([kim.followers, group_ap]);
+    status["tag"] = json!([mention(&group_ap, &format!("@support@{}", a.host()))]);
+    status["attachment"] = json!([
+        {"type": "Document", "mediaType": "image/jpeg", "url": format!("{}/system/media/tray.jpg", kim.base),
+         "name": "A paper tray with a crumpled sheet", "blurhash": "UFGuXn00~qxu9Fof%MRj4nt7WBxuxuWBRjof",
+         "focalPoint": [0.0, 0.0], "width": 1200, "height": 900},
+        {"type": "Document", "mediaType": "video/mp4", "url": format!("{}/system/media/clip.mp4", kim.base),
+         "name": "A video"}
+    ]);
+    social.send(&kim, &inbox, &kim.create(&status)).await.expect(202);
+    let thread = a.await_thread(None, "support", "The jammed tray").await;
+    let media = thread["media"].as_array().expect("media");
+    assert_eq!(media.len(), 1, "{thread}");
+    assert_eq!(media[0]["alt"], "A paper tray with a crumpled sheet");
+    assert_eq!(media[0]["url"], format!("{}/system/media/tray.jpg", kim.base));
+    assert_eq!((media[0]["width"].as_i64(), media[0]["height"].as_i64()), (Some(1200), Some(900)));
+    assert_eq!(media[0]["media_type"], "image/jpeg");
+    // The thread page shows it with its alt text, lazily.
+    let html = a
+        .client
+        .get(format!("{}/post/{}", a.url, thread["id"]))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(r#"alt="A paper tray with a crumpled sheet" loading="lazy" width="1200" height="900""#), "{html}");
+
+    // Lemmy: a Page whose attachment is a Link to an image (no type said).
+    let page = json!({
+        "id": format!("{}/post/77", kim.base),
+        "type": "Page",
+        "attributedTo": kim.id,
+        "to": [group_ap, PUBLIC],
+        "audience": group_ap,
+        "name": "Toner everywhere",
+        "content": "<p>After the fix.</p>",
+        "mediaType": "text/html",
+        "attachment": [{"type": "Link", "href": format!("{}/pictrs/image/toner.png", kim.base)}],
+        "image": {"type": "Image", "url": format!("{}/pictrs/image/toner.png", kim.base)},
+        "sensitive": false,
+        "published": "2026-01-02T03:04:05Z"
+    });
+    social.send(&kim, &inbox, &kim.create(&page)).await.expect(202);
+    let thread = a.await_thread(None, "support", "Toner everywhere").await;
+    assert_eq!(thread["media"][0]["media_type"], "image/png", "{thread}");
+    assert_eq!(thread["media"][0]["url"], format!("{}/pictrs/image/toner.png", kim.base));
+    assert_eq!(thread["media"][0]["alt"], "");
+    let gallery = a.get("/api/v1/groups/support/media", None).await.expect(200);
+    assert_eq!(gallery["items"].as_array().map(Vec::len), Some(2));
+}
