@@ -542,6 +542,30 @@ async fn images_attach_show_and_go_with_their_content(backend: Backend, files: F
     assert_eq!(thread["comments"][0]["media"][0]["alt"], "A green gate");
     assert_eq!(thread["media"].as_array().map(Vec::len), Some(2));
 
+    // A removed comment's image is its author's and the moderators' only.
+    let cid = comment["id"].as_i64().unwrap();
+    let gate = comment["media"][0]["url"].as_str().unwrap().to_string();
+    s.post(
+        &format!("/api/v1/comments/{cid}/remove"),
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(fetch(&s.client, &gate, None).await.0, 404);
+    assert_eq!(fetch(&s.client, &gate, Some(&ann)).await.0, 200);
+    assert_eq!(fetch(&s.client, &gate, Some(&bob)).await.0, 200);
+    let gallery = s.get("/api/v1/groups/photos/media", None).await.expect(200);
+    assert_eq!(gallery["items"].as_array().map(Vec::len), Some(2));
+    s.post(
+        &format!("/api/v1/comments/{cid}/restore"),
+        Some(&ann),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(fetch(&s.client, &gate, None).await.0, 200);
+
     // The group's gallery: every image posted there, newest first.
     let gallery = s.get("/api/v1/groups/photos/media", None).await.expect(200);
     let alts: Vec<&str> = gallery["items"]
@@ -939,9 +963,16 @@ async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
         .await
         .expect("group JSON");
     let group_ap = group["id"].as_str().expect("id").to_string();
-    let inbox = group["endpoints"]["sharedInbox"].as_str().unwrap().to_string();
+    let inbox = group["endpoints"]["sharedInbox"]
+        .as_str()
+        .unwrap()
+        .to_string();
     social
-        .send(&kim, group["inbox"].as_str().unwrap(), &kim.follow(&group_ap))
+        .send(
+            &kim,
+            group["inbox"].as_str().unwrap(),
+            &kim.follow(&group_ap),
+        )
         .await
         .expect(202);
     social
@@ -959,13 +990,22 @@ async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
         {"type": "Document", "mediaType": "video/mp4", "url": format!("{}/system/media/clip.mp4", kim.base),
          "name": "A video"}
     ]);
-    social.send(&kim, &inbox, &kim.create(&status)).await.expect(202);
+    social
+        .send(&kim, &inbox, &kim.create(&status))
+        .await
+        .expect(202);
     let thread = a.await_thread(None, "support", "The jammed tray").await;
     let media = thread["media"].as_array().expect("media");
     assert_eq!(media.len(), 1, "{thread}");
     assert_eq!(media[0]["alt"], "A paper tray with a crumpled sheet");
-    assert_eq!(media[0]["url"], format!("{}/system/media/tray.jpg", kim.base));
-    assert_eq!((media[0]["width"].as_i64(), media[0]["height"].as_i64()), (Some(1200), Some(900)));
+    assert_eq!(
+        media[0]["url"],
+        format!("{}/system/media/tray.jpg", kim.base)
+    );
+    assert_eq!(
+        (media[0]["width"].as_i64(), media[0]["height"].as_i64()),
+        (Some(1200), Some(900))
+    );
     assert_eq!(media[0]["media_type"], "image/jpeg");
     // The thread page shows it with its alt text, lazily.
     let html = a
@@ -978,7 +1018,12 @@ async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
         .text()
         .await
         .expect("html");
-    assert!(html.contains(r#"alt="A paper tray with a crumpled sheet" loading="lazy" width="1200" height="900""#), "{html}");
+    assert!(
+        html.contains(
+            r#"alt="A paper tray with a crumpled sheet" loading="lazy" width="1200" height="900""#
+        ),
+        "{html}"
+    );
 
     // Lemmy: a Page whose attachment is a Link to an image (no type said).
     let page = json!({
@@ -995,11 +1040,20 @@ async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
         "sensitive": false,
         "published": "2026-01-02T03:04:05Z"
     });
-    social.send(&kim, &inbox, &kim.create(&page)).await.expect(202);
+    social
+        .send(&kim, &inbox, &kim.create(&page))
+        .await
+        .expect(202);
     let thread = a.await_thread(None, "support", "Toner everywhere").await;
     assert_eq!(thread["media"][0]["media_type"], "image/png", "{thread}");
-    assert_eq!(thread["media"][0]["url"], format!("{}/pictrs/image/toner.png", kim.base));
+    assert_eq!(
+        thread["media"][0]["url"],
+        format!("{}/pictrs/image/toner.png", kim.base)
+    );
     assert_eq!(thread["media"][0]["alt"], "");
-    let gallery = a.get("/api/v1/groups/support/media", None).await.expect(200);
+    let gallery = a
+        .get("/api/v1/groups/support/media", None)
+        .await
+        .expect(200);
     assert_eq!(gallery["items"].as_array().map(Vec::len), Some(2));
 }

@@ -135,7 +135,11 @@ pub fn attach(
                         "upload {id} is already attached"
                     )));
                 }
-                rows::attach(conn, m.id, to, group_id, position as i32, at)?;
+                if !rows::attach(conn, m.id, to, group_id, position as i32, at)? {
+                    return Err(Error::unprocessable(format!(
+                        "upload {id} is gone (never attached in time)"
+                    )));
+                }
             }
             Ok(())
         }
@@ -145,7 +149,13 @@ pub fn attach(
             if instance.reject_media {
                 return Ok(());
             }
-            for (position, i) in images.iter().take(MAX_ATTACHMENTS).enumerate() {
+            let (post_id, comment_id) = match to {
+                Owner::Post(p) => (Some(p), None),
+                Owner::Comment(c) => (None, Some(c)),
+            };
+            // URLs longer than any real one are not stored.
+            let images = images.iter().filter(|i| i.url.as_str().len() <= 2048);
+            for (position, i) in images.take(MAX_ATTACHMENTS).enumerate() {
                 let alt: String = i.alt.trim().chars().take(MAX_ALT_CHARS).collect();
                 let new = NewMedia {
                     owner_id: actor.id(),
@@ -159,15 +169,14 @@ pub fn attach(
                     byte_size: 0,
                     blurhash: i.blurhash.clone().filter(|b| b.len() <= 100),
                     alt: alt.replace('\0', ""),
-                    post_id: None,
-                    comment_id: None,
+                    post_id,
+                    comment_id,
                     group_id: Some(group_id),
                     position: position as i32,
                     created_at: at,
                     attached_at: Some(at),
                 };
-                let m = rows::insert(conn, &new)?;
-                rows::attach(conn, m.id, to, group_id, position as i32, at)?;
+                rows::insert(conn, &new)?;
             }
             Ok(())
         }
@@ -209,15 +218,32 @@ pub async fn file(
         .run(move |conn| {
             let missing = || Error::not_found(format!("no media {id}"));
             let m = rows::by_id(conn, id)?.ok_or_else(missing)?;
-            match m.group_id {
-                Some(g) => {
-                    let group = group_rows::by_id(conn, g)?;
-                    if !can_read(conn, viewer.as_ref(), &group)? {
-                        return Err(Error::forbidden("this image is in a club: members only"));
-                    }
+            let Some(g) = m.group_id else {
+                if viewer.as_ref().map(Actor::id) == Some(m.owner_id) {
+                    return Ok(m);
                 }
-                None if viewer.as_ref().map(Actor::id) == Some(m.owner_id) => {}
-                None => return Err(missing()),
+                return Err(missing());
+            };
+            let group = group_rows::by_id(conn, g)?;
+            if !can_read(conn, viewer.as_ref(), &group)? {
+                return Err(Error::forbidden("this image is in a club: members only"));
+            }
+            // The images of held or removed content are seen by those who
+            // see that content: its author and the moderators.
+            let (author, hidden) = match (m.post_id, m.comment_id) {
+                (Some(p), _) => {
+                    let p = crate::store::posts::by_id(conn, p)?;
+                    (p.author_id, p.held || p.removed)
+                }
+                (None, Some(c)) => {
+                    let c = crate::store::comments::by_id(conn, c)?;
+                    let p = crate::store::posts::by_id(conn, c.post_id)?;
+                    (c.author_id, c.held || c.removed || p.held || p.removed)
+                }
+                (None, None) => (m.owner_id, false),
+            };
+            if hidden && !super::posts::sees_held(conn, viewer.as_ref(), author, &group)? {
+                return Err(missing());
             }
             Ok(m)
         })
@@ -281,11 +307,15 @@ pub async fn clean_orphans(app: &App) -> Result<usize> {
             .store
             .run(move |conn| {
                 crate::store::write_tx(conn, |conn| {
-                    let batch = rows::unattached_before(conn, before, 100)?;
-                    for m in &batch {
-                        rows::delete(conn, m.id)?;
+                    let mut gone = Vec::new();
+                    // Deleted only if still unattached: an upload attached
+                    // meanwhile stays.
+                    for m in rows::unattached_before(conn, before, 100)? {
+                        if rows::delete_unattached(conn, m.id)? {
+                            gone.push(m);
+                        }
                     }
-                    Ok(batch)
+                    Ok(gone)
                 })
             })
             .await?;

@@ -96,6 +96,7 @@ pub fn by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Media>> {
 }
 
 /// Attaches an upload, in the order given; the caller checked who owns it.
+/// False when it is no longer there (removed as never attached).
 pub fn attach(
     conn: &mut DbConn,
     id: i64,
@@ -103,12 +104,12 @@ pub fn attach(
     group_id: i64,
     position: i32,
     at: NaiveDateTime,
-) -> Result<()> {
+) -> Result<bool> {
     let (post_id, comment_id) = match to {
         Owner::Post(p) => (Some(p), None),
         Owner::Comment(c) => (None, Some(c)),
     };
-    diesel::update(media::table.find(id))
+    Ok(diesel::update(media::table.find(id))
         .set((
             media::post_id.eq(post_id),
             media::comment_id.eq(comment_id),
@@ -116,8 +117,8 @@ pub fn attach(
             media::position.eq(position),
             media::attached_at.eq(at),
         ))
-        .execute(conn)?;
-    Ok(())
+        .execute(conn)?
+        == 1)
 }
 
 /// The media of these threads, in their order.
@@ -198,7 +199,9 @@ pub fn unattached_before(
         .load(conn)?)
 }
 
-pub fn delete(conn: &mut DbConn, id: i64) -> Result<()> {
-    diesel::delete(media::table.find(id)).execute(conn)?;
-    Ok(())
+/// Deletes an upload if it is still unattached; whether it was.
+pub fn delete_unattached(conn: &mut DbConn, id: i64) -> Result<bool> {
+    let deleted =
+        diesel::delete(media::table.find(id).filter(media::attached_at.is_null())).execute(conn)?;
+    Ok(deleted == 1)
 }
