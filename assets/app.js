@@ -20,7 +20,9 @@
     var form = ev.target;
     if (!form.matches || !form.matches("form[data-enhance]")) return;
     ev.preventDefault();
-    var body = new URLSearchParams(new FormData(form, ev.submitter || null));
+    var data = new FormData(form, ev.submitter || null);
+    // A form that may carry a file goes as multipart; others as plain forms.
+    var body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
     fetch(form.action, {
       method: "POST",
       body: body,

@@ -55,6 +55,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub webhooks: WebhooksConfig,
     pub articles: ArticlesConfig,
+    pub media: MediaConfig,
 }
 
 /// Blogs, articles and their feeds (docs/content.md).
@@ -81,6 +82,62 @@ impl Default for ArticlesConfig {
             feed_items: 20,
         }
     }
+}
+
+/// Where uploaded media are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStoreKind {
+    /// A folder: `media` under `data_dir`.
+    Folder,
+    /// An S3-compatible object store, shared by several processes or machines.
+    S3,
+}
+
+/// Uploads and media (docs/content.md, "Media and galleries").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    pub store: MediaStoreKind,
+    /// Largest upload read; a larger body is refused while it is read.
+    pub max_upload_bytes: usize,
+    /// Largest image (width times height) decoded; checked from its header.
+    pub max_pixels: u64,
+    /// Larger images are scaled down to fit this width and height.
+    pub max_dimension: u32,
+    /// The thumbnail's largest side.
+    pub thumbnail_size: u32,
+    /// Uploads never attached are removed after this many hours.
+    pub orphan_grace_hours: u32,
+    pub s3: S3Config,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            store: MediaStoreKind::Folder,
+            max_upload_bytes: 10 * 1024 * 1024,
+            max_pixels: 40_000_000,
+            max_dimension: 4096,
+            thumbnail_size: 400,
+            orphan_grace_hours: 24,
+            s3: S3Config::default(),
+        }
+    }
+}
+
+/// The S3-compatible bucket of `media.store = "s3"`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Config {
+    pub bucket: String,
+    /// Empty for AWS itself; the URL of any other S3-compatible server.
+    pub endpoint: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Allows an http:// endpoint (a server on the same machine or network).
+    pub allow_http: bool,
 }
 
 /// The webhook sender (docs/integrations.md).
@@ -355,6 +412,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             webhooks: WebhooksConfig::default(),
             articles: ArticlesConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }
@@ -551,6 +609,18 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("email.reset_link_minutes", ValueKind::Integer),
     ("email.give_up_after_hours", ValueKind::Integer),
     ("email.retry_base_secs", ValueKind::Integer),
+    ("media.store", ValueKind::Text),
+    ("media.max_upload_bytes", ValueKind::Integer),
+    ("media.max_pixels", ValueKind::Integer),
+    ("media.max_dimension", ValueKind::Integer),
+    ("media.thumbnail_size", ValueKind::Integer),
+    ("media.orphan_grace_hours", ValueKind::Integer),
+    ("media.s3.bucket", ValueKind::Text),
+    ("media.s3.endpoint", ValueKind::Text),
+    ("media.s3.region", ValueKind::Text),
+    ("media.s3.access_key_id", ValueKind::Text),
+    ("media.s3.secret_access_key", ValueKind::Text),
+    ("media.s3.allow_http", ValueKind::Boolean),
 ];
 
 /// The environment variable that overrides `key`.
@@ -792,7 +862,40 @@ impl Config {
                 ),
             ));
         }
-        self.validate_mail()
+        self.validate_mail()?;
+        self.validate_media()
+    }
+
+    fn validate_media(&self) -> Result<(), ConfigError> {
+        let m = &self.media;
+        for (key, value) in [
+            ("media.max_upload_bytes", m.max_upload_bytes as u64),
+            ("media.max_pixels", m.max_pixels),
+            ("media.max_dimension", u64::from(m.max_dimension)),
+            ("media.thumbnail_size", u64::from(m.thumbnail_size)),
+        ] {
+            if value == 0 {
+                return Err(config_error(key, "must be greater than 0"));
+            }
+        }
+        if m.max_dimension > 16384 {
+            return Err(config_error("media.max_dimension", "must be at most 16384"));
+        }
+        if m.store == MediaStoreKind::S3 {
+            if m.s3.bucket.is_empty() {
+                return Err(config_error(
+                    "media.s3.bucket",
+                    "media.store = \"s3\" needs a bucket",
+                ));
+            }
+            if !m.s3.endpoint.is_empty() && Url::parse(&m.s3.endpoint).is_err() {
+                return Err(config_error(
+                    "media.s3.endpoint",
+                    format!("not a URL: {:?}", m.s3.endpoint),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn validate_mail(&self) -> Result<(), ConfigError> {

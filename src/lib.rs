@@ -71,6 +71,8 @@ pub struct App {
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// The metrics recorder, when `[metrics] enabled`.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Where media files are kept (a folder or an S3-compatible bucket).
+    pub files: store::files::Files,
 }
 
 impl App {
@@ -99,7 +101,9 @@ impl App {
         } else {
             None
         };
+        let files = store::files::Files::open(&config)?;
         Ok(App {
+            files,
             metrics,
             ids: Arc::new(Ids::new(&config.base_url())),
             keys: KeyPool::new(config.keys.pool_size),

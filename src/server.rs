@@ -58,6 +58,8 @@ pub struct Worker {
     /// The article scheduler; aborting it is safe (each article comes
     /// out in one transaction).
     articles: tokio::task::JoinHandle<()>,
+    /// The clean-up of unattached uploads.
+    media: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -75,6 +77,7 @@ impl Worker {
         }
         self.webhooks.abort();
         self.articles.abort();
+        self.media.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -97,6 +100,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         mail: crate::jobs::mail::spawn(app.clone())?,
         webhooks: crate::jobs::webhooks::spawn(app.clone())?,
         articles: crate::jobs::articles::spawn(app.clone()),
+        media: crate::jobs::media::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

@@ -24,6 +24,8 @@ pub struct DomainView {
     pub policy: String,
     /// Deliveries to it are failing for too long.
     pub dead: bool,
+    /// Its media are kept out (neither linked nor stored).
+    pub reject_media: bool,
 }
 
 impl From<&Instance> for DomainView {
@@ -32,6 +34,7 @@ impl From<&Instance> for DomainView {
             domain: i.domain.clone(),
             policy: i.policy.to_string(),
             dead: i.dead,
+            reject_media: i.reject_media,
         }
     }
 }

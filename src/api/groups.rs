@@ -359,6 +359,9 @@ pub struct CreatePostRequest {
     pub body: String,
     /// discussion (default), question, idea or article.
     pub kind: Option<String>,
+    /// Uploads (`POST /api/v1/media`) to attach, in order.
+    #[serde(default)]
+    pub media: Vec<i64>,
 }
 
 /// Start a thread in a group.
@@ -381,6 +384,7 @@ pub async fn create_post(
             title: b.title,
             body: crate::community::Body::Markdown(b.body),
             kind: b.kind,
+            media: crate::community::media::Attach::Uploads(b.media),
         },
     )
     .await?;

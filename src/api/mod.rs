@@ -13,6 +13,7 @@ pub mod email;
 pub mod groups;
 pub mod ideas;
 pub mod input;
+pub mod media;
 pub mod moderation;
 pub mod notifications;
 pub mod openapi;
@@ -24,6 +25,7 @@ pub mod request_id;
 pub mod review;
 pub mod search;
 pub mod terms;
+pub mod upload;
 pub mod views;
 pub mod webhooks;
 
@@ -70,6 +72,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(search::routes)
                 .configure(webhooks::routes)
                 .configure(articles::routes)
+                .configure(media::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -1,6 +1,7 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::ideas;
+use super::media;
 use super::{
     accounts, articles, blocks, branding, domains, email, groups, moderation, notifications,
     people, posts, reports, reputation, review, search, terms, webhooks,
@@ -64,6 +65,7 @@ impl Modify for BearerAuth {
         ideas::status, ideas::set_status, ideas::board,
         articles::create, articles::group_blog, articles::person_blog, articles::get,
         articles::edit, articles::token_status, articles::new_token, articles::revoke_token,
+        media::upload, media::gallery, media::reject_media,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

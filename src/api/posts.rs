@@ -5,6 +5,7 @@ use super::cache::json_for;
 use super::input::Json;
 use super::views::{CommentView, PostView, ThreadView, VoteView};
 use crate::community::comments::{self, CommentInput};
+use crate::community::media::Attach;
 use crate::community::posts::{self, PostEdit};
 use crate::community::votes;
 use crate::community::Body;
@@ -96,6 +97,9 @@ pub struct CommentRequest {
     pub body: String,
     /// The comment this replies to; absent for a top-level comment.
     pub parent_id: Option<i64>,
+    /// Uploads (`POST /api/v1/media`) to attach, in order.
+    #[serde(default)]
+    pub media: Vec<i64>,
 }
 
 /// Comment on a thread, or reply to a comment.
@@ -117,6 +121,7 @@ pub async fn comment(
         CommentInput {
             body: Body::Markdown(b.body),
             parent_id: b.parent_id,
+            media: Attach::Uploads(b.media),
         },
     )
     .await?;

@@ -344,6 +344,8 @@ pub struct PostView {
     /// An idea's status; absent for other kinds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idea: Option<super::ideas::IdeaView>,
+    /// Its images, in order (none once deleted or removed).
+    pub media: Vec<super::media::MediaView>,
 }
 
 impl From<&PostInfo> for PostView {
@@ -374,6 +376,11 @@ impl From<&PostInfo> for PostView {
             created_at: utc(p.created_at),
             updated_at: p.updated_at.map(utc),
             idea: i.idea.as_ref().map(super::ideas::IdeaView::from),
+            media: if hidden {
+                Vec::new()
+            } else {
+                super::media::MediaView::list(&p.ap_id, &i.media)
+            },
         }
     }
 }
@@ -407,6 +414,8 @@ pub struct CommentView {
     pub held: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Its images, in order (none once deleted or removed).
+    pub media: Vec<super::media::MediaView>,
     /// Direct replies, oldest first.
     #[schema(no_recursion)]
     pub replies: Vec<CommentView>,
@@ -435,6 +444,11 @@ impl From<&CommentInfo> for CommentView {
             held: c.held,
             created_at: utc(c.created_at),
             updated_at: c.updated_at.map(utc),
+            media: if hidden {
+                Vec::new()
+            } else {
+                super::media::MediaView::list(&c.ap_id, &i.media)
+            },
             replies: Vec::new(),
         }
     }

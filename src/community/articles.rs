@@ -286,6 +286,7 @@ pub async fn create(
             title: input.title,
             body: Body::Markdown(input.body),
             kind: Some(PostKind::Article.as_str().to_string()),
+            media: crate::community::media::Attach::Nothing,
         },
         Some(extra),
     )

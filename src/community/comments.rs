@@ -7,6 +7,7 @@ use super::{group_decides, Actor, Body, Origin};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::store::comments::{self as rows, Comment, CommentChange, NewComment};
+use crate::store::media::Owner as MediaOwner;
 use crate::store::{
     groups as group_rows, now, people, posts as post_rows, votes, write_tx, DbConn,
 };
@@ -15,6 +16,7 @@ use crate::App;
 pub struct CommentInput {
     pub body: Body,
     pub parent_id: Option<i64>,
+    pub media: super::media::Attach,
 }
 
 fn check_body(app: &App, body: &str) -> Result<()> {
@@ -38,6 +40,8 @@ pub fn enrich(
         }
         None => Vec::new(),
     };
+    let ids: Vec<i64> = comments.iter().map(|c| c.id).collect();
+    let mut media = crate::store::media::of_comments(conn, &ids)?;
     comments
         .into_iter()
         .map(|comment| {
@@ -50,10 +54,15 @@ pub fn enrich(
                 .iter()
                 .find(|(id, _)| *id == comment.id)
                 .map_or(0, |v| v.1);
+            let (mine, rest) = media
+                .drain(..)
+                .partition(|m| m.comment_id == Some(comment.id));
+            media = rest;
             Ok(CommentInfo {
                 comment,
                 author,
                 my_vote,
+                media: mine,
             })
         })
         .collect()
@@ -100,6 +109,7 @@ pub async fn create_received(
     crate::moderation::limits::check_posting(app, actor, input.body.text()).await?;
     let (body_source, body_html) = input.body.render();
     let max_depth = app.config.limits.comment_depth;
+    let attach = input.media;
     let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);
     app.store
         .run(move |conn| {
@@ -183,6 +193,7 @@ pub async fn create_received(
                     Some(_) => c,
                     None => rows::set_ap_id(conn, c.id, &ids.comment(c.id))?,
                 };
+                super::media::attach(conn, &actor, &attach, MediaOwner::Comment(c.id), group.id)?;
                 // Held comments count once approved.
                 if !c.held {
                     post_rows::add_comment(conn, post_id, 1, at)?;
@@ -302,7 +313,8 @@ pub async fn delete_received(
     activity: Option<String>,
 ) -> Result<Applied<()>> {
     let actor = actor.clone();
-    app.store
+    let (applied, files) = app
+        .store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let c = rows::by_id(conn, id)?;
@@ -310,10 +322,12 @@ pub async fn delete_received(
                     return Err(Error::forbidden("only the author deletes a comment"));
                 }
                 if c.deleted {
-                    return Ok(Applied::Unchanged(Error::gone(
-                        "this comment was already deleted",
-                    )));
+                    return Ok((
+                        Applied::Unchanged(Error::gone("this comment was already deleted")),
+                        Vec::new(),
+                    ));
                 }
+                let files = super::media::release(conn, MediaOwner::Comment(id))?;
                 let change = CommentChange {
                     deleted: Some(true),
                     updated_at: Some(Some(now())),
@@ -328,8 +342,10 @@ pub async fn delete_received(
                         .in_group(group_id)
                         .received(activity),
                 )?;
-                Ok(Applied::Changed(()))
+                Ok((Applied::Changed(()), files))
             })
         })
-        .await
+        .await?;
+    super::media::delete_files(app, files).await;
+    Ok(applied)
 }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::{self as group_rows, Group};
+use crate::store::media::Owner as MediaOwner;
 use crate::store::people::{self, Person};
 use crate::store::posts::{
     self as rows, FeedCursor, FeedScope, FeedSort, NewPost, Post, PostChange, PostKind,
@@ -30,6 +31,8 @@ pub struct PostInfo {
     pub accepted_answer: Option<String>,
     /// An idea's status (None for other kinds).
     pub idea: Option<super::ideas::IdeaState>,
+    /// Its images, in order.
+    pub media: Vec<crate::store::media::Media>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +40,8 @@ pub struct CommentInfo {
     pub comment: Comment,
     pub author: Person,
     pub my_vote: i32,
+    /// Its images, in order.
+    pub media: Vec<crate::store::media::Media>,
 }
 
 pub struct Thread {
@@ -57,6 +62,7 @@ pub struct PostInput {
     pub body: Body,
     /// discussion (default), question, idea or article.
     pub kind: Option<String>,
+    pub media: super::media::Attach,
 }
 
 pub struct PostEdit {
@@ -153,6 +159,8 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
         crate::store::comments::by_ids(conn, &accepted_ids)?
     };
     let mut ideas = super::ideas::states(conn, &posts)?;
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let mut media = crate::store::media::of_posts(conn, &ids)?;
     posts
         .into_iter()
         .map(|post| {
@@ -178,6 +186,8 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
                 .iter()
                 .find(|(id, _)| *id == post.id)
                 .map_or(0, |v| v.1);
+            let (mine, rest) = media.drain(..).partition(|m| m.post_id == Some(post.id));
+            media = rest;
             Ok(PostInfo {
                 post,
                 author,
@@ -185,6 +195,7 @@ pub fn enrich(conn: &mut DbConn, viewer: Option<i64>, posts: Vec<Post>) -> Resul
                 my_vote,
                 accepted_answer,
                 idea,
+                media: mine,
             })
         })
         .collect()
@@ -285,6 +296,7 @@ async fn create_in(
         })?,
     };
     let (body_source, body_html) = input.body.render();
+    let attach = input.media;
     let (actor, ids, instance_id) = (actor.clone(), app.ids.clone(), app.local_instance_id);
     app.store
         .run(move |conn| {
@@ -330,6 +342,7 @@ async fn create_in(
                     Some(_) => post,
                     None => rows::set_ap_id(conn, post.id, &ids.post(post.id))?,
                 };
+                super::media::attach(conn, &actor, &attach, MediaOwner::Post(post.id), group.id)?;
                 // Held threads count once approved.
                 if !post.held {
                     group_rows::add_post_count(conn, group.id, 1)?;
@@ -546,7 +559,8 @@ pub async fn delete_received(
     activity: Option<String>,
 ) -> Result<Applied<()>> {
     let actor = actor.clone();
-    app.store
+    let (applied, files) = app
+        .store
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let post = rows::by_id(conn, id)?;
@@ -554,10 +568,12 @@ pub async fn delete_received(
                     return Err(Error::forbidden("only the author deletes a thread"));
                 }
                 if post.deleted {
-                    return Ok(Applied::Unchanged(Error::gone(
-                        "this thread was already deleted",
-                    )));
+                    return Ok((
+                        Applied::Unchanged(Error::gone("this thread was already deleted")),
+                        Vec::new(),
+                    ));
                 }
+                let files = super::media::release(conn, MediaOwner::Post(id))?;
                 let change = PostChange {
                     deleted: Some(true),
                     updated_at: Some(Some(now())),
@@ -571,10 +587,12 @@ pub async fn delete_received(
                         .in_group(post.group_id)
                         .received(activity),
                 )?;
-                Ok(Applied::Changed(()))
+                Ok((Applied::Changed(()), files))
             })
         })
-        .await
+        .await?;
+    super::media::delete_files(app, files).await;
+    Ok(applied)
 }
 
 pub fn page(

@@ -34,6 +34,8 @@ pub struct CommentObject {
     /// The ap_id and author of the thread or comment it answers.
     pub parent_ap_id: String,
     pub parent_author: Person,
+    /// Its images, in order.
+    pub media: Vec<crate::store::media::Media>,
 }
 
 pub struct Usage {
@@ -195,6 +197,7 @@ fn comment_object(
         group,
         parent_ap_id,
         parent_author: people::by_id(conn, parent_author_id)?,
+        media: info.media,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod articles;
 pub mod delivery;
 pub mod events;
 pub mod mail;
+pub mod media;
 pub mod notification_mail;
 pub mod reputation;
 pub mod webhooks;

@@ -113,6 +113,35 @@ pub async fn set_policy(
         .await
 }
 
+/// Keeps a server's media out (`reject`), or lets them in again: its
+/// images are then neither linked nor stored with what it sends.
+pub async fn set_reject_media(
+    app: &App,
+    actor: Option<&Actor>,
+    domain: &str,
+    reject: bool,
+) -> Result<Instance> {
+    if let Some(a) = actor {
+        require_staff_moderator(a)?;
+    }
+    let domain = clean_domain(app, domain)?;
+    let moderator = actor.map(Actor::id);
+    app.store
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let i = instances::set_reject_media(conn, &domain, reject)?;
+                let entry = Entry {
+                    reason: Some(format!("{domain}: reject media {reject}")),
+                    admin_only: true,
+                    ..Entry::default()
+                };
+                log::record(conn, "domain_media", moderator, Target::default(), entry)?;
+                Ok(i)
+            })
+        })
+        .await
+}
+
 pub async fn set_mode(app: &App, actor: Option<&Actor>, mode: &str) -> Result<String> {
     if let Some(a) = actor {
         require_staff_moderator(a)?;

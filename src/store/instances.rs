@@ -192,11 +192,25 @@ pub fn set_policy(conn: &mut DbConn, domain: &str, policy: DomainPolicy) -> Resu
         .get_result(conn)?)
 }
 
-/// Remote servers with a policy other than `open`, by domain.
+/// Whether this server keeps `domain`'s media out (uploads, links, caches).
+pub fn set_reject_media(conn: &mut DbConn, domain: &str, reject: bool) -> Result<Instance> {
+    let i = ensure_remote(conn, domain)?;
+    Ok(diesel::update(instance::table.find(i.id))
+        .set(instance::reject_media.eq(reject))
+        .returning(instance::all_columns)
+        .get_result(conn)?)
+}
+
+/// Remote servers with a policy other than `open` (or whose media are
+/// rejected), by domain.
 pub fn with_policy(conn: &mut DbConn) -> Result<Vec<Instance>> {
     Ok(instance::table
         .filter(instance::local.eq(false))
-        .filter(instance::policy.ne(DomainPolicy::Open))
+        .filter(
+            instance::policy
+                .ne(DomainPolicy::Open)
+                .or(instance::reject_media.eq(true)),
+        )
         .order(instance::domain.asc())
         .load(conn)?)
 }

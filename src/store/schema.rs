@@ -575,3 +575,30 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    media (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        local -> Bool,
+        file_key -> Nullable<Text>,
+        thumb_key -> Nullable<Text>,
+        remote_url -> Nullable<Text>,
+        media_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        byte_size -> BigInt,
+        blurhash -> Nullable<Text>,
+        alt -> Text,
+        post_id -> Nullable<BigInt>,
+        comment_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        position -> Integer,
+        created_at -> Timestamp,
+        attached_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(media, post);
+diesel::allow_tables_to_appear_in_same_query!(media, grp);
+diesel::allow_tables_to_appear_in_same_query!(media, comment);

@@ -20,6 +20,7 @@ pub mod groups;
 pub mod home;
 pub mod ideas;
 pub mod info;
+pub mod media;
 pub mod moderate;
 pub mod notifications;
 pub mod page;
@@ -57,7 +58,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(info::routes)
         .configure(password::routes)
         .configure(feeds::routes)
-        .configure(articles::routes);
+        .configure(articles::routes)
+        .configure(media::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts

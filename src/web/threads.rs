@@ -4,6 +4,7 @@
 //! form calling the same rules as the API, then a redirect to the thread.
 
 use super::forms::Posted;
+use super::media::{attach_upload, Image, WithImage};
 use super::page::{t, Page};
 use super::session::Viewer;
 use super::{local_path, ok, render, see_other};
@@ -154,12 +155,14 @@ pub struct CommentNode {
     pub may_reply: bool,
     pub may_accept: bool,
     pub replies: usize,
+    /// Its images (none once deleted, or removed for non-moderators).
+    pub images: Vec<Image>,
 }
 
 /// The comment tree as a sequence: a comment opens, its replies follow,
 /// then it closes (templates do not recurse).
 pub enum TreeItem {
-    Open(CommentNode),
+    Open(Box<CommentNode>),
     /// Closes a comment; true when it had replies (a list to close).
     Close(bool),
 }
@@ -201,6 +204,7 @@ pub(super) struct ThreadPage {
     pub(super) idea: Option<super::ideas::IdeaPanel>,
     /// An article's cover, summary, tags and state.
     article: Option<super::articles::ArticleHeader>,
+    images: Vec<Image>,
 }
 
 #[derive(Deserialize, Default)]
@@ -315,6 +319,7 @@ pub(super) async fn thread_page(app: &App, viewer: &Viewer, thread: Thread) -> R
         reported: false,
         problem: None,
         idea,
+        images: Image::all(&info.media),
     })
 }
 
@@ -353,6 +358,11 @@ fn node(
         may_reply: me.is_some() && !gone && cm.depth + 1 < max_depth,
         may_accept: may_accept && !gone && !cm.held && accepted_id != Some(cm.id),
         replies,
+        images: if cm.deleted || (cm.removed && !moderator) {
+            Vec::new()
+        } else {
+            Image::all(&c.media)
+        },
     }
 }
 
@@ -415,7 +425,7 @@ fn comment_tree(
             max_depth,
             kids.map_or(0, Vec::len),
         );
-        out.push(TreeItem::Open(n));
+        out.push(TreeItem::Open(Box::new(n)));
         stack.push((i, true, kids.is_some()));
         if let Some(kids) = kids {
             stack.extend(kids.iter().rev().map(|&k| (k, false, false)));
@@ -466,33 +476,43 @@ async fn vote_comment(
 struct ReplyForm {
     body: String,
     parent_id: Option<i64>,
+    /// The alt text of the image, when one is sent.
+    alt: Option<String>,
 }
 
 async fn reply(
     app: web::Data<App>,
     viewer: Viewer,
     id: web::Path<i64>,
-    form: Posted<ReplyForm>,
+    form: WithImage<ReplyForm>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let form = form.into_inner();
-    let made = comments::create(
-        &app,
-        &actor,
-        *id,
-        CommentInput {
-            body: Body::Markdown(form.body),
-            parent_id: form.parent_id,
-        },
-    )
-    .await;
+    let WithImage { form, image } = form;
+    let made = match attach_upload(&app, &actor, image, form.alt.as_deref()).await {
+        Ok(media) => {
+            comments::create(
+                &app,
+                &actor,
+                *id,
+                CommentInput {
+                    body: Body::Markdown(form.body),
+                    parent_id: form.parent_id,
+                    media,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     match made {
         Ok(c) => Ok(see_other(&format!("/post/{id}#c{}", c.comment.id))),
         // Something the person can change: the thread again, with why.
         Err(e)
             if matches!(
                 e.kind,
-                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
+                ErrorKind::Unprocessable
+                    | ErrorKind::PayloadTooLarge
+                    | ErrorKind::UnsupportedMediaType
             ) =>
         {
             let thread = readable_thread(&app, Some(&actor), *id).await?;
@@ -910,6 +930,8 @@ struct NewThreadPage {
     group_title: String,
     title: String,
     body: String,
+    /// The alt text typed (the image itself must be chosen again).
+    alt: String,
     kind: String,
     kinds: Vec<(&'static str, &'static str)>,
     preview_html: Option<String>,
@@ -949,6 +971,7 @@ async fn new_thread_page(
         group_title: g.title.clone(),
         title: form.title,
         body: form.body,
+        alt: form.alt.unwrap_or_default(),
         kind: form.kind.unwrap_or_else(|| "discussion".into()),
         kinds: kinds(),
         preview_html,
@@ -967,6 +990,7 @@ async fn new_thread_form(
         body: String::new(),
         kind: None,
         intent: None,
+        alt: None,
     };
     ok(new_thread_page(&app, &viewer, &name, form, None, None).await?)
 }
@@ -978,31 +1002,43 @@ struct NewThreadForm {
     kind: Option<String>,
     /// "preview" shows the rendered body without posting.
     intent: Option<String>,
+    /// The alt text of the image, when one is sent.
+    alt: Option<String>,
 }
 
 async fn new_thread(
     app: web::Data<App>,
     viewer: Viewer,
     name: web::Path<String>,
-    form: Posted<NewThreadForm>,
+    form: WithImage<NewThreadForm>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let form = form.into_inner();
+    let WithImage { form, image } = form;
     if form.intent.as_deref() == Some("preview") {
         let preview = markdown::render(&form.body);
         return ok(new_thread_page(&app, &viewer, &name, form, Some(preview), None).await?);
     }
-    let input = PostInput {
-        title: form.title.clone(),
-        body: Body::Markdown(form.body.clone()),
-        kind: form.kind.clone(),
+    let created = match attach_upload(&app, &actor, image, form.alt.as_deref()).await {
+        Ok(media) => {
+            let input = PostInput {
+                title: form.title.clone(),
+                body: Body::Markdown(form.body.clone()),
+                kind: form.kind.clone(),
+                media,
+            };
+            posts::create(&app, &actor, &name, input).await
+        }
+        Err(e) => Err(e),
     };
-    match posts::create(&app, &actor, &name, input).await {
+    match created {
         Ok(info) => Ok(see_other(&format!("/post/{}", info.post.id))),
         Err(e)
             if matches!(
                 e.kind,
-                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge | ErrorKind::Forbidden
+                ErrorKind::Unprocessable
+                    | ErrorKind::PayloadTooLarge
+                    | ErrorKind::Forbidden
+                    | ErrorKind::UnsupportedMediaType
             ) =>
         {
             let status = e.kind.status();

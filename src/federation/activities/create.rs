@@ -7,11 +7,13 @@ use super::content::{self, Via};
 use super::ObjectActivity;
 use crate::community::articles::{self, ReceivedFields};
 use crate::community::comments::{self, CommentInput};
+use crate::community::media::Attach;
 use crate::community::posts::{self, PostInput};
 use crate::community::{Body, Origin};
 use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
+use crate::federation::objects::media::received as received_images;
 use crate::store::groups::Group;
 use crate::store::posts::PostKind;
 use crate::App;
@@ -82,7 +84,11 @@ pub async fn store_new(
             content::Stored::Post(p) => (p.id, None),
             content::Stored::Comment(c) => (c.post_id, Some(c.id)),
         };
-        let input = CommentInput { body, parent_id };
+        let input = CommentInput {
+            body,
+            parent_id,
+            media: Attach::Remote(received_images(&object.attachment)),
+        };
         // Already stored (the same object twice at once): nothing more. A
         // local group relays it (unless held for review): the federation
         // consumer, from the event.
@@ -112,6 +118,7 @@ pub async fn store_new(
         title: object.title(app.config.limits.title_chars),
         body,
         kind: Some(kind.as_str().to_string()),
+        media: Attach::Remote(received_images(&object.attachment)),
     };
     // An article keeps its blog fields (summary, cover, tags) beside it.
     let extra = (kind == PostKind::Article).then(|| {

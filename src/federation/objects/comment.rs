@@ -16,7 +16,7 @@ pub struct ReplyTarget<'a> {
 impl NoteObject {
     /// The Note of a stored comment with its context.
     pub fn from_object(c: &crate::community::public::CommentObject) -> NoteObject {
-        NoteObject::from_rows(
+        let mut note = NoteObject::from_rows(
             &c.comment,
             &c.author,
             &c.group,
@@ -24,7 +24,9 @@ impl NoteObject {
                 ap_id: &c.parent_ap_id,
                 author: &c.parent_author,
             },
-        )
+        );
+        note.attachment = super::media::attachments(&c.comment.ap_id, &c.media);
+        note
     }
 
     pub fn from_rows(
@@ -57,6 +59,7 @@ impl NoteObject {
             url: Some(c.ap_id.clone()),
             published: Some(utc(c.created_at)),
             updated: c.updated_at.map(utc),
+            attachment: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod comment;
 pub mod group;
 pub mod incoming;
 pub mod instance;
+pub mod media;
 pub mod person;
 pub mod post;
 pub mod reporter;

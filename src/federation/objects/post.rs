@@ -53,6 +53,7 @@ impl PageObject {
                 .map(|o| o.ap_id.clone()),
             summary: None,
             image: None,
+            attachment: super::media::attachments(&p.ap_id, &i.media),
         }
     }
 

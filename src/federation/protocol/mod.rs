@@ -11,6 +11,7 @@
 pub mod activities;
 pub mod collections;
 pub mod dispatch;
+pub mod media;
 pub mod objects;
 
 pub use dispatch::{disposition, Action, InboxActivity, Skip};

@@ -60,6 +60,9 @@ pub struct PageObject {
     /// An article's cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageRef>,
+    /// Its images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<super::media::ImageAttachment>,
 }
 
 /// An image by its URL (`{"type": "Image", "url": ...}`).
@@ -91,6 +94,9 @@ pub struct NoteObject {
     pub url: Option<String>,
     pub published: Option<DateTime<Utc>>,
     pub updated: Option<DateTime<Utc>>,
+    /// Its images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<super::media::ImageAttachment>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
