@@ -15,7 +15,8 @@ on_both_backends!(
     a_scheduled_article_comes_out_when_its_time_comes,
     an_article_reaches_a_member_on_another_server_as_an_article,
     bad_article_input_is_refused_clearly,
-    articles_are_written_and_read_on_the_pages
+    articles_are_written_and_read_on_the_pages,
+    a_webhook_hears_of_an_article_when_it_comes_out
 );
 
 const AP: &str = "application/activity+json";
@@ -441,5 +442,74 @@ async fn articles_are_written_and_read_on_the_pages(backend: Backend) {
     assert!(made.contains("feed.rss?token="), "{made}");
     let (_, later) = browse(&s, Some(&owner), "/settings/feeds", None).await;
     assert!(!later.contains("feed.rss?token="), "{later}");
+    s.stop().await;
+}
+
+type Got = std::sync::Arc<std::sync::Mutex<Vec<Value>>>;
+
+async fn hook(body: String, got: actix_web::web::Data<Got>) -> actix_web::HttpResponse {
+    got.lock()
+        .expect("lock")
+        .push(serde_json::from_str(&body).expect("a JSON message"));
+    actix_web::HttpResponse::Ok().finish()
+}
+
+/// A webhook receiver on loopback: its URL and what it got.
+fn receiver() -> (String, Got) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let got: Got = Got::default();
+    let data = actix_web::web::Data::new(got.clone());
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .default_service(actix_web::web::to(hook))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)
+    .expect("listen")
+    .run();
+    tokio::spawn(server);
+    (format!("http://localhost:{port}/hook"), got)
+}
+
+async fn a_webhook_hears_of_an_article_when_it_comes_out(backend: Backend) {
+    let s = common::start_with(backend, |c| c.articles.schedule_check_secs = 1).await;
+    let admin = s.admin("root").await;
+    let (url, got) = receiver();
+    s.post(
+        "/api/v1/admin/webhooks",
+        Some(&admin),
+        json!({"url": url, "kinds": ["article.published"], "description": "CRM", "enabled": true}),
+    )
+    .await
+    .expect(201);
+    s.group(&admin, "news", "group").await;
+    s.post(
+        "/api/v1/groups/news/articles",
+        Some(&admin),
+        json!({"title": "Never out", "body": "Draft.", "state": "draft"}),
+    )
+    .await
+    .expect(201);
+    let at = chrono::Utc::now() + chrono::Duration::seconds(1);
+    s.post(
+        "/api/v1/groups/news/articles",
+        Some(&admin),
+        json!({"title": "Out on time", "body": "Scheduled.", "publish_at": at}),
+    )
+    .await
+    .expect(201);
+    eventually("the article.published message", || async {
+        !got.lock().expect("lock").is_empty()
+    })
+    .await;
+    let messages = got.lock().expect("lock").clone();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["type"], "article.published");
+    assert_eq!(messages[0]["data"]["thread"]["title"], "Out on time");
+    assert_eq!(messages[0]["data"]["thread"]["kind"], "article");
+    assert_eq!(messages[0]["data"]["group"]["handle"], "news");
     s.stop().await;
 }
