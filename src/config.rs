@@ -54,6 +54,31 @@ pub struct Config {
     pub email: EmailConfig,
     pub metrics: MetricsConfig,
     pub webhooks: WebhooksConfig,
+    pub escalation: EscalationConfig,
+}
+
+/// Escalation of unanswered questions (docs/content.md): the default
+/// response targets of a group, and how often the job checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationConfig {
+    /// How often due escalations are looked for.
+    pub check_secs: u64,
+    /// A question without a reply this long reaches the group's
+    /// moderators and the staff (a group may set its own).
+    pub first_target_secs: u64,
+    /// ... and this long, the admins.
+    pub second_target_secs: u64,
+}
+
+impl Default for EscalationConfig {
+    fn default() -> Self {
+        EscalationConfig {
+            check_secs: 60,
+            first_target_secs: 24 * 3600,
+            second_target_secs: 48 * 3600,
+        }
+    }
 }
 
 /// The webhook sender (docs/integrations.md).
@@ -324,6 +349,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             metrics: MetricsConfig::default(),
             webhooks: WebhooksConfig::default(),
+            escalation: EscalationConfig::default(),
         }
     }
 }
@@ -514,6 +540,9 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("email.reset_link_minutes", ValueKind::Integer),
     ("email.give_up_after_hours", ValueKind::Integer),
     ("email.retry_base_secs", ValueKind::Integer),
+    ("escalation.check_secs", ValueKind::Integer),
+    ("escalation.first_target_secs", ValueKind::Integer),
+    ("escalation.second_target_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -740,6 +769,19 @@ impl Config {
                     "not an address and port: {:?} (e.g. 127.0.0.1:9464)",
                     self.metrics.bind
                 ),
+            ));
+        }
+        let esc = &self.escalation;
+        if esc.check_secs == 0 || esc.first_target_secs == 0 {
+            return Err(config_error(
+                "escalation",
+                "check_secs and first_target_secs must be greater than 0",
+            ));
+        }
+        if esc.second_target_secs <= esc.first_target_secs {
+            return Err(config_error(
+                "escalation.second_target_secs",
+                "must be longer than first_target_secs",
             ));
         }
         self.validate_mail()

@@ -55,6 +55,8 @@ pub struct Worker {
     mail: Option<tokio::task::JoinHandle<()>>,
     /// The webhook sender; aborting it is safe for the same reason.
     webhooks: tokio::task::JoinHandle<()>,
+    /// The escalation check; aborting it mid-check rolls its transaction back.
+    escalation: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -71,6 +73,7 @@ impl Worker {
             m.abort();
         }
         self.webhooks.abort();
+        self.escalation.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -92,6 +95,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         consumers: crate::jobs::events::spawn(app.clone()),
         mail: crate::jobs::mail::spawn(app.clone())?,
         webhooks: crate::jobs::webhooks::spawn(app.clone())?,
+        escalation: crate::jobs::escalation::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

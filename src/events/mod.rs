@@ -12,6 +12,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::ThreadAction;
 use crate::moderation::reports::Decision as ReportDecision;
+use crate::store::escalation::EscalationLevel;
 use crate::store::votes::VoteTarget;
 use crate::store::{events as rows, now, DbConn};
 use chrono::NaiveDateTime;
@@ -182,6 +183,13 @@ pub enum What {
         person_id: i64,
         rank: String,
     },
+
+    // Escalation of unanswered questions.
+    /// A question passed a response target of its group without a reply.
+    QuestionEscalated {
+        post_id: i64,
+        level: EscalationLevel,
+    },
 }
 
 /// A thread or a comment.
@@ -313,6 +321,7 @@ impl What {
                 s.set_target(*target);
             }
             ReportFiled { .. } | ReportClosed { .. } | ReportForwarded { .. } => {}
+            QuestionEscalated { post_id, .. } => s.post_id = Some(*post_id),
         }
         s
     }

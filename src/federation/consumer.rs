@@ -247,7 +247,8 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
         | What::ReportClosed { .. }
         | What::KudosGiven { .. }
         | What::BadgeAwarded { .. }
-        | What::RankChanged { .. } => Ok(0),
+        | What::RankChanged { .. }
+        | What::QuestionEscalated { .. } => Ok(0),
     }
 }
 

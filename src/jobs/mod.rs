@@ -1,6 +1,7 @@
 //! Background work that runs beside the HTTP server.
 
 pub mod delivery;
+pub mod escalation;
 pub mod events;
 pub mod mail;
 pub mod notification_mail;

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::events::{Decision, Event, Target, What};
 use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
+use crate::store::escalation::EscalationLevel;
 use crate::store::{
     blocks, comments, follows, groups, notifications as rows, people, posts, reports, DbConn,
 };
@@ -235,6 +236,7 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
             n.payload.rank = Some(rank.clone());
             vec![n]
         }
+        What::QuestionEscalated { post_id, level } => escalation_notices(conn, *post_id, *level)?,
         What::ThreadEdited { .. }
         | What::ThreadDeleted { .. }
         | What::CommentEdited { .. }
@@ -256,6 +258,33 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
         | What::ReportFiled { .. }
         | What::ReportForwarded { .. } => Vec::new(),
     })
+}
+
+/// Who hears of an unanswered question: the group's moderators and the
+/// staff, then the admins (not its asker). `deliver` keeps a club's
+/// question to those who see the club.
+fn escalation_notices(
+    conn: &mut DbConn,
+    post_id: i64,
+    level: EscalationLevel,
+) -> Result<Vec<Notice>> {
+    let post = posts::by_id(conn, post_id)?;
+    let (kind, people) = match level {
+        EscalationLevel::Moderators => {
+            let mut people = groups::moderators(conn, post.group_id)?;
+            people.extend(people::local_by_role(conn, InstanceRole::Staff)?);
+            (Kind::Unanswered, people)
+        }
+        EscalationLevel::Admins => (
+            Kind::UnansweredToAdmins,
+            people::local_by_role(conn, InstanceRole::Admin)?,
+        ),
+    };
+    Ok(people
+        .into_iter()
+        .filter(|p| p.id != post.author_id)
+        .map(|p| Notice::to(p.id, kind, None).about_post(&post))
+        .collect())
 }
 
 fn follows_back(conn: &mut DbConn, follower_id: i64, followee_id: i64) -> Result<bool> {

@@ -56,6 +56,11 @@ pub enum Kind {
     Badge,
     /// You reached a new rank.
     Rank,
+    /// A question in a group you moderate (or, as staff, any) waits past
+    /// its response target.
+    Unanswered,
+    /// A question waits past its group's second response target (admins).
+    UnansweredToAdmins,
 }
 
 /// How a member wants a kind delivered.
@@ -71,7 +76,7 @@ pub enum Delivery {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 20] = [
         Kind::ThreadReply,
         Kind::CommentReply,
         Kind::Mention,
@@ -90,6 +95,8 @@ impl Kind {
         Kind::Kudos,
         Kind::Badge,
         Kind::Rank,
+        Kind::Unanswered,
+        Kind::UnansweredToAdmins,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +119,8 @@ impl Kind {
             Kind::Kudos => "kudos",
             Kind::Badge => "badge",
             Kind::Rank => "rank",
+            Kind::Unanswered => "unanswered",
+            Kind::UnansweredToAdmins => "unanswered_to_admins",
         }
     }
 
@@ -142,7 +151,9 @@ impl Kind {
             | Kind::Warned
             | Kind::MembershipApproved
             | Kind::MembershipRejected
-            | Kind::ReportClosed => Delivery::Email,
+            | Kind::ReportClosed
+            | Kind::Unanswered
+            | Kind::UnansweredToAdmins => Delivery::Email,
             Kind::Restored
             | Kind::Locked
             | Kind::Follower

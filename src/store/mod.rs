@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod branding;
 pub mod comments;
 pub mod deliveries;
+pub mod escalation;
 pub mod events;
 pub mod follows;
 pub mod groups;

@@ -492,6 +492,7 @@ diesel::joinable!(comment -> person (author_id));
 diesel::joinable!(delivery -> activity (activity_id));
 diesel::joinable!(report -> grp (group_id));
 diesel::joinable!(mod_action -> grp (group_id));
+diesel::joinable!(question_escalation -> post (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     instance,
@@ -522,4 +523,30 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_account,
     webhook,
     webhook_delivery,
+    response_target,
+    question_escalation,
 );
+
+diesel::table! {
+    response_target (group_id) {
+        group_id -> BigInt,
+        escalates -> Bool,
+        first_secs -> Nullable<BigInt>,
+        second_secs -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_escalation (post_id) {
+        post_id -> BigInt,
+        group_id -> BigInt,
+        author_id -> BigInt,
+        asked_at -> Timestamp,
+        state -> Text,
+        first_reply_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        admins_at -> Nullable<Timestamp>,
+    }
+}

@@ -31,6 +31,7 @@ crate::text_enum! {
         ReportFiled => "report.filed",
         ReportClosed => "report.closed",
         RankChanged => "rank.changed",
+        QuestionEscalated => "question.escalated",
     }
 }
 
