@@ -9,6 +9,7 @@ pub mod cache;
 pub mod client;
 pub mod domains;
 pub mod email;
+pub mod escalation;
 pub mod groups;
 pub mod input;
 pub mod moderation;
@@ -66,6 +67,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(reputation::routes)
                 .configure(search::routes)
                 .configure(webhooks::routes)
+                .configure(escalation::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -164,6 +164,16 @@ pub struct Unanswered {
     pub author: Person,
 }
 
+impl Unanswered {
+    /// Who it has reached.
+    pub fn level(&self) -> EscalationLevel {
+        match self.row.state {
+            EscalationState::EscalatedToAdmins => EscalationLevel::Admins,
+            _ => EscalationLevel::Moderators,
+        }
+    }
+}
+
 /// Who sees every local group's questions: staff, admins and the
 /// instance's moderators.
 fn sees_all(actor: &Actor) -> bool {
@@ -195,7 +205,9 @@ pub async fn queue(
                         )));
                     }
                     if privacy::sight(conn, Viewer::Account(&actor), &g)? == Sight::Outside {
-                        return Err(Error::forbidden("this club's questions are for its members"));
+                        return Err(Error::forbidden(
+                            "this club's questions are for its members",
+                        ));
                     }
                     Scope::Only(vec![g.id])
                 }
@@ -251,7 +263,11 @@ pub async fn response(
 /// its event, in one transaction per question; returns how many levels
 /// were reached. A question with a reply the log has not brought yet
 /// is marked replied instead.
-pub fn escalate_due(conn: &mut DbConn, config: &EscalationConfig, at: NaiveDateTime) -> Result<usize> {
+pub fn escalate_due(
+    conn: &mut DbConn,
+    config: &EscalationConfig,
+    at: NaiveDateTime,
+) -> Result<usize> {
     let waiting = rows::escalating(conn)?;
     let mut group_ids: Vec<i64> = waiting.iter().map(|r| r.group_id).collect();
     group_ids.sort_unstable();

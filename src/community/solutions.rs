@@ -4,7 +4,6 @@
 //! author (an `Update` of the Page). Reputation follows in the same
 //! transaction.
 
-use crate::store::posts::PostKind;
 use super::posts::{enrich, readable_post, PostInfo};
 use super::{Actor, InstanceRole};
 use crate::error::{Error, Result};
@@ -14,6 +13,7 @@ use crate::reputation::ledger::{self, SolutionChange, Work};
 use crate::store::comments::{self as comment_rows, Comment};
 use crate::store::groups::Group;
 use crate::store::people::Person;
+use crate::store::posts::PostKind;
 use crate::store::posts::{self as post_rows, Post, PostChange};
 use crate::store::reputation::Summary;
 use crate::store::votes::VoteTarget;

@@ -1,13 +1,13 @@
 //! Votes on threads and comments: +1, -1 or 0 (clear); one per person per
 //! item; never on your own content; counters and hot rank move with it.
 
-use crate::store::posts::PostKind;
 use super::outcome::Applied;
 use super::posts::readable_post;
 use super::{group_decides, may_participate, ranking, Actor};
 use crate::error::{Error, Result};
 use crate::events::{self, Change, What};
 use crate::reputation::ledger::{self, VoteChange};
+use crate::store::posts::PostKind;
 use crate::store::votes::{self as rows, VoteTarget};
 use crate::store::{comments, groups, posts, write_tx};
 use crate::App;
@@ -102,7 +102,8 @@ pub async fn vote_received(
                         VoteTarget::Post(_) => None,
                     },
                     group_id: group.id,
-                    on_answer: post.kind == PostKind::Question && matches!(target, VoteTarget::Comment(_)),
+                    on_answer: post.kind == PostKind::Question
+                        && matches!(target, VoteTarget::Comment(_)),
                     new: value,
                 };
                 ledger::on_vote(conn, &config.reputation, &change)?;

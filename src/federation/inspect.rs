@@ -4,7 +4,6 @@
 //! thread stored here, is that actor a group we follow) is stated as a
 //! condition rather than guessed.
 
-use crate::store::posts::PostKind;
 use super::activities::create::embedded_content;
 use super::activities::{InboxActivity, ObjectActivity};
 use super::actors::{check_origin, same_origin};
@@ -17,6 +16,7 @@ use super::protocol::dispatch::Arrival;
 use super::protocol::{disposition, Action, Head, Skip};
 use crate::config::LimitsConfig;
 use crate::error::{Error, ErrorKind};
+use crate::store::posts::PostKind;
 use activitypub_federation::traits::ActivityHandler;
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,7 +1,6 @@
 //! The `notifications` consumer: each event of the log becomes the notices
 //! of the local people it concerns, in the consumer's batch transaction.
 
-use crate::store::posts::PostKind;
 use super::mentions::{self, Written};
 use super::{Delivery, Kind, Payload};
 use crate::community::privacy::{self, Sight, Viewer};
@@ -11,6 +10,7 @@ use crate::events::{Decision, Event, Target, What};
 use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
 use crate::store::escalation::EscalationLevel;
+use crate::store::posts::PostKind;
 use crate::store::{
     blocks, comments, follows, groups, notifications as rows, people, posts, reports, DbConn,
 };

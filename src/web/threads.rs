@@ -3,7 +3,6 @@
 //! moderators' actions on threads and comments. Every action is a plain
 //! form calling the same rules as the API, then a redirect to the thread.
 
-use crate::store::posts::PostKind;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::Viewer;
@@ -15,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::{self, ThreadAction, Why};
 use crate::moderation::reports::{self, Subject};
 use crate::store::people::Person;
+use crate::store::posts::PostKind;
 use crate::store::votes::VoteTarget;
 use crate::App;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};

@@ -3,7 +3,6 @@
 //! Mastodon user replies to a thread (`inReplyTo`) or mentions a group to
 //! start one; a remote group relays its members' posts in an Announce.
 
-use crate::store::posts::PostKind;
 use super::content::{self, Via};
 use super::ObjectActivity;
 use crate::community::comments::{self, CommentInput};
@@ -13,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::federation::actors::check_origin;
 use crate::federation::objects::incoming::IncomingObject;
 use crate::store::groups::Group;
+use crate::store::posts::PostKind;
 use crate::App;
 use activitypub_federation::config::Data;
 
@@ -97,7 +97,10 @@ pub async fn store_new(
         return Ok(());
     }
     let author = content::remote_person(data, &act.actor).await?;
-    let kind = match (object.kind.as_str(), object.thread_kind.as_deref().and_then(PostKind::parse)) {
+    let kind = match (
+        object.kind.as_str(),
+        object.thread_kind.as_deref().and_then(PostKind::parse),
+    ) {
         (_, Some(k)) => k,
         ("Question", _) => PostKind::Question,
         ("Article", _) => PostKind::Article,

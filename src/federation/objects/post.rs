@@ -1,10 +1,10 @@
 //! A thread: `Page` addressed to its group (and Public, unless the group is
 //! a club: a club's threads go to the club's followers only).
 
-use crate::store::posts::PostKind;
 use super::{mention_name, utc, Mention, Source, PUBLIC};
 use crate::community::posts::PostInfo;
 pub use crate::federation::protocol::objects::PageObject;
+use crate::store::posts::PostKind;
 
 impl PageObject {
     pub fn from_info(i: &PostInfo) -> PageObject {
