@@ -176,7 +176,7 @@ impl Unanswered {
 
 /// Who sees every local group's questions: staff, admins and the
 /// instance's moderators.
-fn sees_all(actor: &Actor) -> bool {
+pub fn sees_all(actor: &Actor) -> bool {
     is_staff(actor) || privacy::moderates_instance(actor)
 }
 

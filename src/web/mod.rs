@@ -13,6 +13,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod errors;
+pub mod escalation;
 pub mod forms;
 pub mod groups;
 pub mod home;
@@ -49,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(threads::routes)
         .configure(search::routes)
         .configure(moderate::routes)
+        .configure(escalation::routes)
         .configure(admin::routes)
         .configure(info::routes)
         .configure(password::routes);
