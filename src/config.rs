@@ -55,6 +55,23 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub webhooks: WebhooksConfig,
     pub escalation: EscalationConfig,
+    pub influence: InfluenceConfig,
+}
+
+/// Influence rankings (docs/analytics.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InfluenceConfig {
+    /// How often the rankings are computed, in seconds.
+    pub period_secs: u64,
+}
+
+impl Default for InfluenceConfig {
+    fn default() -> Self {
+        InfluenceConfig {
+            period_secs: 24 * 3600,
+        }
+    }
 }
 
 /// Escalation of unanswered questions (docs/content.md): the default
@@ -350,6 +367,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             webhooks: WebhooksConfig::default(),
             escalation: EscalationConfig::default(),
+            influence: InfluenceConfig::default(),
         }
     }
 }
@@ -543,6 +561,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("escalation.check_secs", ValueKind::Integer),
     ("escalation.first_target_secs", ValueKind::Integer),
     ("escalation.second_target_secs", ValueKind::Integer),
+    ("influence.period_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -776,6 +795,12 @@ impl Config {
             return Err(config_error(
                 "escalation",
                 "check_secs and first_target_secs must be greater than 0",
+            ));
+        }
+        if self.influence.period_secs < 60 {
+            return Err(config_error(
+                "influence.period_secs",
+                "must be at least 60 (a computation reads every interaction)",
             ));
         }
         if esc.second_target_secs <= esc.first_target_secs {

@@ -57,6 +57,8 @@ pub struct Worker {
     webhooks: tokio::task::JoinHandle<()>,
     /// The escalation check; aborting it mid-check rolls its transaction back.
     escalation: tokio::task::JoinHandle<()>,
+    /// The influence computation (its write is one transaction).
+    influence: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -74,6 +76,7 @@ impl Worker {
         }
         self.webhooks.abort();
         self.escalation.abort();
+        self.influence.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -96,6 +99,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         mail: crate::jobs::mail::spawn(app.clone())?,
         webhooks: crate::jobs::webhooks::spawn(app.clone())?,
         escalation: crate::jobs::escalation::spawn(app.clone()),
+        influence: crate::jobs::influence::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

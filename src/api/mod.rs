@@ -11,6 +11,7 @@ pub mod domains;
 pub mod email;
 pub mod escalation;
 pub mod groups;
+pub mod influence;
 pub mod input;
 pub mod moderation;
 pub mod notifications;
@@ -68,6 +69,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(search::routes)
                 .configure(webhooks::routes)
                 .configure(escalation::routes)
+                .configure(influence::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::{
-    accounts, blocks, branding, domains, email, escalation, groups, moderation, notifications,
-    people, posts, reports, reputation, review, search, terms, webhooks,
+    accounts, blocks, branding, domains, email, escalation, groups, influence, moderation,
+    notifications, people, posts, reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -61,6 +61,7 @@ impl Modify for BearerAuth {
         webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
         webhooks::deliveries, webhooks::redeliver, webhooks::set_external_id,
         escalation::queue, escalation::targets, escalation::set_targets, escalation::response,
+        influence::get, influence::recompute,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

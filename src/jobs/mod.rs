@@ -3,6 +3,7 @@
 pub mod delivery;
 pub mod escalation;
 pub mod events;
+pub mod influence;
 pub mod mail;
 pub mod notification_mail;
 pub mod reputation;

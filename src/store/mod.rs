@@ -11,6 +11,7 @@ pub mod events;
 pub mod follows;
 pub mod groups;
 pub mod health;
+pub mod influence;
 pub mod instances;
 pub mod mail;
 pub mod modlog;

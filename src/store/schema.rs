@@ -525,6 +525,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_delivery,
     response_target,
     question_escalation,
+    influence_score,
 );
 
 diesel::table! {
@@ -548,5 +549,17 @@ diesel::table! {
         accepted_at -> Nullable<Timestamp>,
         escalated_at -> Nullable<Timestamp>,
         admins_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    influence_score (id) {
+        id -> BigInt,
+        computed_at -> Timestamp,
+        group_id -> Nullable<BigInt>,
+        person_id -> BigInt,
+        score -> Double,
+        place -> Integer,
+        reasons -> Text,
     }
 }
