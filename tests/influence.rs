@@ -10,7 +10,11 @@ mod common;
 use common::{Backend, TestServer};
 use serde_json::{json, Value};
 
-on_both_backends!(known_graphs_rank_as_built, club_content_stays_in_the_club);
+on_both_backends!(
+    known_graphs_rank_as_built,
+    club_content_stays_in_the_club,
+    rising_members_gained_most_since_a_month_back
+);
 
 async fn ask(s: &TestServer, token: &str, group: &str, title: &str) -> i64 {
     s.thread(token, group, title).await
@@ -189,4 +193,39 @@ async fn club_content_stays_in_the_club(backend: Backend) {
     s.get("/api/v1/influence?group=inner", Some(&sue))
         .await
         .expect_error(403);
+}
+
+async fn rising_members_gained_most_since_a_month_back(backend: Backend) {
+    let s = common::start(backend).await;
+    let root = s.admin("root").await;
+    let owner = s.user("owner").await;
+    let ann = s.user("ann").await;
+    let bob = s.user("bob").await;
+    let cat = s.user("cat").await;
+    let dan = s.user("dan").await;
+    s.group(&owner, "help", "group").await;
+    let of_ann = ask(&s, &ann, "help", "Ann asks").await;
+    let of_bob = ask(&s, &bob, "help", "Bob asks").await;
+    reply(&s, &cat, of_ann).await;
+    reply(&s, &dan, of_ann).await;
+    reply(&s, &cat, of_bob).await;
+    // The computation of a month back (31 days), as the job made it then.
+    s.app
+        .store
+        .run_blocking(|conn| {
+            let then = guildhall::store::now() - chrono::Duration::days(31);
+            guildhall::community::influence::compute(conn, then)
+        })
+        .expect("a computation a month back");
+    let first = ranking(&s, &owner, "help").await;
+    assert!(first["rising"].as_array().unwrap().is_empty(), "{first}");
+    // Since then bob drew answers and votes from everyone.
+    for t in [&ann, &dan, &owner] {
+        reply(&s, t, of_bob).await;
+        upvote(&s, t, of_bob).await;
+    }
+    recompute(&s, &root).await;
+    let now = ranking(&s, &owner, "help").await;
+    assert_eq!(now["rising"][0]["person"]["name"], "bob", "{now}");
+    assert!(now["rising"][0]["gain"].as_f64().unwrap() > 0.0);
 }

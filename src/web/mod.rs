@@ -17,6 +17,7 @@ pub mod escalation;
 pub mod forms;
 pub mod groups;
 pub mod home;
+pub mod influence;
 pub mod info;
 pub mod moderate;
 pub mod notifications;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(search::routes)
         .configure(moderate::routes)
         .configure(escalation::routes)
+        .configure(influence::routes)
         .configure(admin::routes)
         .configure(info::routes)
         .configure(password::routes);

@@ -259,6 +259,8 @@ struct IndexPage {
     staff: bool,
     /// Moderates a group or is staff: the Unanswered queue is theirs.
     unanswered: bool,
+    /// Staff and admins: the instance's influencers.
+    reads_influence: bool,
 }
 
 async fn index(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
@@ -271,6 +273,7 @@ async fn index(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
     let page = Page::new(&app, &viewer, t("moderate.title")).await?;
     ok(IndexPage {
         unanswered: !groups.is_empty() || crate::community::escalation::sees_all(&actor),
+        reads_influence: crate::community::escalation::sees_all(&actor),
         page,
         groups,
         staff: require_staff_moderator(&actor).is_ok(),
