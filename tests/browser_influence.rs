@@ -48,7 +48,10 @@ async fn moderators_and_admins_read_the_influencers() {
     b.wait_for_text("Most valued threads").await;
     let first = b.find("#influence-1").await.text().await.expect("text");
     assert!(first.starts_with("ada"), "{first}");
-    assert!(first.contains("Ask <i>me</i> anything"), "titles as text: {first}");
+    assert!(
+        first.contains("Ask <i>me</i> anything"),
+        "titles as text: {first}"
+    );
     b.check_page("influence-group").await;
     b.open("/moderate/influence").await;
     b.wait_for_text("You may not do this").await;
