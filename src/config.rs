@@ -56,6 +56,8 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub articles: ArticlesConfig,
     pub media: MediaConfig,
+    pub escalation: EscalationConfig,
+    pub influence: InfluenceConfig,
 }
 
 /// Blogs, articles and their feeds (docs/content.md).
@@ -80,6 +82,22 @@ impl Default for ArticlesConfig {
             max_tags: 10,
             schedule_check_secs: 30,
             feed_items: 20,
+        }
+    }
+}
+
+/// Influence rankings (docs/analytics.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InfluenceConfig {
+    /// How often the rankings are computed, in seconds.
+    pub period_secs: u64,
+}
+
+impl Default for InfluenceConfig {
+    fn default() -> Self {
+        InfluenceConfig {
+            period_secs: 24 * 3600,
         }
     }
 }
@@ -138,6 +156,30 @@ pub struct S3Config {
     pub secret_access_key: String,
     /// Allows an http:// endpoint (a server on the same machine or network).
     pub allow_http: bool,
+}
+
+/// Escalation of unanswered questions (docs/content.md): the default
+/// response targets of a group, and how often the job checks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationConfig {
+    /// How often due escalations are looked for.
+    pub check_secs: u64,
+    /// A question without a reply this long reaches the group's
+    /// moderators and the staff (a group may set its own).
+    pub first_target_secs: u64,
+    /// ... and this long, the admins.
+    pub second_target_secs: u64,
+}
+
+impl Default for EscalationConfig {
+    fn default() -> Self {
+        EscalationConfig {
+            check_secs: 60,
+            first_target_secs: 24 * 3600,
+            second_target_secs: 48 * 3600,
+        }
+    }
 }
 
 /// The webhook sender (docs/integrations.md).
@@ -413,6 +455,8 @@ impl Default for Config {
             webhooks: WebhooksConfig::default(),
             articles: ArticlesConfig::default(),
             media: MediaConfig::default(),
+            escalation: EscalationConfig::default(),
+            influence: InfluenceConfig::default(),
         }
     }
 }
@@ -621,6 +665,10 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("media.s3.access_key_id", ValueKind::Text),
     ("media.s3.secret_access_key", ValueKind::Text),
     ("media.s3.allow_http", ValueKind::Boolean),
+    ("escalation.check_secs", ValueKind::Integer),
+    ("escalation.first_target_secs", ValueKind::Integer),
+    ("escalation.second_target_secs", ValueKind::Integer),
+    ("influence.period_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -860,6 +908,25 @@ impl Config {
                     "not an address and port: {:?} (e.g. 127.0.0.1:9464)",
                     self.metrics.bind
                 ),
+            ));
+        }
+        let esc = &self.escalation;
+        if esc.check_secs == 0 || esc.first_target_secs == 0 {
+            return Err(config_error(
+                "escalation",
+                "check_secs and first_target_secs must be greater than 0",
+            ));
+        }
+        if self.influence.period_secs < 60 {
+            return Err(config_error(
+                "influence.period_secs",
+                "must be at least 60 (a computation reads every interaction)",
+            ));
+        }
+        if esc.second_target_secs <= esc.first_target_secs {
+            return Err(config_error(
+                "escalation.second_target_secs",
+                "must be longer than first_target_secs",
             ));
         }
         self.validate_mail()?;

@@ -60,6 +60,10 @@ pub struct Worker {
     articles: tokio::task::JoinHandle<()>,
     /// The clean-up of unattached uploads.
     media: tokio::task::JoinHandle<()>,
+    /// The escalation check; aborting it mid-check rolls its transaction back.
+    escalation: tokio::task::JoinHandle<()>,
+    /// The influence computation (its write is one transaction).
+    influence: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -78,6 +82,8 @@ impl Worker {
         self.webhooks.abort();
         self.articles.abort();
         self.media.abort();
+        self.escalation.abort();
+        self.influence.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -101,6 +107,8 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         webhooks: crate::jobs::webhooks::spawn(app.clone())?,
         articles: crate::jobs::articles::spawn(app.clone()),
         media: crate::jobs::media::spawn(app.clone()),
+        escalation: crate::jobs::escalation::spawn(app.clone()),
+        influence: crate::jobs::influence::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

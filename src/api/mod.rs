@@ -10,8 +10,10 @@ pub mod cache;
 pub mod client;
 pub mod domains;
 pub mod email;
+pub mod escalation;
 pub mod groups;
 pub mod ideas;
+pub mod influence;
 pub mod input;
 pub mod media;
 pub mod moderation;
@@ -73,6 +75,8 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(webhooks::routes)
                 .configure(articles::routes)
                 .configure(media::routes)
+                .configure(escalation::routes)
+                .configure(influence::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -3,8 +3,8 @@
 use super::ideas;
 use super::media;
 use super::{
-    accounts, articles, blocks, branding, domains, email, groups, moderation, notifications,
-    people, posts, reports, reputation, review, search, terms, webhooks,
+    accounts, articles, blocks, branding, domains, email, escalation, groups, influence,
+    moderation, notifications, people, posts, reports, reputation, review, search, terms, webhooks,
 };
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -66,6 +66,8 @@ impl Modify for BearerAuth {
         articles::create, articles::group_blog, articles::person_blog, articles::get,
         articles::edit, articles::token_status, articles::new_token, articles::revoke_token,
         media::upload, media::gallery, media::reject_media,
+        escalation::queue, escalation::targets, escalation::set_targets, escalation::response,
+        influence::get, influence::recompute,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

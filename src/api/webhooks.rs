@@ -78,7 +78,8 @@ pub struct WebhookRequest {
     /// Where messages are POSTed: an https URL on a public address.
     pub url: String,
     /// The kinds wanted: member.joined, member.left, thread.created,
-    /// answer.accepted, report.filed, report.closed, rank.changed.
+    /// answer.accepted, report.filed, report.closed, rank.changed,
+    /// question.escalated.
     pub kinds: Vec<String>,
     #[serde(default)]
     pub description: String,

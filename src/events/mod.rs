@@ -12,6 +12,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::moderation::actions::ThreadAction;
 use crate::moderation::reports::Decision as ReportDecision;
+use crate::store::escalation::EscalationLevel;
 use crate::store::ideas::IdeaStatus;
 use crate::store::votes::VoteTarget;
 use crate::store::{events as rows, now, DbConn};
@@ -212,6 +213,12 @@ pub enum What {
     ArticlePublished {
         post_id: i64,
     },
+    // Escalation of unanswered questions.
+    /// A question passed a response target of its group without a reply.
+    QuestionEscalated {
+        post_id: i64,
+        level: EscalationLevel,
+    },
 }
 
 /// A thread or a comment.
@@ -345,6 +352,7 @@ impl What {
             ReportFiled { .. } | ReportClosed { .. } | ReportForwarded { .. } => {}
             IdeaStatusChanged { post_id, .. } => s.post_id = Some(*post_id),
             ArticleSaved { post_id } | ArticlePublished { post_id } => s.post_id = Some(*post_id),
+            QuestionEscalated { post_id, .. } => s.post_id = Some(*post_id),
         }
         s
     }

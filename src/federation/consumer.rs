@@ -254,6 +254,7 @@ fn apply(app: &App, conn: &mut DbConn, event: &Event) -> Result<usize> {
         | What::BadgeAwarded { .. }
         | What::RankChanged { .. }
         | What::ArticleSaved { .. } => Ok(0),
+        What::QuestionEscalated { .. } => Ok(0),
     }
 }
 

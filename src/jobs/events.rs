@@ -38,6 +38,7 @@ pub fn consumers() -> Vec<Arc<dyn Consumer>> {
         Arc::new(crate::federation::consumer::Federation),
         Arc::new(crate::notifications::consumer::Notifications),
         Arc::new(crate::webhooks::consumer::Webhooks),
+        Arc::new(crate::community::response_times::ResponseTimes),
     ]
 }
 

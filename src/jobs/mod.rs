@@ -2,7 +2,9 @@
 
 pub mod articles;
 pub mod delivery;
+pub mod escalation;
 pub mod events;
+pub mod influence;
 pub mod mail;
 pub mod media;
 pub mod notification_mail;

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::events::{Decision, Event, Target, What};
 use crate::jobs::events::Consumer;
 use crate::moderation::actions::ThreadAction;
+use crate::store::escalation::EscalationLevel;
 use crate::store::posts::PostKind;
 use crate::store::{
     articles, blocks, comments, follows, groups, ideas, notifications as rows, people, posts,
@@ -259,6 +260,7 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
                 })
                 .collect()
         }
+        What::QuestionEscalated { post_id, level } => escalation_notices(conn, *post_id, *level)?,
         What::ThreadEdited { .. }
         | What::ThreadDeleted { .. }
         | What::CommentEdited { .. }
@@ -281,6 +283,33 @@ fn notices(app: &App, conn: &mut DbConn, event: &Event) -> Result<Vec<Notice>> {
         | What::ReportForwarded { .. }
         | What::ArticleSaved { .. } => Vec::new(),
     })
+}
+
+/// Who hears of an unanswered question: the group's moderators and the
+/// staff, then the admins (not its asker). `deliver` keeps a club's
+/// question to those who see the club.
+fn escalation_notices(
+    conn: &mut DbConn,
+    post_id: i64,
+    level: EscalationLevel,
+) -> Result<Vec<Notice>> {
+    let post = posts::by_id(conn, post_id)?;
+    let (kind, people) = match level {
+        EscalationLevel::Moderators => {
+            let mut people = groups::moderators(conn, post.group_id)?;
+            people.extend(people::local_by_role(conn, InstanceRole::Staff)?);
+            (Kind::Unanswered, people)
+        }
+        EscalationLevel::Admins => (
+            Kind::UnansweredToAdmins,
+            people::local_by_role(conn, InstanceRole::Admin)?,
+        ),
+    };
+    Ok(people
+        .into_iter()
+        .filter(|p| p.id != post.author_id)
+        .map(|p| Notice::to(p.id, kind, None).about_post(&post))
+        .collect())
 }
 
 fn follows_back(conn: &mut DbConn, follower_id: i64, followee_id: i64) -> Result<bool> {

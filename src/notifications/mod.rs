@@ -58,6 +58,11 @@ pub enum Kind {
     Rank,
     /// The status of an idea you wrote or voted on changed.
     IdeaStatus,
+    /// A question in a group you moderate (or, as staff, any) waits past
+    /// its response target.
+    Unanswered,
+    /// A question waits past its group's second response target (admins).
+    UnansweredToAdmins,
 }
 
 /// How a member wants a kind delivered.
@@ -73,7 +78,7 @@ pub enum Delivery {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 21] = [
         Kind::ThreadReply,
         Kind::CommentReply,
         Kind::Mention,
@@ -93,6 +98,8 @@ impl Kind {
         Kind::Badge,
         Kind::Rank,
         Kind::IdeaStatus,
+        Kind::Unanswered,
+        Kind::UnansweredToAdmins,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +123,8 @@ impl Kind {
             Kind::Badge => "badge",
             Kind::Rank => "rank",
             Kind::IdeaStatus => "idea_status",
+            Kind::Unanswered => "unanswered",
+            Kind::UnansweredToAdmins => "unanswered_to_admins",
         }
     }
 
@@ -146,7 +155,9 @@ impl Kind {
             | Kind::Warned
             | Kind::MembershipApproved
             | Kind::MembershipRejected
-            | Kind::ReportClosed => Delivery::Email,
+            | Kind::ReportClosed
+            | Kind::Unanswered
+            | Kind::UnansweredToAdmins => Delivery::Email,
             Kind::Restored
             | Kind::Locked
             | Kind::Follower

@@ -495,6 +495,7 @@ diesel::joinable!(mod_action -> grp (group_id));
 
 diesel::joinable!(article -> post (post_id));
 diesel::joinable!(feed_token -> person (person_id));
+diesel::joinable!(question_escalation -> post (post_id));
 diesel::allow_tables_to_appear_in_same_query!(
     instance,
     local_name,
@@ -528,6 +529,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_status_change,
     article,
     feed_token,
+    response_target,
+    question_escalation,
+    influence_score,
 );
 
 diesel::table! {
@@ -602,3 +606,39 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(media, post);
 diesel::allow_tables_to_appear_in_same_query!(media, grp);
 diesel::allow_tables_to_appear_in_same_query!(media, comment);
+
+diesel::table! {
+    response_target (group_id) {
+        group_id -> BigInt,
+        escalates -> Bool,
+        first_secs -> Nullable<BigInt>,
+        second_secs -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    question_escalation (post_id) {
+        post_id -> BigInt,
+        group_id -> BigInt,
+        author_id -> BigInt,
+        asked_at -> Timestamp,
+        state -> Text,
+        first_reply_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        admins_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    influence_score (id) {
+        id -> BigInt,
+        computed_at -> Timestamp,
+        group_id -> Nullable<BigInt>,
+        person_id -> BigInt,
+        score -> Double,
+        place -> Integer,
+        reasons -> Text,
+    }
+}

@@ -14,11 +14,13 @@ pub mod articles;
 pub mod assets;
 pub mod auth;
 pub mod errors;
+pub mod escalation;
 pub mod feeds;
 pub mod forms;
 pub mod groups;
 pub mod home;
 pub mod ideas;
+pub mod influence;
 pub mod info;
 pub mod media;
 pub mod moderate;
@@ -54,6 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(ideas::routes)
         .configure(search::routes)
         .configure(moderate::routes)
+        .configure(escalation::routes)
+        .configure(influence::routes)
         .configure(admin::routes)
         .configure(info::routes)
         .configure(password::routes)

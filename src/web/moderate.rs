@@ -257,17 +257,23 @@ struct IndexPage {
     page: Page,
     groups: Vec<(String, String)>,
     staff: bool,
+    /// Moderates a group or is staff: the Unanswered queue is theirs.
+    unanswered: bool,
+    /// Staff and admins: the instance's influencers.
+    reads_influence: bool,
 }
 
 async fn index(app: web::Data<App>, viewer: Viewer) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let groups = groups::moderated(&app, &actor)
+    let groups: Vec<(String, String)> = groups::moderated(&app, &actor)
         .await?
         .iter()
         .map(|g| (handle(&g.name, g.local, &g.ap_id), g.title.clone()))
         .collect();
     let page = Page::new(&app, &viewer, t("moderate.title")).await?;
     ok(IndexPage {
+        unanswered: !groups.is_empty() || crate::community::escalation::sees_all(&actor),
+        reads_influence: crate::community::escalation::sees_all(&actor),
         page,
         groups,
         staff: require_staff_moderator(&actor).is_ok(),
@@ -569,10 +575,12 @@ struct SettingsPage {
     policies: Vec<(&'static str, &'static str, bool)>,
     words: Vec<WordRow>,
     word_actions: Vec<(&'static str, &'static str)>,
+    /// The response targets' form (a local group's).
+    targets: Option<super::escalation::TargetsForm>,
     problem: Option<String>,
 }
 
-async fn settings_page(
+pub(super) async fn settings_page(
     app: &App,
     viewer: &Viewer,
     name: &str,
@@ -582,6 +590,7 @@ async fn settings_page(
     let words = review::words(app, &actor, Some(name.to_string())).await?;
     let group = checked_group(app, &actor, name).await?;
     let head = GroupHead::of(&group, "settings");
+    let targets = super::escalation::targets_form(app, &actor, &group).await?;
     let page = Page::new(
         app,
         viewer,
@@ -602,6 +611,7 @@ async fn settings_page(
                 .collect(),
             words: word_rows(words),
             word_actions: word_actions(),
+            targets,
             problem,
         },
         status,

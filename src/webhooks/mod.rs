@@ -33,6 +33,7 @@ crate::text_enum! {
         RankChanged => "rank.changed",
         IdeaStatusChanged => "idea.status_changed",
         ArticlePublished => "article.published",
+        QuestionEscalated => "question.escalated",
     }
 }
 

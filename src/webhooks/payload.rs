@@ -7,6 +7,7 @@ use crate::community::handle;
 use crate::error::Result;
 use crate::events::{Event, What};
 use crate::moderation::reports::Decision;
+use crate::store::escalation::EscalationLevel;
 use crate::store::groups::{self as group_rows, Group};
 use crate::store::ideas::IdeaStatus;
 use crate::store::people::{self, Person};
@@ -88,6 +89,14 @@ pub enum Data {
         /// For a duplicate: the id (URL) of the idea it duplicates.
         duplicate_of: Option<String>,
         changed_by: Option<PersonData>,
+    },
+    /// An unanswered question passed a response target: `level` says who
+    /// it reached (moderators, then admins).
+    Escalation {
+        group: GroupData,
+        thread: ThreadData,
+        level: EscalationLevel,
+        asked_at: DateTime<Utc>,
     },
 }
 
@@ -246,6 +255,17 @@ pub fn of(conn: &mut DbConn, event: &Event) -> Result<Option<(Kind, Option<Group
                 changed_by,
             };
             (Kind::IdeaStatusChanged, Some(g), data)
+        }
+        What::QuestionEscalated { post_id, level } => {
+            let asked_at = posts::by_id(conn, *post_id)?.created_at.and_utc();
+            let (g, t) = thread(conn, *post_id)?;
+            let data = Data::Escalation {
+                group: group(&g),
+                thread: t,
+                level: *level,
+                asked_at,
+            };
+            (Kind::QuestionEscalated, Some(g), data)
         }
         _ => return Ok(None),
     }))

@@ -1,0 +1,2 @@
+DROP TABLE question_escalation;
+DROP TABLE response_target;

@@ -1,0 +1,1 @@
+DROP TABLE influence_score;
