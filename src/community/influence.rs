@@ -23,14 +23,34 @@ use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// Edge weights by kind of credit.
-pub const REPLY: f64 = 1.0;
-pub const UPVOTE: f64 = 0.5;
-pub const ACCEPTED: f64 = 3.0;
-pub const FOLLOW: f64 = 0.5;
-/// A thread's value to its author: an upvote on it or on their comment
-/// in it counts 1, an accepted answer 3, a reply received 1.
-const ACCEPTED_VALUE: f64 = 3.0;
+/// What a credit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Reply,
+    Upvote,
+    Accepted,
+    Follow,
+}
+
+impl Kind {
+    /// The edge's weight in the graph.
+    fn weight(self) -> f64 {
+        match self {
+            Kind::Reply => 1.0,
+            Kind::Upvote | Kind::Follow => 0.5,
+            Kind::Accepted => 3.0,
+        }
+    }
+
+    /// What it adds to a thread's value to its author: an accepted answer
+    /// 3, an upvote or a reply 1.
+    fn value(self) -> f64 {
+        match self {
+            Kind::Accepted => 3.0,
+            Kind::Reply | Kind::Upvote | Kind::Follow => 1.0,
+        }
+    }
+}
 /// People kept per ranking.
 const KEPT: usize = 100;
 /// Reasons kept per person.
@@ -56,10 +76,9 @@ pub struct Reasons {
 struct Credit {
     from: i64,
     to: i64,
-    weight: f64,
+    kind: Kind,
     group: Option<i64>,
     thread: Option<i64>,
-    reply: bool,
 }
 
 /// Every credit in the store.
@@ -75,15 +94,14 @@ fn credits(conn: &mut DbConn) -> Result<Vec<Credit>> {
         .map(|(id, post, _, author)| (*id, (*post, *author)))
         .collect();
     let mut found = Vec::new();
-    let mut credit = |from, to, weight, group, thread, reply| {
+    let mut credit = |from, to, kind, group, thread| {
         if from != to {
             found.push(Credit {
                 from,
                 to,
-                weight,
+                kind,
                 group,
                 thread: Some(thread),
-                reply,
             });
         }
     };
@@ -98,11 +116,11 @@ fn credits(conn: &mut DbConn) -> Result<Vec<Credit>> {
             },
             None => post_author,
         };
-        credit(*author, to, REPLY, Some(group), *post, true);
+        credit(*author, to, Kind::Reply, Some(group), *post);
     }
     for (id, group, author, accepted, _) in &threads {
         if let Some(&(_, answerer)) = accepted.and_then(|c| comment_of.get(&c)) {
-            credit(*author, answerer, ACCEPTED, Some(*group), *id, false);
+            credit(*author, answerer, Kind::Accepted, Some(*group), *id);
         }
     }
     for (voter, post, comment) in rows::upvotes(conn)? {
@@ -120,17 +138,16 @@ fn credits(conn: &mut DbConn) -> Result<Vec<Credit>> {
         let Some(&(group, _)) = thread_of.get(&thread) else {
             continue;
         };
-        credit(voter, to, UPVOTE, Some(group), thread, false);
+        credit(voter, to, Kind::Upvote, Some(group), thread);
     }
     for (follower, followee) in rows::follows(conn)? {
         if follower != followee {
             found.push(Credit {
                 from: follower,
                 to: followee,
-                weight: FOLLOW,
+                kind: Kind::Follow,
                 group: None,
                 thread: None,
-                reply: false,
             });
         }
     }
@@ -139,7 +156,10 @@ fn credits(conn: &mut DbConn) -> Result<Vec<Credit>> {
 
 /// The ranking of one scope's credits, best first, with reasons.
 fn ranked(credits: &[&Credit]) -> Vec<(i64, f64, Reasons)> {
-    let edges: Vec<(i64, i64, f64)> = credits.iter().map(|c| (c.from, c.to, c.weight)).collect();
+    let edges: Vec<(i64, i64, f64)> = credits
+        .iter()
+        .map(|c| (c.from, c.to, c.kind.weight()))
+        .collect();
     let mut scores: Vec<(i64, f64)> = pagerank::rank(&edges).into_iter().collect();
     // Ties in a stable order: the older account first.
     scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -160,17 +180,12 @@ fn reasons_of(credits: &[&Credit], person: i64) -> Reasons {
     let mut answered: HashMap<i64, f64> = HashMap::new();
     let mut threads: HashMap<i64, f64> = HashMap::new();
     for c in credits {
-        if c.from == person && c.reply {
+        if c.from == person && c.kind == Kind::Reply {
             *answered.entry(c.to).or_default() += 1.0;
         }
         if c.to == person {
             if let Some(t) = c.thread {
-                let value = if c.weight == ACCEPTED {
-                    ACCEPTED_VALUE
-                } else {
-                    1.0
-                };
-                *threads.entry(t).or_default() += value;
+                *threads.entry(t).or_default() += c.kind.value();
             }
         }
     }
