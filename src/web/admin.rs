@@ -4,6 +4,7 @@
 //! branding with a preview. Instance moderators see the moderation parts;
 //! the rules refuse the rest to anyone but admins (a 403 page).
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::moderate::{
     back_or_problem, fixable, held_rows, problem_status, word_actions, word_rows, ReportRow,
@@ -647,10 +648,7 @@ async fn save_branding(
         },
         Err(e) => e,
     };
-    if !matches!(
-        problem.kind,
-        ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
-    ) {
+    if !shown_on_form(&problem) {
         return Err(problem);
     }
     let page = Page::new(&app, &viewer, t("admin.branding")).await?;

@@ -3,6 +3,7 @@
 //! thread page shows of an article (cover, summary, tags, state), and the
 //! private feed token in the settings.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::Viewer;
@@ -236,18 +237,6 @@ struct FormPage {
     problem: Option<String>,
 }
 
-/// Refusals the writer can fix: the form again, with the problem.
-fn fixable(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::Unprocessable
-            | ErrorKind::PayloadTooLarge
-            | ErrorKind::Forbidden
-            | ErrorKind::Conflict
-            | ErrorKind::BadRequest
-    )
-}
-
 async fn new_form(
     app: web::Data<App>,
     viewer: Viewer,
@@ -307,7 +296,7 @@ async fn create(
     };
     match made {
         Ok(a) => Ok(see_other(&format!("/post/{}", a.post.post.id))),
-        Err(e) if fixable(e.kind) => {
+        Err(e) if shown_on_form(&e) => {
             let status = e.kind.status();
             render(
                 new_page(&app, &viewer, &name, form, Some(e.detail)).await?,
@@ -397,7 +386,7 @@ async fn edit(
     };
     match done {
         Ok(_) => Ok(see_other(&format!("/post/{id}"))),
-        Err(e) if fixable(e.kind) => {
+        Err(e) if shown_on_form(&e) => {
             let status = e.kind.status();
             let p = edit_page(&app, &viewer, &actor, *id, Some(form), Some(e.detail)).await?;
             render(p, status)

@@ -2,6 +2,7 @@
 //! login applies (throttled per address and per name, pending accounts
 //! refused, unconfirmed addresses refused).
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::Page;
 use super::session::{ended_session_cookie, session_cookie, Viewer};
@@ -84,15 +85,7 @@ async fn login(
             .cookie(session_cookie(&app, &token))
             .finish()),
         // A refusal the person can act on is shown on the form again.
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unauthorized
-                    | ErrorKind::Forbidden
-                    | ErrorKind::EmailUnverified
-                    | ErrorKind::TooManyRequests
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) || e.kind == ErrorKind::Unauthorized => {
             let page = Page::new(&app, &viewer, super::page::t("auth.sign_in")).await?;
             render(
                 LoginPage {

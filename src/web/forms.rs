@@ -30,6 +30,26 @@ struct CsrfOnly {
     csrf: Option<String>,
 }
 
+/// Whether a refusal goes back to the form that was sent, with its reason,
+/// rather than to an error page: the person can act on it (what they typed
+/// or chose, a clash, a limit, a permission the form explains, mail being
+/// off). A missing page (404, 410), a sign-in needed (401) and the
+/// server's own failures (5xx) are error pages. Every form asks this.
+pub fn shown_on_form(e: &Error) -> bool {
+    matches!(
+        e.kind,
+        ErrorKind::BadRequest
+            | ErrorKind::Forbidden
+            | ErrorKind::EmailUnverified
+            | ErrorKind::Conflict
+            | ErrorKind::PayloadTooLarge
+            | ErrorKind::UnsupportedMediaType
+            | ErrorKind::Unprocessable
+            | ErrorKind::TooManyRequests
+            | ErrorKind::MailDisabled
+    )
+}
+
 /// The refusal of a form without this browser's token.
 pub fn forged() -> Error {
     Error::forbidden(

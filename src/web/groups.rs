@@ -1,6 +1,7 @@
 //! Groups: the directory (with finding a group or person on another
 //! server), a group's page, creating a group, joining and leaving.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::Viewer;
@@ -383,16 +384,7 @@ async fn create(
     };
     match groups::create(&app, &actor, input).await {
         Ok(info) => Ok(see_other(&format!("/g/{}", info.group.name))),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable
-                    | ErrorKind::Conflict
-                    | ErrorKind::Forbidden
-                    | ErrorKind::PayloadTooLarge
-                    | ErrorKind::BadRequest
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let status = e.kind.status();
             let page = Page::new(&app, &viewer, t("new_group.title")).await?;
             render(

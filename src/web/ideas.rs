@@ -3,6 +3,7 @@
 //! moderators set it with), and a group's idea board at `/g/{name}/ideas`,
 //! sorted by votes or newest first and filtered by status.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::Page;
 use super::session::Viewer;
@@ -165,14 +166,7 @@ async fn set_status(
     match ideas::set_status(&app, &actor, *id, input).await {
         Ok(_) => Ok(see_other(&format!("/post/{id}#idea-status"))),
         // Something the person can change: the thread again, with why.
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge | ErrorKind::Conflict
-            ) =>
-        {
-            refused(&app, &viewer, &actor, *id, e.detail, e.kind).await
-        }
+        Err(e) if shown_on_form(&e) => refused(&app, &viewer, &actor, *id, e.detail, e.kind).await,
         Err(e) => Err(e),
     }
 }

@@ -40,17 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/moderate/review/{kind}/{id}", web::post().to(decide_held));
 }
 
-/// A refusal the person can fix by changing what they typed: shown again
-/// on the form's page (422) rather than as an error page.
+/// A refusal shown again on a moderation form: those of every form, and
+/// a name typed that names no one here.
 pub fn fixable(e: &Error) -> bool {
-    matches!(
-        e.kind,
-        ErrorKind::Unprocessable
-            | ErrorKind::NotFound
-            | ErrorKind::Conflict
-            | ErrorKind::PayloadTooLarge
-            | ErrorKind::BadRequest
-    )
+    super::forms::shown_on_form(e) || e.kind == ErrorKind::NotFound
 }
 
 /// 422 for a page shown again with a problem, else 200.

@@ -219,7 +219,7 @@ async fn reset(
             .await
         }
         // A password the rule refuses: the form again, the link still works.
-        Err(e) if matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::BadRequest) => {
+        Err(e) if super::forms::shown_on_form(&e) => {
             match password_reset::check(&app, &token).await {
                 Ok(name) => link_page(
                     NewPasswordPage {

@@ -5,6 +5,7 @@
 //! other), and the people blocked. Each section is its own form; a
 //! refusal shows the page again with the problem in its section.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::Viewer;
@@ -12,7 +13,7 @@ use super::{render, see_other};
 use crate::community::accounts::{self, Account, SessionView};
 use crate::community::email::{self, MailSettings, SettingsEdit};
 use crate::community::{blocks, handle, Actor};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::input::{self, Source};
 use crate::notifications::{reading, Delivery, Kind};
 use crate::store::mail::Frequency;
@@ -240,20 +241,6 @@ async fn show(app: web::Data<App>, viewer: Viewer, q: web::Query<Done>) -> Resul
     super::ok(settings_page(&app, &viewer, q.done, Problems::default()).await?)
 }
 
-/// Whether a refusal is the person's to fix (shown in the form) rather
-/// than the server's.
-fn fixable(e: &Error) -> bool {
-    matches!(
-        e.kind,
-        ErrorKind::BadRequest
-            | ErrorKind::Unprocessable
-            | ErrorKind::PayloadTooLarge
-            | ErrorKind::Conflict
-            | ErrorKind::TooManyRequests
-            | ErrorKind::MailDisabled
-    )
-}
-
 /// After a form: to the page with its notice, or the page again with the
 /// problem in its section.
 async fn answer(
@@ -265,7 +252,7 @@ async fn answer(
 ) -> Result<HttpResponse> {
     match done {
         Ok(()) => Ok(see_other(saved.path())),
-        Err(e) if fixable(&e) => {
+        Err(e) if shown_on_form(&e) => {
             let mut problems = Problems::default();
             let status = e.kind.status();
             place(&mut problems, e.detail);

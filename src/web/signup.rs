@@ -4,6 +4,7 @@
 //! (told to wait for an administrator) or closed (no form). The rule is
 //! the API's (`accounts::register`): the same checks and throttle.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::page::{t, Page};
 use super::session::{session_cookie, Viewer};
@@ -11,7 +12,7 @@ use super::{render, see_other};
 use crate::api::client::{user_agent, ClientAddress};
 use crate::community::{accounts, markdown};
 use crate::config::{RegistrationMode, Verification};
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::moderation::terms;
 use crate::store::people::{AccountState, SessionKind};
 use crate::App;
@@ -118,17 +119,7 @@ async fn signup(
     let account = match accounts::register(&app, registration, from.0).await {
         Ok(a) => a,
         // A refusal the person can act on: the form again, with it.
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Conflict
-                    | ErrorKind::Unprocessable
-                    | ErrorKind::PayloadTooLarge
-                    | ErrorKind::BadRequest
-                    | ErrorKind::Forbidden
-                    | ErrorKind::TooManyRequests
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             shown.username = form.username;
             shown.email = form.email;
             shown.problem = Some(e.detail);

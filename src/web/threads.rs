@@ -3,6 +3,7 @@
 //! moderators' actions on threads and comments. Every action is a plain
 //! form calling the same rules as the API, then a redirect to the thread.
 
+use super::forms::shown_on_form;
 use super::forms::Posted;
 use super::media::{attach_upload, Image, WithImage};
 use super::page::{t, Page};
@@ -507,14 +508,7 @@ async fn reply(
     match made {
         Ok(c) => Ok(see_other(&format!("/post/{id}#c{}", c.comment.id))),
         // Something the person can change: the thread again, with why.
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable
-                    | ErrorKind::PayloadTooLarge
-                    | ErrorKind::UnsupportedMediaType
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let thread = readable_thread(&app, Some(&actor), *id).await?;
             let mut p = thread_page(&app, &viewer, thread).await?;
             p.problem = Some(e.detail);
@@ -582,12 +576,7 @@ async fn edit_comment(
     let body = form.into_inner().body;
     match comments::edit(&app, &actor, *id, Body::Markdown(body.clone())).await {
         Ok(_) => Ok(see_other(&format!("/post/{post_id}#c{id}"))),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let page = Page::new(&app, &viewer, t("thread.edit_comment")).await?;
             render(
                 EditCommentPage {
@@ -672,12 +661,7 @@ async fn edit_post(
     };
     match posts::edit(&app, &actor, *id, edit).await {
         Ok(_) => Ok(see_other(&format!("/post/{id}"))),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable | ErrorKind::PayloadTooLarge
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let page = Page::new(&app, &viewer, t("thread.edit")).await?;
             render(
                 EditThreadPage {
@@ -858,12 +842,7 @@ async fn report_done(
 ) -> Result<HttpResponse> {
     match reports::create(app, actor, subject, &reason).await {
         Ok(_) => Ok(see_other(&done)),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable | ErrorKind::Conflict | ErrorKind::PayloadTooLarge
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let page = Page::new(app, viewer, t("report.title")).await?;
             render(
                 ReportPage {
@@ -1032,15 +1011,7 @@ async fn new_thread(
     };
     match created {
         Ok(info) => Ok(see_other(&format!("/post/{}", info.post.id))),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Unprocessable
-                    | ErrorKind::PayloadTooLarge
-                    | ErrorKind::Forbidden
-                    | ErrorKind::UnsupportedMediaType
-            ) =>
-        {
+        Err(e) if shown_on_form(&e) => {
             let status = e.kind.status();
             let p = new_thread_page(&app, &viewer, &name, form, None, Some(e.detail)).await?;
             render(p, status)
