@@ -148,25 +148,10 @@ pub fn find(
         return Ok(Vec::new());
     }
     let (limit, offset) = (limit.max(0), offset.max(0));
+    let (filters, candidates) = (filters(kind, scope), candidates.max(limit + offset));
     match conn {
-        DbConn::Sqlite(c) => sqlite_find(
-            c,
-            kind,
-            terms,
-            &filters(kind, scope),
-            candidates.max(limit + offset),
-            limit,
-            offset,
-        ),
-        DbConn::Pg(c) => postgres_find(
-            c,
-            kind,
-            terms,
-            &filters(kind, scope),
-            candidates.max(limit + offset),
-            limit,
-            offset,
-        ),
+        DbConn::Sqlite(c) => sqlite_find(c, kind, terms, &filters, candidates, limit, offset),
+        DbConn::Pg(c) => postgres_find(c, kind, terms, &filters, candidates, limit, offset),
     }
 }
 
