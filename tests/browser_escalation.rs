@@ -38,6 +38,9 @@ async fn walk(script: Script, check: bool) {
     b.fill("First target (hours)", "0.0003").await;
     b.fill("Second target (hours)", "0.0006").await;
     b.press("Save the response targets").await;
+    // Accepted: redirected back to the settings page (the refused form
+    // above was shown at the form's own address).
+    b.wait_for_path("/moderate/g/help/settings").await;
     b.wait_for_text("Server default: 24 hours").await;
     let t = server
         .get("/api/v1/groups/help/response-targets", Some(&ann))

@@ -137,6 +137,20 @@ impl Browser {
             .unwrap_or_else(|e| panic!("open {path}: {e}"));
     }
 
+    /// Waits until the page shown is `path` (and query): the positive sign
+    /// that a form was accepted and its redirect followed, where the page
+    /// sent from shows the same text.
+    pub async fn wait_for_path(&self, path: &str) {
+        for _ in 0..200 {
+            if self.path().await == path {
+                self.settle().await;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("still on {} after 10 s, not {path}", self.path().await);
+    }
+
     /// The path (and query) of the page shown.
     pub async fn path(&self) -> String {
         let url = self.client.current_url().await.expect("current url");
