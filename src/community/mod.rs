@@ -33,6 +33,8 @@ pub mod throttle;
 pub mod tokens;
 pub mod unsubscribe;
 pub mod votes;
+pub mod api_tokens;
+pub mod principal;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
