@@ -62,7 +62,10 @@ async fn create_with_scopes(backend: Backend) {
     assert!(t.starts_with("ghi_"), "{t}");
     assert_eq!(created["name"], "CRM");
     // Each scope once, in their documented order.
-    assert_eq!(created["scopes"], json!(["analytics:read", "webhooks:manage"]));
+    assert_eq!(
+        created["scopes"],
+        json!(["analytics:read", "webhooks:manage"])
+    );
     assert_eq!(created["created_by"]["name"], "root");
     assert_eq!(created["live"], true);
     assert!(created["last_used_at"].is_null());
@@ -142,7 +145,10 @@ async fn token_manages_webhooks(backend: Backend) {
         .await
         .expect(201);
     let id = hook["id"].as_i64().expect("id");
-    assert!(hook["secret"].as_str().unwrap_or_default().starts_with("whsec_"));
+    assert!(hook["secret"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("whsec_"));
 
     let list = server
         .get("/api/v1/admin/webhooks", Some(&crm))
@@ -165,7 +171,10 @@ async fn token_manages_webhooks(backend: Backend) {
     assert_eq!(changed["kinds"], json!(["thread.created"]));
     assert_eq!(changed["enabled"], false);
     server
-        .get(&format!("/api/v1/admin/webhooks/{id}/deliveries"), Some(&crm))
+        .get(
+            &format!("/api/v1/admin/webhooks/{id}/deliveries"),
+            Some(&crm),
+        )
         .await
         .expect(200);
 
@@ -213,7 +222,10 @@ async fn refused_without_scope(backend: Backend) {
         "{refused}"
     );
     let read = server
-        .get("/api/v1/admin/accounts/alice/external_id", Some(&hooks_only))
+        .get(
+            "/api/v1/admin/accounts/alice/external_id",
+            Some(&hooks_only),
+        )
         .await
         .expect_error(403);
     assert!(detail(&read).contains("accounts:external_id"), "{read}");
@@ -241,14 +253,20 @@ async fn refused_without_scope(backend: Backend) {
         )
         .await
         .expect_error(403);
-    assert!(detail(&made).starts_with("integration tokens can only"), "{made}");
+    assert!(
+        detail(&made).starts_with("integration tokens can only"),
+        "{made}"
+    );
 
     // An unknown token of the integration kind.
     let unknown = server
         .get("/api/v1/admin/webhooks", Some("ghi_0123456789abcdef"))
         .await
         .expect_error(401);
-    assert!(detail(&unknown).contains("no such integration token"), "{unknown}");
+    assert!(
+        detail(&unknown).contains("no such integration token"),
+        "{unknown}"
+    );
     // No token at all.
     server
         .get("/api/v1/admin/webhooks", None)
@@ -391,7 +409,10 @@ async fn integration_token_cannot_post(backend: Backend) {
     );
     // Nor read as someone: it is not a person's session.
     let me = server.get("/api/v1/me", Some(&crm)).await.expect_error(403);
-    assert!(detail(&me).starts_with("integration tokens can only"), "{me}");
+    assert!(
+        detail(&me).starts_with("integration tokens can only"),
+        "{me}"
+    );
     let feed = server
         .get("/api/v1/groups/support/posts", None)
         .await

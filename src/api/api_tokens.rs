@@ -74,12 +74,7 @@ pub struct TokenRequest {
     responses((status = 200, body = [TokenView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list(app: web::Data<App>, auth: Auth) -> Result<HttpResponse, Error> {
     let lines = api_tokens::list(&app, &auth.actor()).await?;
-    Ok(HttpResponse::Ok().json(
-        lines
-            .into_iter()
-            .map(|l| view(l, None))
-            .collect::<Vec<_>>(),
-    ))
+    Ok(HttpResponse::Ok().json(lines.into_iter().map(|l| view(l, None)).collect::<Vec<_>>()))
 }
 
 /// Create an integration token; the answer holds the token, shown this

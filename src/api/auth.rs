@@ -126,7 +126,7 @@ impl FromRequest for Principal {
                 ))
             } else {
                 let account = accounts::authenticate(&app, &token).await?;
-                Ok(Principal::Person(account.actor()))
+                Ok(Principal::Person(Box::new(account.actor())))
             }
         })
     }

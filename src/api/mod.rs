@@ -2,6 +2,7 @@
 //! rules' results to JSON. Sessions are checked here; nothing is decided here.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod articles;
 pub mod auth;
 pub mod blocks;
@@ -30,7 +31,6 @@ pub mod terms;
 pub mod upload;
 pub mod views;
 pub mod webhooks;
-pub mod api_tokens;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;

@@ -3,12 +3,12 @@
 //! their delivery log, send a message again, and read, set and look up an
 //! account's `external_id`.
 
-use super::views::PersonRef;
-use crate::community::principal::Principal;
-use crate::store::api_tokens::Scope;
 use super::input::Json;
 use super::views::utc;
+use super::views::PersonRef;
+use crate::community::principal::Principal;
 use crate::error::{Error, ErrorBody};
+use crate::store::api_tokens::Scope;
 use crate::store::webhooks::{Webhook, WebhookDelivery, WebhookState};
 use crate::webhooks::{self, kinds_of, Kind, WebhookInput};
 use crate::App;
@@ -132,7 +132,12 @@ pub async fn create(
     principal: Principal,
     body: Json<WebhookRequest>,
 ) -> Result<HttpResponse, Error> {
-    let w = webhooks::create(&app, &principal.grant(Scope::WebhooksManage)?, body.into_inner().into()).await?;
+    let w = webhooks::create(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        body.into_inner().into(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(view(w, Secret::Shown)))
 }
 
@@ -160,7 +165,13 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<WebhookRequest>,
 ) -> Result<HttpResponse, Error> {
-    let w = webhooks::update(&app, &principal.grant(Scope::WebhooksManage)?, *id, body.into_inner().into()).await?;
+    let w = webhooks::update(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        *id,
+        body.into_inner().into(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view(w, Secret::Hidden)))
 }
 
@@ -232,7 +243,13 @@ pub async fn deliveries(
     id: web::Path<i64>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Error> {
-    let log = webhooks::deliveries(&app, &principal.grant(Scope::WebhooksManage)?, *id, q.page.unwrap_or(0)).await?;
+    let log = webhooks::deliveries(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        *id,
+        q.page.unwrap_or(0),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(log.into_iter().map(DeliveryView::from).collect::<Vec<_>>()))
 }
 
@@ -247,7 +264,8 @@ pub async fn redeliver(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, Error> {
     let (id, delivery) = path.into_inner();
-    let d = webhooks::redeliver(&app, &principal.grant(Scope::WebhooksManage)?, id, delivery).await?;
+    let d =
+        webhooks::redeliver(&app, &principal.grant(Scope::WebhooksManage)?, id, delivery).await?;
     Ok(HttpResponse::Accepted().json(DeliveryView::from(d)))
 }
 
@@ -269,9 +287,13 @@ pub async fn set_external_id(
     name: web::Path<String>,
     body: Json<ExternalId>,
 ) -> Result<HttpResponse, Error> {
-    let external_id =
-        webhooks::set_external_id(&app, &principal.grant(Scope::AccountsExternalId)?, &name, body.into_inner().external_id)
-            .await?;
+    let external_id = webhooks::set_external_id(
+        &app,
+        &principal.grant(Scope::AccountsExternalId)?,
+        &name,
+        body.into_inner().external_id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ExternalId { external_id }))
 }
 

@@ -23,7 +23,7 @@ use crate::store::api_tokens::Scope;
 /// its token.
 #[derive(Debug, Clone)]
 pub enum Principal {
-    Person(Actor),
+    Person(Box<Actor>),
     Integration(Integration),
 }
 
@@ -31,7 +31,7 @@ pub enum Principal {
 #[derive(Debug, Clone)]
 pub enum Holder {
     /// An admin of this server, by their own session.
-    Admin(Actor),
+    Admin(Box<Actor>),
     /// An integration token holding the scope.
     Token(Integration),
 }

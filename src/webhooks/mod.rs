@@ -15,8 +15,8 @@ pub mod signature;
 
 use crate::community::accounts::{self, Account};
 use crate::community::principal::Grant;
-use crate::store::api_tokens::Scope;
 use crate::error::{Error, Result};
+use crate::store::api_tokens::Scope;
 use crate::store::webhooks::{self as rows, Webhook, WebhookDelivery, WebhookFields};
 use crate::store::write_tx;
 use crate::App;
