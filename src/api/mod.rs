@@ -2,6 +2,7 @@
 //! rules' results to JSON. Sessions are checked here; nothing is decided here.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod articles;
 pub mod auth;
 pub mod blocks;
@@ -77,6 +78,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(media::routes)
                 .configure(escalation::routes)
                 .configure(influence::routes)
+                .configure(api_tokens::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

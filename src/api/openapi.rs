@@ -1,5 +1,6 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
+use super::api_tokens;
 use super::ideas;
 use super::media;
 use super::{
@@ -68,6 +69,8 @@ impl Modify for BearerAuth {
         media::upload, media::gallery, media::reject_media,
         escalation::queue, escalation::targets, escalation::set_targets, escalation::response,
         influence::get, influence::recompute,
+        webhooks::get_external_id, webhooks::accounts_by_external_id,
+        api_tokens::list, api_tokens::create, api_tokens::revoke,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

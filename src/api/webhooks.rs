@@ -1,10 +1,14 @@
-//! Webhooks and CRM ids (admins): register endpoints, read their delivery
-//! log, send a message again, and set an account's `external_id`.
+//! Webhooks and CRM ids (admins, or integration tokens with the scope
+//! `webhooks:manage` or `accounts:external_id`): register endpoints, read
+//! their delivery log, send a message again, and read, set and look up an
+//! account's `external_id`.
 
-use super::auth::Auth;
 use super::input::Json;
 use super::views::utc;
+use super::views::PersonRef;
+use crate::community::principal::Principal;
 use crate::error::{Error, ErrorBody};
+use crate::store::api_tokens::Scope;
 use crate::store::webhooks::{Webhook, WebhookDelivery, WebhookState};
 use crate::webhooks::{self, kinds_of, Kind, WebhookInput};
 use crate::App;
@@ -27,7 +31,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/accounts/{name}/external_id",
             web::put().to(set_external_id),
-        );
+        )
+        .route(
+            "/admin/accounts/{name}/external_id",
+            web::get().to(get_external_id),
+        )
+        .route("/admin/accounts", web::get().to(accounts_by_external_id));
 }
 
 #[derive(Serialize, ToSchema)]
@@ -104,9 +113,9 @@ impl From<WebhookRequest> for WebhookInput {
 
 /// Every webhook (without secrets).
 #[utoipa::path(get, path = "/api/v1/admin/webhooks", tag = "integrations", security(("bearer" = [])),
-    responses((status = 200, body = [WebhookView]), (status = 403, body = ErrorBody)))]
-pub async fn list(app: web::Data<App>, auth: Auth) -> Result<HttpResponse, Error> {
-    let all = webhooks::list(&app, &auth.actor()).await?;
+    responses((status = 200, body = [WebhookView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list(app: web::Data<App>, principal: Principal) -> Result<HttpResponse, Error> {
+    let all = webhooks::list(&app, &principal.grant(Scope::WebhooksManage)?).await?;
     Ok(HttpResponse::Ok().json(
         all.into_iter()
             .map(|w| view(w, Secret::Hidden))
@@ -117,26 +126,31 @@ pub async fn list(app: web::Data<App>, auth: Auth) -> Result<HttpResponse, Error
 /// Register a webhook; the answer holds its signing secret.
 #[utoipa::path(post, path = "/api/v1/admin/webhooks", tag = "integrations", security(("bearer" = [])),
     request_body = WebhookRequest,
-    responses((status = 201, body = WebhookView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WebhookView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     body: Json<WebhookRequest>,
 ) -> Result<HttpResponse, Error> {
-    let w = webhooks::create(&app, &auth.actor(), body.into_inner().into()).await?;
+    let w = webhooks::create(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        body.into_inner().into(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(view(w, Secret::Shown)))
 }
 
 /// One webhook, with its secret.
 #[utoipa::path(get, path = "/api/v1/admin/webhooks/{id}", tag = "integrations", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = WebhookView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WebhookView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let w = webhooks::get(&app, &auth.actor(), *id).await?;
+    let w = webhooks::get(&app, &principal.grant(Scope::WebhooksManage)?, *id).await?;
     Ok(HttpResponse::Ok().json(view(w, Secret::Shown)))
 }
 
@@ -144,27 +158,33 @@ pub async fn get(
 /// it off stops its waiting deliveries.
 #[utoipa::path(put, path = "/api/v1/admin/webhooks/{id}", tag = "integrations", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = WebhookRequest,
-    responses((status = 200, body = WebhookView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = WebhookView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     id: web::Path<i64>,
     body: Json<WebhookRequest>,
 ) -> Result<HttpResponse, Error> {
-    let w = webhooks::update(&app, &auth.actor(), *id, body.into_inner().into()).await?;
+    let w = webhooks::update(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        *id,
+        body.into_inner().into(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view(w, Secret::Hidden)))
 }
 
 /// Remove a webhook and its log.
 #[utoipa::path(delete, path = "/api/v1/admin/webhooks/{id}", tag = "integrations", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    webhooks::delete(&app, &auth.actor(), *id).await?;
+    webhooks::delete(&app, &principal.grant(Scope::WebhooksManage)?, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -216,14 +236,20 @@ pub struct PageQuery {
 /// A webhook's delivery log, newest first.
 #[utoipa::path(get, path = "/api/v1/admin/webhooks/{id}/deliveries", tag = "integrations", security(("bearer" = [])),
     params(("id" = i64, Path), PageQuery),
-    responses((status = 200, body = [DeliveryView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [DeliveryView]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn deliveries(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     id: web::Path<i64>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, Error> {
-    let log = webhooks::deliveries(&app, &auth.actor(), *id, q.page.unwrap_or(0)).await?;
+    let log = webhooks::deliveries(
+        &app,
+        &principal.grant(Scope::WebhooksManage)?,
+        *id,
+        q.page.unwrap_or(0),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(log.into_iter().map(DeliveryView::from).collect::<Vec<_>>()))
 }
 
@@ -231,14 +257,15 @@ pub async fn deliveries(
 /// message id).
 #[utoipa::path(post, path = "/api/v1/admin/webhooks/{id}/deliveries/{delivery}/redeliver", tag = "integrations", security(("bearer" = [])),
     params(("id" = i64, Path), ("delivery" = i64, Path)),
-    responses((status = 202, body = DeliveryView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 202, body = DeliveryView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn redeliver(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, Error> {
     let (id, delivery) = path.into_inner();
-    let d = webhooks::redeliver(&app, &auth.actor(), id, delivery).await?;
+    let d =
+        webhooks::redeliver(&app, &principal.grant(Scope::WebhooksManage)?, id, delivery).await?;
     Ok(HttpResponse::Accepted().json(DeliveryView::from(d)))
 }
 
@@ -250,17 +277,75 @@ pub struct ExternalId {
 }
 
 /// Set the CRM's id of a local account (webhook payloads carry it).
+/// Admins, or an integration token with the scope `accounts:external_id`.
 #[utoipa::path(put, path = "/api/v1/admin/accounts/{name}/external_id", tag = "integrations", security(("bearer" = [])),
     params(("name" = String, Path)), request_body = ExternalId,
-    responses((status = 200, body = ExternalId), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ExternalId), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn set_external_id(
     app: web::Data<App>,
-    auth: Auth,
+    principal: Principal,
     name: web::Path<String>,
     body: Json<ExternalId>,
 ) -> Result<HttpResponse, Error> {
-    let external_id =
-        webhooks::set_external_id(&app, &auth.actor(), &name, body.into_inner().external_id)
-            .await?;
+    let external_id = webhooks::set_external_id(
+        &app,
+        &principal.grant(Scope::AccountsExternalId)?,
+        &name,
+        body.into_inner().external_id,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(ExternalId { external_id }))
+}
+
+/// A local account's CRM id. Admins, or an integration token with the
+/// scope `accounts:external_id`.
+#[utoipa::path(get, path = "/api/v1/admin/accounts/{name}/external_id", tag = "integrations", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, body = ExternalId), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_external_id(
+    app: web::Data<App>,
+    principal: Principal,
+    name: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let grant = principal.grant(Scope::AccountsExternalId)?;
+    let account = webhooks::external_id(&app, &grant, &name).await?;
+    Ok(HttpResponse::Ok().json(ExternalId {
+        external_id: account.user.external_id,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExternalIdQuery {
+    /// The CRM's id to look up.
+    pub external_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountWithExternalId {
+    pub person: PersonRef,
+    pub external_id: Option<String>,
+}
+
+/// The local accounts with a CRM id: how a CRM maps its customer back to
+/// an account (empty when none has it; several accounts may share one).
+/// Admins, or an integration token with the scope `accounts:external_id`.
+#[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "integrations", security(("bearer" = [])),
+    params(ExternalIdQuery),
+    responses((status = 200, body = [AccountWithExternalId]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn accounts_by_external_id(
+    app: web::Data<App>,
+    principal: Principal,
+    q: web::Query<ExternalIdQuery>,
+) -> Result<HttpResponse, Error> {
+    let grant = principal.grant(Scope::AccountsExternalId)?;
+    let found = webhooks::accounts_with_external_id(&app, &grant, &q.external_id).await?;
+    Ok(HttpResponse::Ok().json(
+        found
+            .into_iter()
+            .map(|a| AccountWithExternalId {
+                person: PersonRef::from(&a.person),
+                external_id: a.user.external_id,
+            })
+            .collect::<Vec<_>>(),
+    ))
 }

@@ -3,6 +3,7 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod articles;
 pub mod authored;
 pub mod blocks;
@@ -23,6 +24,7 @@ pub mod outcome;
 pub mod pagerank;
 pub mod password_reset;
 pub mod posts;
+pub mod principal;
 pub mod privacy;
 pub mod public;
 pub mod ranking;

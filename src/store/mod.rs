@@ -2,6 +2,7 @@
 //! connection pool, migrations and transactions; the submodules hold the
 //! rows and queries of each table group. No SQL lives outside this module.
 
+pub mod api_tokens;
 pub mod articles;
 pub mod blocks;
 pub mod branding;

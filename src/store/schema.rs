@@ -642,3 +642,26 @@ diesel::table! {
         reasons -> Text,
     }
 }
+
+diesel::table! {
+    api_token (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_token_scope (token_id, scope) {
+        token_id -> BigInt,
+        scope -> Text,
+    }
+}
+
+diesel::joinable!(api_token_scope -> api_token (token_id));
+diesel::allow_tables_to_appear_in_same_query!(api_token, api_token_scope);

@@ -1,7 +1,8 @@
 //! Webhook endpoints and their delivery queue (which is also the log an
 //! admin reads: every attempt's status and answer).
 
-use super::schema::{local_user, webhook, webhook_delivery};
+use super::people::{LocalUser, Person};
+use super::schema::{local_user, person, webhook, webhook_delivery};
 use super::{now, DbConn};
 use crate::error::Result;
 use chrono::NaiveDateTime;
@@ -310,4 +311,14 @@ pub fn set_external_id(
         .set(local_user::external_id.eq(external_id))
         .execute(conn)?;
     Ok(())
+}
+
+/// The local accounts with an external id, oldest first.
+pub fn by_external_id(conn: &mut DbConn, external_id: &str) -> Result<Vec<(LocalUser, Person)>> {
+    Ok(local_user::table
+        .inner_join(person::table)
+        .filter(local_user::external_id.eq(external_id))
+        .order(local_user::id.asc())
+        .select((local_user::all_columns, person::all_columns))
+        .load(conn)?)
 }

@@ -13,9 +13,10 @@ pub mod consumer;
 pub mod payload;
 pub mod signature;
 
-use crate::community::accounts;
-use crate::community::Actor;
+use crate::community::accounts::{self, Account};
+use crate::community::principal::Grant;
 use crate::error::{Error, Result};
+use crate::store::api_tokens::Scope;
 use crate::store::webhooks::{self as rows, Webhook, WebhookDelivery, WebhookFields};
 use crate::store::write_tx;
 use crate::App;
@@ -45,12 +46,10 @@ pub struct WebhookInput {
     pub enabled: bool,
 }
 
-fn require_admin(actor: &Actor) -> Result<()> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden("only admins manage webhooks"))
-    }
+/// Webhooks are managed with the leave of `webhooks:manage` (an admin's
+/// session, or a token holding it: see `community::principal`).
+fn require_manage(grant: &Grant) -> Result<()> {
+    grant.require(Scope::WebhooksManage)
 }
 
 /// The kinds a webhook asked for (an unknown one, written by a newer
@@ -95,8 +94,8 @@ async fn checked(app: &App, input: &WebhookInput) -> Result<String> {
 }
 
 /// Registers a webhook; answers it with its new secret.
-pub async fn create(app: &App, actor: &Actor, input: WebhookInput) -> Result<Webhook> {
-    require_admin(actor)?;
+pub async fn create(app: &App, grant: &Grant, input: WebhookInput) -> Result<Webhook> {
+    require_manage(grant)?;
     let kinds = checked(app, &input).await?;
     let secret = signature::new_secret();
     app.store
@@ -112,8 +111,8 @@ pub async fn create(app: &App, actor: &Actor, input: WebhookInput) -> Result<Web
         .await
 }
 
-pub async fn update(app: &App, actor: &Actor, id: i64, input: WebhookInput) -> Result<Webhook> {
-    require_admin(actor)?;
+pub async fn update(app: &App, grant: &Grant, id: i64, input: WebhookInput) -> Result<Webhook> {
+    require_manage(grant)?;
     let kinds = checked(app, &input).await?;
     app.store
         .run(move |conn| {
@@ -135,18 +134,18 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: WebhookInput) -> R
         .await
 }
 
-pub async fn list(app: &App, actor: &Actor) -> Result<Vec<Webhook>> {
-    require_admin(actor)?;
+pub async fn list(app: &App, grant: &Grant) -> Result<Vec<Webhook>> {
+    require_manage(grant)?;
     app.store.run(rows::list).await
 }
 
-pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<Webhook> {
-    require_admin(actor)?;
+pub async fn get(app: &App, grant: &Grant, id: i64) -> Result<Webhook> {
+    require_manage(grant)?;
     app.store.run(move |conn| rows::get(conn, id)).await
 }
 
-pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
-    require_admin(actor)?;
+pub async fn delete(app: &App, grant: &Grant, id: i64) -> Result<()> {
+    require_manage(grant)?;
     let gone = app.store.run(move |conn| rows::delete(conn, id)).await?;
     if gone {
         Ok(())
@@ -158,11 +157,11 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> Result<()> {
 /// A webhook's delivery log, newest first.
 pub async fn deliveries(
     app: &App,
-    actor: &Actor,
+    grant: &Grant,
     id: i64,
     page: i64,
 ) -> Result<Vec<WebhookDelivery>> {
-    require_admin(actor)?;
+    require_manage(grant)?;
     let size = app.config.limits.page_size;
     let offset = crate::community::follows::page_offset(page, size)?;
     app.store
@@ -176,11 +175,11 @@ pub async fn deliveries(
 /// Sends a delivery's message again (a new attempt in the log).
 pub async fn redeliver(
     app: &App,
-    actor: &Actor,
+    grant: &Grant,
     id: i64,
     delivery_id: i64,
 ) -> Result<WebhookDelivery> {
-    require_admin(actor)?;
+    require_manage(grant)?;
     let queued = app
         .store
         .run(move |conn| {
@@ -209,11 +208,11 @@ pub async fn redeliver(
 /// Sets (or clears) the CRM's id of a local account.
 pub async fn set_external_id(
     app: &App,
-    actor: &Actor,
+    grant: &Grant,
     name: &str,
     external_id: Option<String>,
 ) -> Result<Option<String>> {
-    require_admin(actor)?;
+    grant.require(Scope::AccountsExternalId)?;
     let external_id = external_id
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
@@ -227,6 +226,40 @@ pub async fn set_external_id(
                 .ok_or_else(|| Error::not_found(format!("no local account {name}")))?;
             rows::set_external_id(conn, account.user.id, external_id.as_deref())?;
             Ok(external_id)
+        })
+        .await
+}
+
+/// A local account's CRM id (with the leave of `accounts:external_id`).
+pub async fn external_id(app: &App, grant: &Grant, name: &str) -> Result<Account> {
+    grant.require(Scope::AccountsExternalId)?;
+    let name = name.to_string();
+    app.store
+        .run(move |conn| {
+            accounts::account_by_name(conn, &name)?
+                .ok_or_else(|| Error::not_found(format!("no local account {name}")))
+        })
+        .await
+}
+
+/// The local accounts with a CRM id, oldest first (several accounts may
+/// share one: a customer with two accounts).
+pub async fn accounts_with_external_id(
+    app: &App,
+    grant: &Grant,
+    external_id: &str,
+) -> Result<Vec<Account>> {
+    grant.require(Scope::AccountsExternalId)?;
+    let external_id = external_id.trim().to_string();
+    if external_id.is_empty() {
+        return Err(Error::unprocessable("external_id: the CRM's id to look up"));
+    }
+    app.store
+        .run(move |conn| {
+            Ok(rows::by_external_id(conn, &external_id)?
+                .into_iter()
+                .map(|(user, person)| Account { user, person })
+                .collect())
         })
         .await
 }
