@@ -7,6 +7,7 @@
 mod common;
 
 mod answer_cache;
+mod api_tokens;
 mod articles;
 mod browser_accounts;
 mod browser_admin;
@@ -20,6 +21,7 @@ mod browser_influence;
 mod browser_media;
 mod browser_moderation;
 mod browser_search;
+mod browser_tokens;
 mod cli;
 mod delivery;
 mod discovery;

@@ -3,10 +3,9 @@
 //! else; revoked, expired, unknown or wrong-scope tokens are refused with
 //! a clear error; a CRM maps its ids back to accounts.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::{eventually, Backend, TestServer};
+use crate::common::{eventually, Backend, TestServer};
 use serde_json::{json, Value};
 
 /// Creates a token named `name` with `scopes`: its answer.

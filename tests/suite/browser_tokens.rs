@@ -2,10 +2,10 @@
 //! (shown once on the page), the token opens its scope's API, and
 //! revoking it on the page shuts it out.
 
-mod common;
+use crate::common;
 
-use common::browser::{Browser, Script};
-use common::Backend;
+use crate::common::browser::{Browser, Script};
+use crate::common::Backend;
 
 #[tokio::test]
 async fn an_admin_creates_and_revokes_a_token_from_the_page() {
