@@ -2,6 +2,7 @@
 
 use super::ideas;
 use super::media;
+use super::analytics;
 use super::{
     accounts, articles, blocks, branding, domains, email, escalation, groups, influence,
     moderation, notifications, people, posts, reports, reputation, review, search, terms, webhooks,
@@ -68,6 +69,8 @@ impl Modify for BearerAuth {
         media::upload, media::gallery, media::reject_media,
         escalation::queue, escalation::targets, escalation::set_targets, escalation::response,
         influence::get, influence::recompute,
+        analytics::instance, analytics::instance_csv, analytics::group, analytics::group_csv,
+        analytics::recompute,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

@@ -642,3 +642,27 @@ diesel::table! {
         reasons -> Text,
     }
 }
+
+diesel::table! {
+    analytics_day (group_id, day) {
+        group_id -> BigInt,
+        day -> BigInt,
+        new_members -> BigInt,
+        threads -> BigInt,
+        comments -> BigInt,
+        votes -> BigInt,
+        questions -> BigInt,
+    }
+}
+
+diesel::table! {
+    analytics_activity (group_id, day, person_id) {
+        group_id -> BigInt,
+        day -> BigInt,
+        person_id -> BigInt,
+        instance_id -> BigInt,
+        threads -> BigInt,
+        comments -> BigInt,
+        votes -> BigInt,
+    }
+}

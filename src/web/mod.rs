@@ -34,6 +34,7 @@ pub mod settings;
 pub mod signup;
 pub mod site;
 pub mod threads;
+pub mod analytics;
 
 use crate::error::{Error, Result};
 use actix_web::http::{header, StatusCode};
@@ -58,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(moderate::routes)
         .configure(escalation::routes)
         .configure(influence::routes)
+        .configure(analytics::routes)
         .configure(admin::routes)
         .configure(info::routes)
         .configure(password::routes)
