@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
+use super::analytics;
 use super::ideas;
 use super::media;
-use super::analytics;
 use super::{
     accounts, articles, blocks, branding, domains, email, escalation, groups, influence,
     moderation, notifications, people, posts, reports, reputation, review, search, terms, webhooks,
