@@ -264,13 +264,11 @@ pub fn contributors(
     ))
 }
 
-/// Per server in [from, to]: (server, active people, threads, comments, votes).
-pub fn servers(
-    conn: &mut DbConn,
-    scope: &Scope,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, i64, i64, i64, i64)>> {
+/// A server's share: (server, active people, threads, comments, votes).
+pub type ServerRow = (i64, i64, i64, i64, i64);
+
+/// Per server in [from, to].
+pub fn servers(conn: &mut DbConn, scope: &Scope, from: i64, to: i64) -> Result<Vec<ServerRow>> {
     in_scope!(scope, analytics_activity::group_id, |f| Ok(
         analytics_activity::table
             .filter(f)
