@@ -58,6 +58,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub escalation: EscalationConfig,
     pub influence: InfluenceConfig,
+    pub analytics: AnalyticsConfig,
 }
 
 /// Blogs, articles and their feeds (docs/content.md).
@@ -457,6 +458,7 @@ impl Default for Config {
             media: MediaConfig::default(),
             escalation: EscalationConfig::default(),
             influence: InfluenceConfig::default(),
+            analytics: AnalyticsConfig::default(),
         }
     }
 }
@@ -669,6 +671,7 @@ const OVERRIDABLE: &[(&str, ValueKind)] = &[
     ("escalation.first_target_secs", ValueKind::Integer),
     ("escalation.second_target_secs", ValueKind::Integer),
     ("influence.period_secs", ValueKind::Integer),
+    ("analytics.period_secs", ValueKind::Integer),
 ];
 
 /// The environment variable that overrides `key`.
@@ -921,6 +924,12 @@ impl Config {
             return Err(config_error(
                 "influence.period_secs",
                 "must be at least 60 (a computation reads every interaction)",
+            ));
+        }
+        if self.analytics.period_secs < 60 {
+            return Err(config_error(
+                "analytics.period_secs",
+                "must be at least 60 (a roll-up reads the open days' content)",
             ));
         }
         if esc.second_target_secs <= esc.first_target_secs {
@@ -1222,5 +1231,19 @@ mod tests {
             c.database_target(),
             Ok(DatabaseTarget::Postgres(_))
         ));
+    }
+}
+
+/// Community analytics (docs/analytics.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalyticsConfig {
+    /// How often the daily rollups are brought up to date, in seconds.
+    pub period_secs: u64,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig { period_secs: 3600 }
     }
 }

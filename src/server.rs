@@ -64,6 +64,8 @@ pub struct Worker {
     escalation: tokio::task::JoinHandle<()>,
     /// The influence computation (its write is one transaction).
     influence: tokio::task::JoinHandle<()>,
+    /// The analytics roll-up (its write is one transaction).
+    analytics: tokio::task::JoinHandle<()>,
     /// How long deliveries in flight may take to finish at shutdown.
     grace: std::time::Duration,
 }
@@ -84,6 +86,7 @@ impl Worker {
         self.media.abort();
         self.escalation.abort();
         self.influence.abort();
+        self.analytics.abort();
         self.handle.stop(self.grace).await;
     }
 }
@@ -109,6 +112,7 @@ pub async fn start(app: App, listener: TcpListener, handle_signals: bool) -> Res
         media: crate::jobs::media::spawn(app.clone()),
         escalation: crate::jobs::escalation::spawn(app.clone()),
         influence: crate::jobs::influence::spawn(app.clone()),
+        analytics: crate::jobs::analytics::spawn(app.clone()),
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let metrics = serve_metrics(&app)?;

@@ -31,6 +31,7 @@ pub mod terms;
 pub mod upload;
 pub mod views;
 pub mod webhooks;
+pub mod analytics;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
@@ -79,6 +80,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(escalation::routes)
                 .configure(influence::routes)
                 .configure(api_tokens::routes)
+                .configure(analytics::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -1,6 +1,7 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
 use super::api_tokens;
+use super::analytics;
 use super::ideas;
 use super::media;
 use super::{
@@ -71,6 +72,8 @@ impl Modify for BearerAuth {
         influence::get, influence::recompute,
         webhooks::get_external_id, webhooks::accounts_by_external_id,
         api_tokens::list, api_tokens::create, api_tokens::revoke,
+        analytics::instance, analytics::instance_csv, analytics::group, analytics::group_csv,
+        analytics::recompute,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

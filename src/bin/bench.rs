@@ -18,7 +18,9 @@
 //! `limits` (RSA signatures per second per core, single-row inserts per
 //! second), `search` (full-text search at 1M threads of generated text,
 //! anonymous and as a club's member) and `pages` (the group and thread
-//! pages as HTML at 1M threads, anonymous and signed in). PostgreSQL runs when `--postgres URL` (or
+//! pages as HTML at 1M threads, anonymous and signed in) and `analytics`
+//! (the figures' roll-up, and the instance and group dashboards at 1M
+//! threads and 100k members). PostgreSQL runs when `--postgres URL` (or
 //! `GUILDHALL_TEST_POSTGRES_URL`) names a server where the user may create
 //! databases. Nothing leaves the machine: every server listens on
 //! 127.0.0.1, every request loop is bounded in count and time.
@@ -61,6 +63,7 @@ enum Section {
     Limits,
     Search,
     Pages,
+    Analytics,
 }
 
 #[derive(Parser)]
@@ -102,6 +105,9 @@ struct Sizes {
     search_secs: f64,
     search_concurrency: usize,
     page_secs: f64,
+    analytics_threads: usize,
+    analytics_members: usize,
+    analytics_secs: f64,
 }
 
 impl Sizes {
@@ -126,6 +132,9 @@ impl Sizes {
             search_secs: 5.0,
             search_concurrency: 4,
             page_secs: 3.0,
+            analytics_threads: 1_000_000,
+            analytics_members: 100_000,
+            analytics_secs: 3.0,
         }
     }
 
@@ -150,6 +159,9 @@ impl Sizes {
             search_secs: 0.3,
             search_concurrency: 2,
             page_secs: 0.3,
+            analytics_threads: 2_000,
+            analytics_members: 200,
+            analytics_secs: 0.3,
         }
     }
 }
@@ -2819,6 +2831,11 @@ async fn main() {
     if wanted(Section::Memory) {
         bench_memory(&sizes, &mut table).await;
     }
+    for b in &backends {
+        if wanted(Section::Analytics) {
+            bench_analytics(b, &sizes, &mut table).await;
+        }
+    }
     println!(
         "Guildhall bench{}: {at_start}, {} build; load average at the end {}; took {}",
         if cli.quick { " (--quick)" } else { "" },
@@ -2834,4 +2851,227 @@ async fn main() {
     );
     println!();
     table.print();
+}
+
+// ------------------------------------------------------ (i) analytics ---
+
+/// `n` remote people, accepted members of the group; their ids.
+async fn make_members(store: &Store, group_id: i64, n: usize) -> Vec<i64> {
+    let people = (0..n)
+        .map(|i| {
+            let host = format!("member{}.bench.invalid", i % 20);
+            RemotePerson {
+                ap_id: format!("https://{host}/users/m{i}"),
+                name: format!("m{i}"),
+                domain: host.clone(),
+                inbox: format!("https://{host}/users/m{i}/inbox"),
+                shared_inbox: Some(format!("https://{host}/inbox")),
+                public_key: "-----BEGIN PUBLIC KEY-----\n(not used)\n-----END PUBLIC KEY-----"
+                    .into(),
+            }
+        })
+        .collect();
+    add_people(store, Some(group_id), people).await
+}
+
+/// `n` threads of the group spread evenly over the last 365 days (a
+/// question every tenth), and for every other thread a comment an hour
+/// later and a vote, by the members in turn; batched multi-row INSERTs.
+async fn generate_year(store: &Store, group_id: i64, members: &[i64], n: usize) {
+    let members = members.to_vec();
+    let store2 = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let start = store::now() - chrono::Duration::days(365);
+        let step = 365.0 * 86_400.0 / n.max(1) as f64;
+        let at = |j: usize| start + chrono::Duration::seconds((j as f64 * step) as i64);
+        let ts = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+        let mut i = 0;
+        while i < n {
+            let tx_end = (i + 20_000).min(n);
+            store2
+                .run_blocking(|conn| {
+                    store::write_tx(conn, |conn| {
+                        while i < tx_end {
+                            let end = (i + 500).min(tx_end);
+                            let mut sql = String::from("INSERT INTO post (ap_id, group_id, author_id, kind, title, body_source, body_html, local, score, upvotes, downvotes, comment_count, hot_rank, removed, deleted, locked, pinned, created_at, last_activity_at) VALUES ");
+                            for j in i..end {
+                                if j > i {
+                                    sql.push(',');
+                                }
+                                let kind = if j % 10 == 0 { "question" } else { "discussion" };
+                                let (c, v) = if j % 2 == 0 { (1, 1) } else { (0, 0) };
+                                let t = ts(at(j));
+                                sql.push_str(&format!(
+                                    "('https://bench.invalid/year/{j}', {group_id}, {}, '{kind}', 'Thread {j}', 'Thread {j}.', '<p>Thread {j}.</p>', FALSE, {v}, {v}, 0, {c}, 0, FALSE, FALSE, FALSE, FALSE, '{t}', '{t}')",
+                                    members[j % members.len()]
+                                ));
+                            }
+                            exec(conn, &sql)?;
+                            i = end;
+                        }
+                        Ok(())
+                    })
+                })
+                .expect("insert the year's threads");
+        }
+    })
+    .await
+    .expect("join");
+    let (lo, hi) = post_id_range(store, group_id).await;
+    let members = members_of(store, group_id).await;
+    let store2 = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let ts = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+        let ids: Vec<i64> = (lo..=hi).collect();
+        for chunk in ids.chunks(20_000) {
+            let rows: Vec<(i64, chrono::NaiveDateTime)> = store2
+                .run_blocking(|conn| {
+                    use guildhall::store::schema::post;
+                    Ok(post::table
+                        .filter(post::id.eq_any(chunk))
+                        .filter(post::comment_count.gt(0))
+                        .select((post::id, post::created_at))
+                        .load(conn)?)
+                })
+                .expect("read threads");
+            store2
+                .run_blocking(|conn| {
+                    store::write_tx(conn, |conn| {
+                        for part in rows.chunks(500) {
+                            let mut comments = String::from("INSERT INTO comment (ap_id, post_id, parent_id, author_id, depth, body_source, body_html, local, score, upvotes, downvotes, removed, deleted, created_at) VALUES ");
+                            let mut votes = String::from("INSERT INTO vote (person_id, post_id, comment_id, value, created_at) VALUES ");
+                            for (k, (id, at)) in part.iter().enumerate() {
+                                if k > 0 {
+                                    comments.push(',');
+                                    votes.push(',');
+                                }
+                                let who = members[(*id as usize * 7 + 3) % members.len()];
+                                let t = ts(*at + chrono::Duration::hours(1));
+                                comments.push_str(&format!(
+                                    "('https://bench.invalid/year/c{id}', {id}, NULL, {who}, 0, 'Yes.', '<p>Yes.</p>', FALSE, 0, 0, 0, FALSE, FALSE, '{t}')"
+                                ));
+                                votes.push_str(&format!("({who}, {id}, NULL, 1, '{t}')"));
+                            }
+                            exec(conn, &comments)?;
+                            exec(conn, &votes)?;
+                        }
+                        Ok(())
+                    })
+                })
+                .expect("insert comments and votes");
+        }
+        if store2.backend() == store::Backend::Postgres {
+            store2
+                .run_blocking(|conn| exec(conn, "ANALYZE post; ANALYZE comment; ANALYZE vote; ANALYZE membership;"))
+                .expect("analyze");
+        }
+    })
+    .await
+    .expect("join");
+}
+
+async fn members_of(store: &Store, group_id: i64) -> Vec<i64> {
+    store
+        .run(move |conn| {
+            use guildhall::store::schema::membership;
+            Ok(membership::table
+                .filter(membership::group_id.eq(group_id))
+                .select(membership::person_id)
+                .order(membership::person_id)
+                .load(conn)?)
+        })
+        .await
+        .expect("read members")
+}
+
+async fn bench_analytics(backend: &Backend, sizes: &Sizes, table: &mut Table) {
+    eprintln!("(i) analytics on {}", backend.name());
+    let server = Server::start(backend).await;
+    let site = make_site(&server.addr, &server.app.store, "dashboard").await;
+    let store = &server.app.store;
+    let members = make_members(store, site.group_id, sizes.analytics_members).await;
+    let started = Instant::now();
+    generate_year(store, site.group_id, &members, sizes.analytics_threads).await;
+    eprintln!("  generated in {}", secs(started.elapsed()));
+    let app = server.app.clone();
+    tokio::task::spawn_blocking(move || {
+        guildhall::community::accounts::create_user_blocking(&app, "root", "a-bench-password", true)
+    })
+    .await
+    .expect("join")
+    .expect("create the admin");
+    let login = api(
+        &reqwest::Client::new(),
+        reqwest::Method::POST,
+        format!("{}/api/v1/auth/login", server.addr),
+        None,
+        Some(json!({"username": "root", "password": "a-bench-password"})),
+    )
+    .await;
+    let root = login["token"].as_str().expect("a token").to_string();
+    let setting = format!(
+        "{} threads over a year, {} members, a comment and a vote on every other thread",
+        count(sizes.analytics_threads),
+        count(sizes.analytics_members)
+    );
+
+    // The first roll-up reads everything; the next ones only the open days.
+    for what in [
+        "first roll-up (every day)",
+        "next roll-up (yesterday and today)",
+    ] {
+        let started = Instant::now();
+        let days = store
+            .run(|conn| guildhall::community::analytics::roll_up(conn, store::now()))
+            .await
+            .expect("roll up");
+        table.add(
+            "i",
+            format!("analytics: {what}"),
+            backend.name(),
+            secs(started.elapsed()),
+            "",
+            "",
+            format!("{days} days recomputed; {setting}"),
+        );
+    }
+    settle().await;
+    let http = client(1);
+    let cases = [
+        (
+            "analytics dashboard, instance (`GET /api/v1/analytics/instance`, 30 days by day)",
+            format!("{}/api/v1/analytics/instance", server.addr),
+            root.clone(),
+        ),
+        (
+            "analytics dashboard, instance, a year by week",
+            format!(
+                "{}/api/v1/analytics/instance?by=week&from={}",
+                server.addr,
+                (store::now() - chrono::Duration::days(364)).date()
+            ),
+            root.clone(),
+        ),
+        (
+            "analytics dashboard, a group (`GET /api/v1/analytics/groups/dashboard`, 30 days, its owner)",
+            format!("{}/api/v1/analytics/groups/dashboard", server.addr),
+            site.token.clone(),
+        ),
+    ];
+    for (what, url, token) in cases {
+        eprintln!("  measuring: {what}");
+        let stats = measure(&http, get(url, Some(token)), sizes.analytics_secs, 1).await;
+        load_row(
+            table,
+            "i",
+            what.to_string(),
+            backend,
+            &stats,
+            format!(
+                "one at a time for {} s; target p50 < 200 ms; {setting}",
+                sizes.analytics_secs
+            ),
+        );
+    }
+    server.stop().await;
 }

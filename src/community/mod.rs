@@ -35,6 +35,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod unsubscribe;
 pub mod votes;
+pub mod analytics;
 
 use crate::config::Config;
 use crate::error::{Error, Result};

@@ -10,3 +10,4 @@ pub mod media;
 pub mod notification_mail;
 pub mod reputation;
 pub mod webhooks;
+pub mod analytics;

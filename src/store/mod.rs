@@ -32,6 +32,7 @@ pub mod text;
 pub mod votes;
 pub mod watched;
 pub mod webhooks;
+pub mod analytics;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};

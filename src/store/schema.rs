@@ -665,3 +665,27 @@ diesel::table! {
 
 diesel::joinable!(api_token_scope -> api_token (token_id));
 diesel::allow_tables_to_appear_in_same_query!(api_token, api_token_scope);
+
+diesel::table! {
+    analytics_day (group_id, day) {
+        group_id -> BigInt,
+        day -> BigInt,
+        new_members -> BigInt,
+        threads -> BigInt,
+        comments -> BigInt,
+        votes -> BigInt,
+        questions -> BigInt,
+    }
+}
+
+diesel::table! {
+    analytics_activity (group_id, day, person_id) {
+        group_id -> BigInt,
+        day -> BigInt,
+        person_id -> BigInt,
+        instance_id -> BigInt,
+        threads -> BigInt,
+        comments -> BigInt,
+        votes -> BigInt,
+    }
+}

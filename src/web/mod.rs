@@ -35,6 +35,7 @@ pub mod signup;
 pub mod site;
 pub mod threads;
 pub mod tokens;
+pub mod analytics;
 
 use crate::error::{Error, Result};
 use actix_web::http::{header, StatusCode};
@@ -59,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(moderate::routes)
         .configure(escalation::routes)
         .configure(influence::routes)
+        .configure(analytics::routes)
         .configure(admin::routes)
         .configure(info::routes)
         .configure(password::routes)

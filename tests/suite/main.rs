@@ -6,11 +6,13 @@
 #[macro_use]
 mod common;
 
+mod analytics;
 mod answer_cache;
 mod api_tokens;
 mod articles;
 mod browser_accounts;
 mod browser_admin;
+mod browser_analytics;
 mod browser_articles;
 mod browser_content;
 mod browser_escalation;
