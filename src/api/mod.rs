@@ -30,6 +30,7 @@ pub mod terms;
 pub mod upload;
 pub mod views;
 pub mod webhooks;
+pub mod albums;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
@@ -77,6 +78,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(media::routes)
                 .configure(escalation::routes)
                 .configure(influence::routes)
+                .configure(albums::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

@@ -1,5 +1,6 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
+use super::albums;
 use super::ideas;
 use super::media;
 use super::{
@@ -68,6 +69,8 @@ impl Modify for BearerAuth {
         media::upload, media::gallery, media::reject_media,
         escalation::queue, escalation::targets, escalation::set_targets, escalation::response,
         influence::get, influence::recompute,
+        albums::create, albums::list, albums::get, albums::edit, albums::delete, albums::add,
+        albums::remove,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

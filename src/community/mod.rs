@@ -33,6 +33,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod unsubscribe;
 pub mod votes;
+pub mod albums;
 
 use crate::config::Config;
 use crate::error::{Error, Result};

@@ -31,6 +31,7 @@ pub mod text;
 pub mod votes;
 pub mod watched;
 pub mod webhooks;
+pub mod albums;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};

@@ -34,6 +34,7 @@ pub mod settings;
 pub mod signup;
 pub mod site;
 pub mod threads;
+pub mod albums;
 
 use crate::error::{Error, Result};
 use actix_web::http::{header, StatusCode};
@@ -63,7 +64,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(password::routes)
         .configure(feeds::routes)
         .configure(articles::routes)
-        .configure(media::routes);
+        .configure(media::routes)
+        .configure(albums::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts
