@@ -91,6 +91,9 @@ pub struct CreateArticleRequest {
     pub state: Option<String>,
     /// When a scheduled article comes out (in the future).
     pub publish_at: Option<DateTime<Utc>>,
+    /// Ids of your uploads to attach (`POST /media`), in order; at most 8.
+    #[serde(default)]
+    pub media: Vec<i64>,
 }
 
 /// Write an article in a group's blog: a draft, scheduled, or published now.
@@ -117,6 +120,7 @@ pub async fn create(
             cover_url: b.cover_url.unwrap_or_default(),
             tags: b.tags,
             publication,
+            media: b.media,
         },
     )
     .await?;

@@ -32,6 +32,7 @@ pub mod upload;
 pub mod views;
 pub mod webhooks;
 pub mod analytics;
+pub mod albums;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;
@@ -81,6 +82,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 .configure(influence::routes)
                 .configure(api_tokens::routes)
                 .configure(analytics::routes)
+                .configure(albums::routes)
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)

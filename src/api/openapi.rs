@@ -2,6 +2,7 @@
 
 use super::api_tokens;
 use super::analytics;
+use super::albums;
 use super::ideas;
 use super::media;
 use super::{
@@ -74,6 +75,8 @@ impl Modify for BearerAuth {
         api_tokens::list, api_tokens::create, api_tokens::revoke,
         analytics::instance, analytics::instance_csv, analytics::group, analytics::group_csv,
         analytics::recompute,
+        albums::create, albums::list, albums::get, albums::edit, albums::delete, albums::add,
+        albums::remove,
     ),
     components(schemas(crate::error::ErrorBody))
 )]

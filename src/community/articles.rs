@@ -85,6 +85,8 @@ pub struct ArticleInput {
     pub cover_url: String,
     pub tags: Vec<String>,
     pub publication: Publication,
+    /// The author's uploads to attach, in order (as a thread's).
+    pub media: Vec<i64>,
 }
 
 /// An edit: what is `Some` changes (an empty cover URL removes it).
@@ -286,7 +288,10 @@ pub async fn create(
             title: input.title,
             body: Body::Markdown(input.body),
             kind: Some(PostKind::Article.as_str().to_string()),
-            media: crate::community::media::Attach::Nothing,
+            media: match input.media {
+                ids if ids.is_empty() => crate::community::media::Attach::Nothing,
+                ids => crate::community::media::Attach::Uploads(ids),
+            },
         },
         Some(extra),
     )

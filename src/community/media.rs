@@ -230,20 +230,10 @@ pub async fn file(
             }
             // The images of held or removed content are seen by those who
             // see that content: its author and the moderators.
-            let (author, hidden) = match (m.post_id, m.comment_id) {
-                (Some(p), _) => {
-                    let p = crate::store::posts::by_id(conn, p)?;
-                    (p.author_id, p.held || p.removed)
+            if let Some(author) = hidden_by(conn, &m)? {
+                if !super::posts::sees_held(conn, viewer.as_ref(), author, &group)? {
+                    return Err(missing());
                 }
-                (None, Some(c)) => {
-                    let c = crate::store::comments::by_id(conn, c)?;
-                    let p = crate::store::posts::by_id(conn, c.post_id)?;
-                    (c.author_id, c.held || c.removed || p.held || p.removed)
-                }
-                (None, None) => (m.owner_id, false),
-            };
-            if hidden && !super::posts::sees_held(conn, viewer.as_ref(), author, &group)? {
-                return Err(missing());
             }
             Ok(m)
         })
@@ -261,6 +251,27 @@ pub async fn file(
         MediaType::Jpeg
     };
     Ok((app.files.get(&key).await?, media_type.as_str()))
+}
+
+/// The author of the held or removed thread or comment (or the draft or
+/// scheduled article) an attached image belongs to (its readers are that author and the moderators); None when
+/// the image is shown to whoever reads its group (an image uploaded to an
+/// album belongs to no content).
+pub fn hidden_by(conn: &mut DbConn, m: &Media) -> Result<Option<i64>> {
+    let (author, hidden) = match (m.post_id, m.comment_id) {
+        (Some(p), _) => {
+            let p = crate::store::posts::by_id(conn, p)?;
+            let out = crate::store::articles::is_out(conn, &p)?;
+            (p.author_id, p.held || p.removed || !out)
+        }
+        (None, Some(c)) => {
+            let c = crate::store::comments::by_id(conn, c)?;
+            let p = crate::store::posts::by_id(conn, c.post_id)?;
+            (c.author_id, c.held || c.removed || p.held || p.removed)
+        }
+        (None, None) => (m.owner_id, false),
+    };
+    Ok(hidden.then_some(author))
 }
 
 /// Where an image is read: our file route, or the remote server's URL.

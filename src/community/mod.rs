@@ -36,6 +36,7 @@ pub mod tokens;
 pub mod unsubscribe;
 pub mod votes;
 pub mod analytics;
+pub mod albums;
 
 use crate::config::Config;
 use crate::error::{Error, Result};

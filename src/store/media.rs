@@ -121,6 +121,22 @@ pub fn attach(
         == 1)
 }
 
+/// Attaches an upload to a group alone (an image uploaded to one of its
+/// albums); false when it is gone or attached already.
+pub fn attach_to_group(
+    conn: &mut DbConn,
+    id: i64,
+    group_id: i64,
+    at: NaiveDateTime,
+) -> Result<bool> {
+    Ok(
+        diesel::update(media::table.find(id).filter(media::attached_at.is_null()))
+            .set((media::group_id.eq(group_id), media::attached_at.eq(at)))
+            .execute(conn)?
+            == 1,
+    )
+}
+
 /// The media of these threads, in their order.
 pub fn of_posts(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Media>> {
     Ok(media::table
@@ -150,7 +166,8 @@ pub fn detach_all(conn: &mut DbConn, of: Owner) -> Result<Vec<Media>> {
 }
 
 /// A page of a group's media, newest first, before `before` (an id): of
-/// threads and comments shown to everyone (not held, removed or deleted).
+/// threads and comments shown to everyone (not held, removed or deleted),
+/// and those uploaded to its albums.
 pub fn visible_of_group(
     conn: &mut DbConn,
     group_id: i64,
@@ -163,6 +180,10 @@ pub fn visible_of_group(
         .filter(post::removed.eq(false))
         .filter(post::deleted.eq(false))
         .filter(post::held.eq(false))
+        // Drafts and scheduled articles are not out yet.
+        .filter(diesel::dsl::not(
+            post::id.eq_any(super::articles::unpublished()),
+        ))
         .select(post::id.nullable());
     let shown_comments = comment::table
         .filter(comment::removed.eq(false))
@@ -174,7 +195,8 @@ pub fn visible_of_group(
         .filter(
             media::post_id
                 .eq_any(shown_posts)
-                .or(media::comment_id.eq_any(shown_comments)),
+                .or(media::comment_id.eq_any(shown_comments))
+                .or(media::post_id.is_null().and(media::comment_id.is_null())),
         )
         .order(media::id.desc())
         .limit(limit)

@@ -33,6 +33,7 @@ pub mod votes;
 pub mod watched;
 pub mod webhooks;
 pub mod analytics;
+pub mod albums;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};

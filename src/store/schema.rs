@@ -689,3 +689,34 @@ diesel::table! {
         votes -> BigInt,
     }
 }
+
+diesel::table! {
+    album (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        owner_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    album_media (album_id, media_id) {
+        album_id -> BigInt,
+        media_id -> BigInt,
+        position -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(album_media -> album (album_id));
+diesel::joinable!(album_media -> media (media_id));
+diesel::allow_tables_to_appear_in_same_query!(album, album_media);
+diesel::allow_tables_to_appear_in_same_query!(album_media, media);
+diesel::allow_tables_to_appear_in_same_query!(album, media);
+diesel::allow_tables_to_appear_in_same_query!(album_media, post);
+diesel::allow_tables_to_appear_in_same_query!(album_media, comment);
+diesel::allow_tables_to_appear_in_same_query!(album_media, article);
+diesel::allow_tables_to_appear_in_same_query!(media, article);

@@ -289,6 +289,7 @@ async fn create(
                 cover_url: form.cover_url.clone(),
                 tags: articles::split_tags(&form.tags),
                 publication,
+                media: Vec::new(),
             };
             articles::create(&app, &actor, &name, input).await
         }

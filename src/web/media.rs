@@ -3,7 +3,6 @@
 //! carry an image (new thread, reply) and a group's media page.
 
 use super::forms::{check_csrf, Posted};
-use super::ok;
 use super::page::{t, Page};
 use super::session::Viewer;
 use crate::api::auth::MaybeAuth;
@@ -180,6 +179,11 @@ struct GalleryPage {
     group_title: String,
     images: Vec<GalleryItem>,
     next: Option<String>,
+    /// The group's albums (the newest), and the form making one for
+    /// those signed in.
+    albums: Vec<super::albums::AlbumCard>,
+    signed_in: bool,
+    problem: Option<String>,
 }
 
 /// An image in the gallery, with the thread it belongs to.
@@ -199,8 +203,20 @@ async fn gallery(
     name: web::Path<String>,
     q: web::Query<GalleryQuery>,
 ) -> Result<HttpResponse> {
+    gallery_page(&app, &viewer, &name, q.before, None).await
+}
+
+/// A group's media page: its images, its albums, and `problem` when a
+/// form of it was refused.
+pub async fn gallery_page(
+    app: &App,
+    viewer: &Viewer,
+    name: &str,
+    before: Option<i64>,
+    problem: Option<String>,
+) -> Result<HttpResponse> {
     let actor = viewer.actor();
-    let (group, items, next) = match media::gallery(&app, actor.as_ref(), &name, q.before).await {
+    let (group, items, next) = match media::gallery(app, actor.as_ref(), name, before).await {
         // A club's gallery is not said to exist to outsiders.
         Err(e) if e.kind == crate::error::ErrorKind::Forbidden => {
             return Err(Error::not_found(format!("no group {name}")))
@@ -215,16 +231,24 @@ async fn gallery(
             link: match (m.post_id, m.comment_id) {
                 (Some(p), _) => format!("/post/{p}"),
                 (None, Some(c)) => format!("/comment/{c}"),
-                (None, None) => format!("/g/{group_handle}"),
+                (None, None) => media::url_of("", m, Variant::Full),
             },
         })
         .collect();
-    let page = Page::new(&app, &viewer, t("media.gallery_title")).await?;
-    ok(GalleryPage {
-        page,
-        next: next.map(|b| format!("/g/{group_handle}/media?before={b}")),
-        group_handle,
-        group_title: group.title.clone(),
-        images,
-    })
+    let albums = super::albums::cards(app, actor.as_ref(), &group_handle).await?;
+    let page = Page::new(app, viewer, t("media.gallery_title")).await?;
+    let status = super::moderate::problem_status(&problem);
+    super::render(
+        GalleryPage {
+            page,
+            next: next.map(|b| format!("/g/{group_handle}/media?before={b}")),
+            group_handle,
+            group_title: group.title.clone(),
+            images,
+            albums,
+            signed_in: actor.is_some(),
+            problem,
+        },
+        status,
+    )
 }

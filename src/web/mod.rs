@@ -36,6 +36,7 @@ pub mod site;
 pub mod threads;
 pub mod tokens;
 pub mod analytics;
+pub mod albums;
 
 use crate::error::{Error, Result};
 use actix_web::http::{header, StatusCode};
@@ -67,7 +68,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(feeds::routes)
         .configure(articles::routes)
         .configure(media::routes)
-        .configure(tokens::routes);
+        .configure(tokens::routes)
+        .configure(albums::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts

@@ -1,8 +1,8 @@
 //! Images on the pages, in a real browser: a thread posted with an image
 //! and its alt text, a comment with an image (sent in the background by the
 //! page's script, or as a plain form without it), the images shown with
-//! their alt text and size, and the group's media page; every page checked
-//! by axe-core.
+//! their alt text and size, the group's media page, and an album made
+//! there and filled from its images; every page checked by axe-core.
 
 use crate::common;
 
@@ -108,5 +108,26 @@ async fn walk(script: Script) {
         "{html}"
     );
     check(&b, script, "media-gallery").await;
+
+    // An album made on the media page and filled from the group's images.
+    b.fill("Title", "Spring").await;
+    b.press("Make the album").await;
+    b.wait_for_text("This album has no images yet.").await;
+    for _ in 0..2 {
+        b.find("input[name=media_id]")
+            .await
+            .click()
+            .await
+            .expect("pick an image");
+        b.press("Add to the album").await;
+        b.wait_for_text("Take out of the album").await;
+    }
+    b.wait_for_text("Move earlier").await;
+    let html = b.source().await;
+    assert!(
+        html.contains(r#"alt="One yellow tulip""#) && html.contains(r#"alt="Red tulips in a row""#),
+        "{html}"
+    );
+    check(&b, script, "media-album").await;
     b.close().await;
 }

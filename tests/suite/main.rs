@@ -7,6 +7,7 @@
 mod common;
 
 mod analytics;
+mod albums;
 mod answer_cache;
 mod api_tokens;
 mod articles;

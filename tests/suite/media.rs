@@ -184,7 +184,8 @@ on_every_store!(
     huge_images_are_refused_from_their_header,
     images_attach_show_and_go_with_their_content,
     the_pages_post_and_show_images,
-    federated_images_and_rejected_media
+    federated_images_and_rejected_media,
+    articles_carry_images_and_replies_take_them
 );
 
 // ---- fixtures, made here
@@ -1056,4 +1057,105 @@ async fn mastodon_and_lemmy_images_are_understood(backend: Backend) {
         .await
         .expect(200);
     assert_eq!(gallery["items"].as_array().map(Vec::len), Some(2));
+}
+
+/// Articles take uploads as threads do (a draft's images stay with its
+/// author until it is out); the reply forms under comments carry an image.
+async fn articles_carry_images_and_replies_take_them(backend: Backend, files: Files) {
+    let Some((s, _moto)) = server(backend, files).await else {
+        return;
+    };
+    let ann = s.user("ann").await;
+    s.group(&ann, "news", "group").await;
+    let (_, cover) = upload(
+        &s,
+        &ann,
+        jpeg(30, 20),
+        "c.jpg",
+        "image/jpeg",
+        "The new shop",
+    )
+    .await;
+    let draft = s
+        .post(
+            "/api/v1/groups/news/articles",
+            Some(&ann),
+            json!({"title": "We moved", "body": "To the corner.", "state": "draft",
+                   "media": [cover["id"]]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(draft["media"][0]["alt"], "The new shop");
+    let url = draft["media"][0]["url"].as_str().unwrap().to_string();
+    // A draft's image: its author's only, and not in the gallery.
+    assert_eq!(fetch(&s.client, &url, Some(&ann)).await.0, 200);
+    assert_eq!(fetch(&s.client, &url, None).await.0, 404);
+    let gallery = s.get("/api/v1/groups/news/media", None).await.expect(200);
+    assert_eq!(gallery["items"].as_array().map(Vec::len), Some(0));
+    // Out, it is everyone's, and the article page shows it.
+    let id = draft["id"].as_i64().unwrap();
+    s.patch(
+        &format!("/api/v1/articles/{id}"),
+        Some(&ann),
+        json!({"state": "published"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(fetch(&s.client, &url, None).await.0, 200);
+    let article = s
+        .get(&format!("/api/v1/articles/{id}"), None)
+        .await
+        .expect(200);
+    assert_eq!(article["media"][0]["alt"], "The new shop");
+    let html = page(&s, &ann, &format!("/post/{id}")).await;
+    assert!(html.contains(r#"alt="The new shop""#), "{html}");
+    // Someone else's upload is refused.
+    let bob = s.user("bob").await;
+    let (_, bobs) = upload(&s, &bob, png(8, 8), "b.png", "image/png", "").await;
+    s.post(
+        "/api/v1/groups/news/articles",
+        Some(&ann),
+        json!({"title": "Not mine", "body": "No.", "media": [bobs["id"]]}),
+    )
+    .await
+    .expect_error(422);
+
+    // The reply form under a comment takes an image and its alt text.
+    let comment = s
+        .post(
+            &format!("/api/v1/posts/{id}/comments"),
+            Some(&ann),
+            json!({"body": "Come by."}),
+        )
+        .await
+        .expect(201);
+    let cid = comment["id"].as_i64().unwrap();
+    let html = page(&s, &ann, &format!("/post/{id}")).await;
+    assert!(
+        html.contains(&format!(
+            r#"id="reply-image-{cid}" name="image" type="file""#
+        )) && html.contains(&format!(r#"id="reply-alt-{cid}" name="alt""#)),
+        "{html}"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", CSRF)
+        .text("parent_id", cid.to_string())
+        .text("body", "Here is the door.")
+        .text("alt", "A shop door")
+        .part(
+            "image",
+            reqwest::multipart::Part::bytes(png(10, 10))
+                .file_name("door.png")
+                .mime_str("image/png")
+                .unwrap(),
+        );
+    let res = post_form(&s, &ann, &format!("/post/{id}/comments"), form).await;
+    assert_eq!(res.status().as_u16(), 303);
+    let thread = s
+        .get(&format!("/api/v1/posts/{id}"), None)
+        .await
+        .expect(200);
+    let reply = &thread["comments"][0]["replies"][0];
+    assert_eq!(reply["parent_id"], cid);
+    assert_eq!(reply["media"][0]["alt"], "A shop door");
 }

@@ -1,0 +1,2 @@
+DROP TABLE album_media;
+DROP TABLE album;
