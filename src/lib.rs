@@ -12,6 +12,7 @@ pub mod federation;
 pub mod input;
 pub mod jobs;
 pub mod logging;
+pub mod mastodon;
 pub mod moderation;
 pub mod notifications;
 pub mod reputation;

@@ -58,8 +58,12 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(path_error))
         .route("/healthz", web::get().to(healthz))
         .configure(crate::web::routes)
+        .configure(crate::mastodon::outer_routes)
         .service(
             web::scope("/api/v1")
+                // First: paths Guildhall's API has too, taken only with an
+                // app's OAuth token (docs/mastodon.md).
+                .configure(crate::mastodon::clashing_routes)
                 .configure(accounts::routes)
                 .configure(email::routes)
                 .configure(groups::routes)
@@ -86,6 +90,7 @@ pub fn configure(app: &web::Data<App>) -> impl FnOnce(&mut web::ServiceConfig) {
                 // After the other routes: its `/posts/{id}/{action}` must
                 // not shadow `/posts/{id}/comments` and `/vote`.
                 .configure(moderation::routes)
+                .configure(crate::mastodon::routes)
                 .route("/openapi.json", web::get().to(openapi::serve))
                 .configure(unrouted),
         )

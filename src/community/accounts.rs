@@ -255,6 +255,19 @@ pub async fn login(
     kind: SessionKind,
     user_agent: Option<String>,
 ) -> Result<(String, Account)> {
+    let account = check_login(app, username, password, from).await?;
+    let token = open_session(app, &account, kind, user_agent).await?;
+    Ok((token, account))
+}
+
+/// Checks a password login (throttled per address and per name; pending
+/// accounts and unconfirmed addresses refused): the account, no session.
+pub async fn check_login(
+    app: &App,
+    username: &str,
+    password: &str,
+    from: IpAddr,
+) -> Result<Account> {
     let (name_key, address_key) = login_keys(from, username);
     let at = Instant::now();
     if let Err(retry) = app.login_address_throttle.check(&address_key, at) {
@@ -298,8 +311,7 @@ pub async fn login(
     }
     check_state(&account.user)?;
     confirmed?;
-    let token = open_session(app, &account, kind, user_agent).await?;
-    Ok((token, account))
+    Ok(account)
 }
 
 /// A new session (a bearer token) for an account that may sign in: after
@@ -327,7 +339,7 @@ pub async fn open_session(
     Ok(token)
 }
 
-fn check_state(user: &LocalUser) -> Result<()> {
+pub(crate) fn check_state(user: &LocalUser) -> Result<()> {
     match user.state {
         AccountState::Active => Ok(()),
         AccountState::Pending => Err(Error::forbidden(

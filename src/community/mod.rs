@@ -20,6 +20,7 @@ pub mod influence;
 pub mod markdown;
 pub mod media;
 pub mod names;
+pub mod oauth;
 pub mod outcome;
 pub mod pagerank;
 pub mod password_reset;

@@ -720,3 +720,63 @@ diesel::allow_tables_to_appear_in_same_query!(album_media, post);
 diesel::allow_tables_to_appear_in_same_query!(album_media, comment);
 diesel::allow_tables_to_appear_in_same_query!(album_media, article);
 diesel::allow_tables_to_appear_in_same_query!(media, article);
+
+diesel::table! {
+    oauth_app (id) {
+        id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_code (id) {
+        id -> BigInt,
+        app_id -> BigInt,
+        local_user_id -> BigInt,
+        code_hash -> Text,
+        redirect_uri -> Text,
+        scopes -> Text,
+        code_challenge -> Nullable<Text>,
+        created_at -> Timestamp,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    oauth_token (id) {
+        id -> BigInt,
+        app_id -> BigInt,
+        local_user_id -> Nullable<BigInt>,
+        token_hash -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    status_idempotency (id) {
+        id -> BigInt,
+        local_user_id -> BigInt,
+        idempotency_key -> Text,
+        status_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(oauth_code -> oauth_app (app_id));
+diesel::joinable!(oauth_token -> oauth_app (app_id));
+diesel::joinable!(oauth_token -> local_user (local_user_id));
+diesel::allow_tables_to_appear_in_same_query!(oauth_app, oauth_code, oauth_token);
+diesel::allow_tables_to_appear_in_same_query!(oauth_app, local_user);
+diesel::allow_tables_to_appear_in_same_query!(oauth_app, person);
+diesel::allow_tables_to_appear_in_same_query!(oauth_code, local_user);
+diesel::allow_tables_to_appear_in_same_query!(oauth_token, local_user);
+diesel::allow_tables_to_appear_in_same_query!(oauth_token, person);

@@ -25,6 +25,7 @@ pub mod info;
 pub mod media;
 pub mod moderate;
 pub mod notifications;
+pub mod oauth;
 pub mod page;
 pub mod password;
 pub mod people;
@@ -69,7 +70,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(articles::routes)
         .configure(media::routes)
         .configure(tokens::routes)
-        .configure(albums::routes);
+        .configure(albums::routes)
+        .configure(oauth::routes);
 }
 
 /// Whether a request comes from a browser that wants a page: it accepts

@@ -45,6 +45,7 @@ mod ideas;
 mod influence;
 mod inspect;
 mod login_limits;
+mod mastodon_api;
 mod media;
 mod metrics;
 mod moderation;
