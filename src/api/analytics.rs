@@ -2,9 +2,9 @@
 //! as JSON or CSV; and rolling the days up now (admins).
 
 use super::auth::Auth;
-use crate::community::principal::Principal;
 use super::views::{GroupRef, PersonRef};
 use crate::community::analytics::{self, Figures, Granularity, Range, Spread};
+use crate::community::principal::Principal;
 use crate::error::{Error, ErrorBody};
 use crate::App;
 use actix_web::http::header;

@@ -2,6 +2,8 @@
 //! rules' results to JSON. Sessions are checked here; nothing is decided here.
 
 pub mod accounts;
+pub mod albums;
+pub mod analytics;
 pub mod api_tokens;
 pub mod articles;
 pub mod auth;
@@ -31,8 +33,6 @@ pub mod terms;
 pub mod upload;
 pub mod views;
 pub mod webhooks;
-pub mod analytics;
-pub mod albums;
 
 use crate::error::{Error, ErrorKind};
 use crate::App;

@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`.
 
-use super::api_tokens;
-use super::analytics;
 use super::albums;
+use super::analytics;
+use super::api_tokens;
 use super::ideas;
 use super::media;
 use super::{

@@ -5,14 +5,14 @@
 //! clubs; a club's figures are its own, read only by those who see
 //! inside it. Every figure is defined in docs/analytics.md.
 
+use super::principal::Principal;
 use super::privacy::{self, Sight, Viewer};
 use super::solutions::is_staff;
 use super::{find_group, Actor};
-use super::principal::Principal;
 use crate::error::{Error, Result};
 use crate::moderation::can_moderate;
-use crate::store::api_tokens::Scope as TokenScope;
 use crate::store::analytics::{self as rows, ActivityRow, DayRow, Scope};
+use crate::store::api_tokens::Scope as TokenScope;
 use crate::store::groups::Group;
 use crate::store::instances;
 use crate::store::people::{self as people_rows, Person};
@@ -427,7 +427,10 @@ fn reader<'a>(
 ) -> Result<(bool, Viewer<'a>)> {
     match principal.person() {
         Some(actor) => Ok((may_read(conn, actor, group)?, Viewer::Account(actor))),
-        None => Ok((principal.holds(TokenScope::AnalyticsRead), Viewer::Anonymous)),
+        None => Ok((
+            principal.holds(TokenScope::AnalyticsRead),
+            Viewer::Anonymous,
+        )),
     }
 }
 

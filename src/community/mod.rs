@@ -3,6 +3,8 @@
 //! The REST API calls these; federation will call the same functions.
 
 pub mod accounts;
+pub mod albums;
+pub mod analytics;
 pub mod api_tokens;
 pub mod articles;
 pub mod authored;
@@ -36,8 +38,6 @@ pub mod throttle;
 pub mod tokens;
 pub mod unsubscribe;
 pub mod votes;
-pub mod analytics;
-pub mod albums;
 
 use crate::config::Config;
 use crate::error::{Error, Result};

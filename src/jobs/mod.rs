@@ -1,5 +1,6 @@
 //! Background work that runs beside the HTTP server.
 
+pub mod analytics;
 pub mod articles;
 pub mod delivery;
 pub mod escalation;
@@ -10,4 +11,3 @@ pub mod media;
 pub mod notification_mail;
 pub mod reputation;
 pub mod webhooks;
-pub mod analytics;

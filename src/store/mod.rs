@@ -2,6 +2,8 @@
 //! connection pool, migrations and transactions; the submodules hold the
 //! rows and queries of each table group. No SQL lives outside this module.
 
+pub mod albums;
+pub mod analytics;
 pub mod api_tokens;
 pub mod articles;
 pub mod blocks;
@@ -34,8 +36,6 @@ pub mod text;
 pub mod votes;
 pub mod watched;
 pub mod webhooks;
-pub mod analytics;
-pub mod albums;
 
 use crate::config::{Config, DatabaseTarget};
 use crate::error::{Error, ErrorKind, Result};

@@ -3,7 +3,6 @@
 //! admins (`/moderate/analytics`): a range form, the series as an SVG
 //! bar chart with its table beside it, the other tables, CSV links.
 
-use crate::community::principal::Principal;
 use super::moderate::{GroupHead, Who};
 use super::ok;
 use super::page::{t, Page};
@@ -11,6 +10,7 @@ use super::session::Viewer;
 use crate::api::analytics::{csv_of, csv_response, Metric};
 use crate::community::analytics::{self, Figures, Granularity, Range};
 use crate::community::handle;
+use crate::community::principal::Principal;
 use crate::error::{Error, Result};
 use crate::App;
 use actix_web::{web, HttpResponse};
@@ -254,7 +254,13 @@ async fn instance(
     q: web::Query<RangeForm>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let f = analytics::figures(&app, &Principal::Person(Box::new(actor.clone())), None, q.range()?).await?;
+    let f = analytics::figures(
+        &app,
+        &Principal::Person(Box::new(actor.clone())),
+        None,
+        q.range()?,
+    )
+    .await?;
     let page = Page::new(&app, &viewer, t("analytics.title")).await?;
     ok(page_of(page, None, f, "/moderate/analytics".to_string()))
 }
@@ -266,7 +272,13 @@ async fn of_group(
     q: web::Query<RangeForm>,
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
-    let f = analytics::figures(&app, &Principal::Person(Box::new(actor.clone())), Some(&name), q.range()?).await?;
+    let f = analytics::figures(
+        &app,
+        &Principal::Person(Box::new(actor.clone())),
+        Some(&name),
+        q.range()?,
+    )
+    .await?;
     let head = f.group.as_ref().map(|g| GroupHead {
         handle: handle(&g.name, g.local, &g.ap_id),
         title: g.title.clone(),
@@ -293,7 +305,13 @@ async fn instance_csv(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let metric = q.metric()?;
-    let f = analytics::figures(&app, &Principal::Person(Box::new(actor.clone())), None, q.range()?).await?;
+    let f = analytics::figures(
+        &app,
+        &Principal::Person(Box::new(actor.clone())),
+        None,
+        q.range()?,
+    )
+    .await?;
     let name = format!("analytics-instance-{metric:?}").to_lowercase();
     Ok(csv_response(csv_of(&f, metric)?, &name))
 }
@@ -306,7 +324,13 @@ async fn group_csv(
 ) -> Result<HttpResponse> {
     let actor = viewer.require()?;
     let metric = q.metric()?;
-    let f = analytics::figures(&app, &Principal::Person(Box::new(actor.clone())), Some(&name), q.range()?).await?;
+    let f = analytics::figures(
+        &app,
+        &Principal::Person(Box::new(actor.clone())),
+        Some(&name),
+        q.range()?,
+    )
+    .await?;
     let file = format!("analytics-{}-{metric:?}", name.replace(['@', ':'], "-")).to_lowercase();
     Ok(csv_response(csv_of(&f, metric)?, &file))
 }

@@ -10,6 +10,8 @@
 //! - `assets`: the embedded style sheet, script and icons.
 
 pub mod admin;
+pub mod albums;
+pub mod analytics;
 pub mod articles;
 pub mod assets;
 pub mod auth;
@@ -36,8 +38,6 @@ pub mod signup;
 pub mod site;
 pub mod threads;
 pub mod tokens;
-pub mod analytics;
-pub mod albums;
 
 use crate::error::{Error, Result};
 use actix_web::http::{header, StatusCode};

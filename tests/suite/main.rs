@@ -6,8 +6,8 @@
 #[macro_use]
 mod common;
 
-mod analytics;
 mod albums;
+mod analytics;
 mod answer_cache;
 mod api_tokens;
 mod articles;

@@ -11,8 +11,8 @@
 
 use crate::common;
 
-use base64::Engine;
 use crate::common::{Backend, TestServer};
+use base64::Engine;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use serde_json::Value;
 use sha2::{Digest, Sha256};

@@ -5,9 +5,9 @@
 
 use crate::common;
 
+use crate::common::{eventually, Backend, TestServer};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use crate::common::{eventually, Backend, TestServer};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
