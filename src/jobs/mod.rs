@@ -9,5 +9,6 @@ pub mod influence;
 pub mod mail;
 pub mod media;
 pub mod notification_mail;
+pub mod periodic;
 pub mod reputation;
 pub mod webhooks;
