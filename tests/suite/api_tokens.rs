@@ -478,6 +478,53 @@ async fn lookup_by_external_id(backend: Backend) {
     server.stop().await;
 }
 
+/// A CRM reads the figures with `analytics:read`: the instance's and an
+/// open group's, as staff do; a club stays "not found" to it (it is
+/// nobody's member), and a token without the scope is refused.
+async fn token_reads_analytics_outside_clubs(backend: Backend) {
+    let server = common::start(backend).await;
+    let admin = server.admin("root").await;
+    let owner = server.user("olga").await;
+    server.group(&owner, "help", "group").await;
+    server.thread(&owner, "help", "How do I start?").await;
+    server.group(&owner, "inner", "club").await;
+    server.thread(&owner, "inner", "The secret plan").await;
+    server
+        .post("/api/v1/admin/analytics/recompute", Some(&admin), json!({}))
+        .await
+        .expect(200);
+
+    let reader = secret(&token(&server, &admin, "CRM", &["analytics:read"]).await);
+    let all = server
+        .get("/api/v1/analytics/instance", Some(&reader))
+        .await
+        .expect(200);
+    assert_eq!(all["threads"], 1, "the club's thread is not counted: {all}");
+    let help = server
+        .get("/api/v1/analytics/groups/help", Some(&reader))
+        .await
+        .expect(200);
+    assert_eq!(help["threads"], 1, "{help}");
+    server
+        .get("/api/v1/analytics/groups/inner", Some(&reader))
+        .await
+        .expect_error(404);
+    // The club's figures are there for whoever sees inside it.
+    let club = server
+        .get("/api/v1/analytics/groups/inner", Some(&owner))
+        .await
+        .expect(200);
+    assert_eq!(club["threads"], 1, "{club}");
+
+    let hooks = secret(&token(&server, &admin, "hooks", &["webhooks:manage"]).await);
+    let refused = server
+        .get("/api/v1/analytics/instance", Some(&hooks))
+        .await
+        .expect_error(403);
+    assert!(detail(&refused).contains("analytics:read"), "{refused}");
+    server.stop().await;
+}
+
 on_both_backends!(
     create_with_scopes,
     token_manages_webhooks,
@@ -487,4 +534,5 @@ on_both_backends!(
     non_admin_cannot_create,
     integration_token_cannot_post,
     lookup_by_external_id,
+    token_reads_analytics_outside_clubs,
 );
